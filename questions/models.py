@@ -1,0 +1,263 @@
+"""The question bank: questions, their tags, sources, revisions and editorial flags."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Tag(models.Model):
+    """A topic from fixtures/taxonomy.json."""
+
+    class Level(models.IntegerChoices):
+        BASIC = 0, _("basic")
+        INTERMEDIATE = 1, _("intermediate")
+        ADVANCED = 2, _("advanced")
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name_zh = models.CharField(max_length=60)
+    name_en = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.BASIC)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:list") + f"?tag={self.slug}"
+
+    @property
+    def name(self) -> str:
+        """The tag's name in the active UI language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def visible(self) -> "QuestionQuerySet":
+        """Questions readers can open (merged duplicates excluded)."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def practicable(self) -> "QuestionQuerySet":
+        """Questions that may be offered for practice: real Q&A with an answer."""
+        return self.visible().filter(kind=Question.Kind.QUESTION, has_answer=True)
+
+    def with_tags(self) -> "QuestionQuerySet":
+        return self.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("level", "slug")))
+
+    def with_open_flag_counts(self) -> "QuestionQuerySet":
+        return self.annotate(
+            open_flag_count=Count("flags", filter=Q(flags__status=EditorialFlag.Status.OPEN))
+        )
+
+
+class Question(models.Model):
+    """One interview question (or study note) and its current published answer."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Interview question")
+        NOTE = "note", _("Study note")
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", _("Easy")
+        MEDIUM = "medium", _("Medium")
+        HARD = "hard", _("Hard")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        NEEDS_REVISION = "needs_revision", _("Under revision")
+
+    import_key = models.CharField(
+        max_length=200, unique=True, null=True, blank=True,
+        help_text="Natural key of the imported note section this question came from.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
+    title = models.CharField(_("title"), max_length=300)
+    body_markdown = models.TextField(_("answer (Markdown)"), blank=True)
+    body_html = models.TextField(_("answer (rendered, sanitised HTML)"), blank=True)
+    has_answer = models.BooleanField(default=True)
+    tags = models.ManyToManyField(Tag, related_name="questions", blank=True)
+    tags_overridden = models.BooleanField(
+        default=False, help_text="An editor chose the tags; imports no longer suggest them."
+    )
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM, db_index=True
+    )
+    difficulty_overridden = models.BooleanField(
+        default=False, help_text="An editor chose the difficulty; imports no longer compute it."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    live_revision = models.ForeignKey(
+        "QuestionRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    search_title = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+        indexes: ClassVar = [models.Index(fields=["kind", "has_answer"], name="question_kind_answer")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", args=[self.pk])
+
+    @property
+    def under_revision(self) -> bool:
+        return self.status == self.Status.NEEDS_REVISION
+
+
+class QuestionSource(models.Model):
+    """Where a question came from: a section of one of the fixture notes."""
+
+    class Match(models.TextChoices):
+        CANONICAL = "canonical", _("Canonical source")
+        EXACT = "exact", _("Exact duplicate")
+        NEAR = "near", _("Near duplicate")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="sources")
+    file_name = models.CharField(max_length=100)
+    heading_line = models.PositiveIntegerField()
+    start_line = models.PositiveIntegerField()
+    end_line = models.PositiveIntegerField()
+    raw_title = models.CharField(max_length=500)
+    original_text = models.TextField()
+    normalised_markdown = models.TextField()
+    match = models.CharField(max_length=10, choices=Match.choices, default=Match.CANONICAL)
+    similarity = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering: ClassVar = ["file_name", "heading_line"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["file_name", "heading_line"], name="questionsource_file_line_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}:{self.start_line}-{self.end_line}"
+
+
+class QuestionRevision(models.Model):
+    """An immutable version of a question's content."""
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", _("Imported from the notes")
+        EDITOR = "editor", _("Written by an editor")
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORT)
+    title = models.CharField(max_length=300)
+    body_markdown = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    tag_slugs = models.JSONField(default=list)
+    difficulty = models.CharField(max_length=10, choices=Question.Difficulty.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["question", "number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["question", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+
+class EditorialFlag(models.Model):
+    """A reported problem with a question's answer."""
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("Wrong")
+        MISLEADING = "misleading", _("Misleading")
+        OUTDATED = "outdated", _("Outdated")
+        INCOMPLETE = "incomplete", _("Incomplete")
+        UNCLEAR = "unclear", _("Unclear")
+        TYPO = "typo", _("Typo")
+        DUPLICATE = "duplicate", _("Duplicate")
+        OTHER = "other", _("Other")
+
+    class Severity(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DECLINED = "declined", _("Declined")
+        RESOLVED = "resolved", _("Resolved")
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="flags")
+    import_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    severity = models.CharField(max_length=6, choices=Severity.choices, default=Severity.MEDIUM)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    problem = models.TextField()
+    correction = models.TextField(blank=True)
+    source_file = models.CharField(max_length=100, blank=True)
+    first_line = models.PositiveIntegerField(null=True, blank=True)
+    last_line = models.PositiveIntegerField(null=True, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="flags",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["question", "status"], name="flag_question_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.problem[:60]}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two questions the importer found similar but not similar enough to merge."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To decide")
+        CONFIRMED = "confirmed", _("Confirmed duplicate")
+        DISMISSED = "dismissed", _("Not a duplicate")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering: ClassVar = ["-similarity"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["question", "other"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(question__lt=models.F("other")), name="duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ~ {self.other_id} ({self.similarity:.2f})"
