@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
 ]
@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The LLM / multimodal interview question bank.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page is served from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Content Security Policy (Django's built-in CSP): no inline scripts, no eval.
@@ -165,7 +169,7 @@ SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"] + env_list("QUESTION_IMAGE_HOSTS"),
+    "img-src": ["'self'", "data:", *env_list("QUESTION_IMAGE_HOSTS")],
     "font-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],

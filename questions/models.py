@@ -1,13 +1,19 @@
 """The question bank: questions, their tags, sources, revisions and editorial flags."""
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class TagQuerySet(models.QuerySet["Tag"]):
+    def with_counts(self, *, used_only: bool = False) -> "TagQuerySet":
+        """Annotate ``count``: visible questions per tag; most used first."""
+        visible = Q(questions__duplicate_of__isnull=True)
+        tags = self.annotate(count=Count("questions", filter=visible)).order_by("-count", "slug")
+        return tags.filter(count__gt=0) if used_only else tags
 
 
 class Tag(models.Model):
@@ -25,8 +31,10 @@ class Tag(models.Model):
     description = models.TextField(blank=True)
     keywords = models.JSONField(default=list, blank=True)
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
-        ordering: ClassVar = ["slug"]
+        ordering = ["slug"]
 
     def __str__(self) -> str:
         return self.name_zh
@@ -52,11 +60,30 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.visible().filter(kind=Question.Kind.QUESTION, has_answer=True)
 
     def with_tags(self) -> "QuestionQuerySet":
-        return self.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("level", "slug")))
+        return self.prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("level", "slug"))
+        )
 
-    def with_open_flag_counts(self) -> "QuestionQuerySet":
-        return self.annotate(
-            open_flag_count=Count("flags", filter=Q(flags__status=EditorialFlag.Status.OPEN))
+    def with_detail(self) -> "QuestionQuerySet":
+        """Everything the question page shows, in a constant number of queries."""
+        return self.select_related("duplicate_of", "live_revision").prefetch_related(
+            "sources",
+            Prefetch(
+                "flags",
+                queryset=EditorialFlag.objects.open().by_severity(),
+                to_attr="open_flags",
+            ),
+        )
+
+    def related_to(self, question: "Question", limit: int = 6) -> "QuestionQuerySet":
+        """Other visible questions sharing the most tags with ``question``."""
+        tag_ids = [tag.pk for tag in question.tags.all()]
+        return (
+            self.visible()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=question.pk)
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "id")[:limit]
         )
 
 
@@ -77,7 +104,10 @@ class Question(models.Model):
         NEEDS_REVISION = "needs_revision", _("Under revision")
 
     import_key = models.CharField(
-        max_length=200, unique=True, null=True, blank=True,
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
         help_text="Natural key of the imported note section this question came from.",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
@@ -114,8 +144,8 @@ class Question(models.Model):
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
-        ordering: ClassVar = ["id"]
-        indexes: ClassVar = [models.Index(fields=["kind", "has_answer"], name="question_kind_answer")]
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "has_answer"], name="question_kind_answer")]
 
     def __str__(self) -> str:
         return self.title
@@ -126,6 +156,13 @@ class Question(models.Model):
     @property
     def under_revision(self) -> bool:
         return self.status == self.Status.NEEDS_REVISION
+
+    @property
+    def revision_reasons(self) -> list["EditorialFlag"]:
+        """The open flags behind the "under revision" notice (needs ``with_detail()``)."""
+        flags = getattr(self, "open_flags", [])
+        high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
+        return high or flags
 
 
 class QuestionSource(models.Model):
@@ -148,8 +185,8 @@ class QuestionSource(models.Model):
     similarity = models.FloatField(default=1.0)
 
     class Meta:
-        ordering: ClassVar = ["file_name", "heading_line"]
-        constraints: ClassVar = [
+        ordering = ["file_name", "heading_line"]
+        constraints = [
             models.UniqueConstraint(
                 fields=["file_name", "heading_line"], name="questionsource_file_line_unique"
             )
@@ -181,13 +218,27 @@ class QuestionRevision(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering: ClassVar = ["question", "number"]
-        constraints: ClassVar = [
+        ordering = ["question", "number"]
+        constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="revision_number_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.number}"
+
+
+class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
+    def open(self) -> "EditorialFlagQuerySet":
+        return self.filter(status=EditorialFlag.Status.OPEN)
+
+    def by_severity(self) -> "EditorialFlagQuerySet":
+        """High severity first, then medium, then low; then by position in the answer."""
+        rank = Case(
+            When(severity=EditorialFlag.Severity.HIGH, then=Value(0)),
+            When(severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
+            default=Value(2),
+        )
+        return self.alias(severity_rank=rank).order_by("severity_rank", "first_line", "id")
 
 
 class EditorialFlag(models.Model):
@@ -224,14 +275,19 @@ class EditorialFlag(models.Model):
     first_line = models.PositiveIntegerField(null=True, blank=True)
     last_line = models.PositiveIntegerField(null=True, blank=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="flags",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = EditorialFlagQuerySet.as_manager()
+
     class Meta:
-        ordering: ClassVar = ["-created_at", "id"]
-        indexes: ClassVar = [models.Index(fields=["question", "status"], name="flag_question_status")]
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["question", "status"], name="flag_question_status")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.problem[:60]}"
@@ -251,8 +307,8 @@ class DuplicateCandidate(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     class Meta:
-        ordering: ClassVar = ["-similarity"]
-        constraints: ClassVar = [
+        ordering = ["-similarity"]
+        constraints = [
             models.UniqueConstraint(fields=["question", "other"], name="duplicate_pair_unique"),
             models.CheckConstraint(
                 condition=Q(question__lt=models.F("other")), name="duplicate_pair_ordered"

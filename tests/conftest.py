@@ -1,0 +1,35 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from questions import services
+
+FIXTURES_DIR = Path(settings.QUESTION_FIXTURES_DIR)
+_loaded: dict[str, services.ImportReport] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real question bank once per test database.
+
+    Tests that use ``db`` run inside a transaction on top of it and see a fresh bank each
+    time. Transactional tests (the browser ones) empty the database afterwards, so they ask
+    for ``loaded_bank``, which loads it again when it is gone.
+    """
+    with django_db_blocker.unblock():
+        _loaded["report"] = services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+
+@pytest.fixture
+def bank_report() -> services.ImportReport:
+    """The report of the first load of the real bank into the test database."""
+    return _loaded["report"]
+
+
+@pytest.fixture
+def loaded_bank(transactional_db) -> None:
+    from questions.models import Question
+
+    if not Question.objects.exists():
+        services.import_bank(fixtures_dir=FIXTURES_DIR)

@@ -1,0 +1,48 @@
+# InterviewPrep: `make run` to try it, `make test` to check it.
+PYTHON ?= python3.13
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Development defaults; production sets these in its environment instead.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: install migrate load run test lint format messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+load: migrate
+	$(MANAGE) load_bank
+
+run: load
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+test: lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(MANAGE) makemessages --locale zh_Hans --ignore "$(VENV)/*" --no-obsolete
+	$(MANAGE) compilemessages --locale zh_Hans --ignore "$(VENV)/*"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

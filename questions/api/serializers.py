@@ -1,0 +1,60 @@
+from rest_framework import serializers
+
+from questions.models import EditorialFlag, Question, QuestionSource, Tag
+
+
+class TagSerializer(serializers.ModelSerializer[Tag]):
+    count = serializers.IntegerField(read_only=True, help_text="Visible questions with this tag.")
+
+    class Meta:
+        model = Tag
+        fields = ("slug", "name_zh", "name_en", "level", "description", "count")
+
+
+class SourceSerializer(serializers.ModelSerializer[QuestionSource]):
+    class Meta:
+        model = QuestionSource
+        fields = ("file_name", "heading_line", "start_line", "end_line", "match", "similarity")
+
+
+class FlagSerializer(serializers.ModelSerializer[EditorialFlag]):
+    class Meta:
+        model = EditorialFlag
+        fields = ("id", "reason", "severity", "problem", "correction", "first_line", "last_line")
+
+
+class QuestionListSerializer(serializers.ModelSerializer[Question]):
+    tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+    url = serializers.HyperlinkedIdentityField(view_name="api:question-detail")
+
+    class Meta:
+        model = Question
+        fields: tuple[str, ...] = (
+            "id",
+            "url",
+            "title",
+            "kind",
+            "difficulty",
+            "status",
+            "has_answer",
+            "tags",
+            "updated_at",
+        )
+
+
+class QuestionDetailSerializer(QuestionListSerializer):
+    sources = SourceSerializer(many=True, read_only=True)
+    open_flags = FlagSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(source="live_revision.number", read_only=True, default=None)
+
+    class Meta(QuestionListSerializer.Meta):
+        fields = (
+            *QuestionListSerializer.Meta.fields,
+            "body_markdown",
+            "body_html",
+            "sources",
+            "open_flags",
+            "version",
+        )

@@ -1,0 +1,58 @@
+"""One filter set for the question list page and the API."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import Question, QuestionSource, Tag
+
+
+class QuestionFilter(django_filters.FilterSet):
+    STATUS_CHOICES = (
+        ("published", _("Published")),
+        ("needs_revision", _("Under revision")),
+        ("unanswered", _("No answer yet")),
+    )
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
+    difficulty = django_filters.ChoiceFilter(
+        choices=Question.Difficulty.choices, label=_("Difficulty"), empty_label=_("Any difficulty")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Question.Kind.choices, label=_("Type"), empty_label=_("Questions and notes")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("Any status"),
+    )
+    source = django_filters.CharFilter(method="filter_source", label=_("Source file"))
+
+    class Meta:
+        model = Question
+        fields: tuple[str, ...] = ("q", "tag", "difficulty", "kind", "status", "source")
+
+    def filter_tag(self, queryset: QuerySet[Question], name: str, value: str) -> QuerySet[Question]:
+        tagged = Tag.questions.through.objects.filter(question_id=OuterRef("pk"), tag__slug=value)
+        return queryset.filter(Exists(tagged))
+
+    def filter_source(
+        self, queryset: QuerySet[Question], name: str, value: str
+    ) -> QuerySet[Question]:
+        sourced = QuestionSource.objects.filter(question_id=OuterRef("pk"), file_name=value)
+        return queryset.filter(Exists(sourced))
+
+    def filter_status(
+        self, queryset: QuerySet[Question], name: str, value: str
+    ) -> QuerySet[Question]:
+        if value == "unanswered":
+            return queryset.filter(has_answer=False)
+        return queryset.filter(status=value)
+
+    def filter_search(
+        self, queryset: QuerySet[Question], name: str, value: str
+    ) -> QuerySet[Question]:
+        return search.search_questions(queryset, value) if value.strip() else queryset

@@ -1,0 +1,459 @@
+"""Render an answer's Markdown to sanitised HTML (pure: no ORM, no templates).
+
+Called once when a question is saved; the stored HTML is printed as-is later, so
+everything that makes it safe happens here:
+
+1. Python-Markdown turns the text into HTML (tables, sane lists, fenced code
+   highlighted by Pygments into CSS classes, ``$...$``/``$$...$$`` math turned
+   into MathML by latex2mathml).
+2. Pseudo-tags that are not HTML elements (``<STOP>``, ``<Image, Caption>``) are
+   escaped so their text shows instead of being swallowed as unknown markup.
+3. nh3 cleans the result against the allowlist below.
+4. Images and external links are rewritten on that clean, canonical HTML
+   (placeholders for missing files, links instead of remote images).
+5. nh3 cleans once more, so the allowlist is always the last word.
+
+The output is plain HTML: it is never fed to a template engine, so ``{{``,
+``{%`` and ``{instruction}`` are ordinary text.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import threading
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import latex2mathml.converter
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+from pygments.formatters import HtmlFormatter
+from pygments.token import STANDARD_TYPES
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_CLASSES",
+    "ALLOWED_TAGS",
+    "HIGHLIGHT_CLASS",
+    "PYGMENTS_STYLE",
+    "pygments_css",
+    "render_markdown",
+]
+
+#: The Pygments style ``static/css/pygments.css`` is generated from (a light theme).
+PYGMENTS_STYLE = "default"
+
+#: Wrapper class pymdownx.highlight puts on code blocks; the stylesheet is scoped to it.
+HIGHLIGHT_CLASS = "highlight"
+
+_EXTERNAL_REL = "nofollow noopener noreferrer"
+_ID_PREFIX = "md-"
+
+# --------------------------------------------------------------------------- #
+# Sanitiser allowlist
+# --------------------------------------------------------------------------- #
+
+# The MathML elements latex2mathml emits (checked against its converter and
+# commands), plus semantics/annotation for hand-written MathML.
+_MATHML_TAGS = frozenset(
+    {
+        "math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac",
+        "msqrt", "mroot", "mtext", "mspace", "mtable", "mtr", "mtd", "mover",
+        "munder", "munderover", "mstyle", "semantics", "annotation", "mpadded",
+        "mphantom", "menclose",
+    }
+)  # fmt: skip
+
+_HTML_TAGS = frozenset(
+    {
+        "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "br", "hr",
+        "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+        "pre", "code", "kbd", "a", "blockquote", "strong", "em", "b", "i", "del",
+        "sup", "sub", "img", "details", "summary",
+    }
+)  # fmt: skip
+
+ALLOWED_TAGS = _HTML_TAGS | _MATHML_TAGS
+
+# ``class`` is not listed here: its values are restricted by ALLOWED_CLASSES.
+# ``style`` is never allowed (tables use the ``align`` attribute instead), nor is
+# MathML ``href`` (``\href``), ``mathcolor``/``mathbackground`` (``\color``).
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "span": {"aria-label"},
+    "details": {"open"},
+    "ol": {"start"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+    "mi": {"mathvariant"},
+    "mn": {"mathvariant"},
+    "mtext": {"mathvariant"},
+    "mo": {
+        "mathvariant", "stretchy", "fence", "form", "separator", "lspace", "rspace",
+        "accent", "largeop", "movablelimits", "minsize", "maxsize", "symmetric",
+    },
+    "mfrac": {"linethickness"},
+    "mspace": {"width", "height", "depth", "linebreak"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant", "mathsize"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines",
+               "rowlines", "displaystyle"},
+    "mtr": {"columnalign", "rowalign"},
+    "mtd": {"columnalign", "rowalign", "columnspan", "rowspan"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "munderover": {"accent", "accentunder"},
+    "menclose": {"notation"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "annotation": {"encoding"},
+}  # fmt: skip
+
+# Pygments token classes plus the wrappers pymdownx.highlight emits, and our own.
+_CODE_CLASSES = {c for c in STANDARD_TYPES.values() if c} | {
+    HIGHLIGHT_CLASS, "highlighttable", "filename", "linenos", "linenodiv", "normal",
+    "special", "code", "hll",
+}  # fmt: skip
+ALLOWED_CLASSES: dict[str, set[str]] = {
+    "div": _CODE_CLASSES,
+    "pre": _CODE_CLASSES,
+    "code": _CODE_CLASSES | {"math-tex"},
+    "span": _CODE_CLASSES | {"img-missing", "img-remote"},
+    "table": _CODE_CLASSES,
+    "th": _CODE_CLASSES,
+    "td": _CODE_CLASSES,
+    "a": {"img-remote"},
+}
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes=ALLOWED_ATTRIBUTES,
+    tag_attribute_values={"span": {"role": {"img"}}, "math": {"display": {"block", "inline"}}},
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes={"http", "https", "mailto"},
+    # Relative and #anchor URLs stay; a scheme outside url_schemes drops the attribute.
+    url_relative="pass_through",
+    # rel is set by _Rewriter on external links only.
+    link_rel=None,
+    strip_comments=True,
+)
+
+# Every element name an HTML parser knows. Anything else in angle brackets
+# (``<STOP>``, ``<Image, Caption>``) is prose, escaped before sanitising so its
+# text is shown; ``image`` is left out on purpose since parsers turn it into <img>.
+_KNOWN_ELEMENTS = _MATHML_TAGS | frozenset(
+    {
+        "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b",
+        "base", "basefont", "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body",
+        "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup",
+        "data", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt",
+        "em", "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "frame",
+        "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr",
+        "html", "i", "iframe", "img", "input", "ins", "isindex", "kbd", "keygen", "label",
+        "legend", "li", "link", "listing", "main", "map", "mark", "marquee", "menu",
+        "menuitem", "meta", "meter", "multicol", "nav", "nextid", "nobr", "noembed",
+        "noframes", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param",
+        "picture", "plaintext", "portal", "pre", "progress", "q", "rb", "rp", "rt", "rtc",
+        "ruby", "s", "samp", "script", "search", "section", "select", "selectedcontent",
+        "slot", "small", "source", "spacer", "span", "strike", "strong", "style", "sub",
+        "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot", "th",
+        "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr", "xmp",
+        "maction", "maligngroup", "malignmark", "menclose", "merror", "mfenced", "mglyph",
+        "mlabeledtr", "mlongdiv", "mmultiscripts", "mprescripts", "mscarries", "mscarry",
+        "msgroup", "msline", "mstack", "msrow", "none", "annotation-xml",
+    }
+)  # fmt: skip
+# A start or end tag as an HTML tokenizer sees it: "<" or "</" then a letter.
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)")
+
+# --------------------------------------------------------------------------- #
+# Math
+# --------------------------------------------------------------------------- #
+
+_CHAR_REF_RE = re.compile(r"&#x([0-9A-Fa-f]+);")
+# $$...$$ inside a paragraph (arithmatex only takes $$ blocks that stand alone).
+_INLINE_DISPLAY_MATH_RE = r"(?<!\\)\$\$(?!\$)((?:\\.|[^\\$\x02\x03])+?)\$\$"
+
+
+def _decode_char_refs(text: str) -> str:
+    # latex2mathml writes symbols as "&#x0221A;" into element text and then
+    # un-escapes its whole serialisation, which would also turn a literal "<" from
+    # \text{...} into markup. We decode only its references and let an XML-aware
+    # serialiser escape everything.
+    return _CHAR_REF_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _math_element(tex: str, *, display: bool, block: bool) -> etree.Element:
+    """Return ``<math>`` for ``tex``, or ``<code class="math-tex">`` with the source.
+
+    ``block`` says the element stands alone rather than inside a paragraph, so the
+    fallback needs a paragraph of its own.
+    """
+    try:
+        math = latex2mathml.converter.convert_to_element(
+            tex, display="block" if display else "inline"
+        )
+    except Exception:  # latex2mathml raises many unrelated types on bad TeX.
+        code = etree.Element("code", {"class": "math-tex"})
+        code.text = AtomicString(tex.strip())
+        if not block:
+            return code
+        paragraph = etree.Element("p")
+        paragraph.append(code)
+        return paragraph
+    math.attrib.pop("xmlns", None)  # implied by HTML5 parsing
+    for node in math.iter():
+        if node.text:
+            node.text = AtomicString(_decode_char_refs(node.text))
+        if node.tail:
+            node.tail = AtomicString(_decode_char_refs(node.tail))
+        for name, value in node.attrib.items():
+            node.attrib[name] = _decode_char_refs(value)
+    return math
+
+
+class _InlineDisplayMath(InlineProcessor):
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        # The same placeholder arithmatex makes; _MathTreeprocessor converts both.
+        el = etree.Element("span", {"class": "arithmatex", "data-display": "block"})
+        el.text = AtomicString(m.group(1))
+        return el, m.start(0), m.end(0)
+
+
+class _MathTreeprocessor(Treeprocessor):
+    """Replace arithmatex's TeX placeholders with MathML (or the TeX fallback).
+
+    Raw HTML never reaches the element tree (Markdown stashes it), so a
+    ``span``/``div`` with class ``arithmatex`` here was made by arithmatex or by
+    _InlineDisplayMath. Runs after "prettify" so that no layout whitespace is
+    inserted around ``<math>``, which Markdown counts as a block-level tag.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for el in list(root.iter()):
+            if el.get("class") != "arithmatex" or el.tag not in {"span", "div"}:
+                continue
+            display = el.tag == "div" or el.get("data-display") == "block"
+            # arithmatex escapes block TeX for HTML but not inline TeX.
+            tex = html.unescape(el.text or "") if el.tag == "div" else el.text or ""
+            new = _math_element(tex, display=display, block=el.tag == "div")
+            el.tag, el.text = new.tag, new.text
+            el.attrib.clear()
+            el.attrib.update(new.attrib)
+            el[:] = list(new)
+
+
+class _MathExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Below backticks (190) so code spans keep their dollars, above arithmatex (189.9).
+        md.inlinePatterns.register(
+            _InlineDisplayMath(_INLINE_DISPLAY_MATH_RE, md), "inline-display-math", 189.95
+        )
+        # After "inline" (20), where the placeholders are made, and "prettify" (10).
+        md.treeprocessors.register(_MathTreeprocessor(md), "mathml", 5)
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "sane_lists",
+            "pymdownx.highlight",
+            "pymdownx.superfences",
+            "pymdownx.arithmatex",
+            _MathExtension(),
+        ],
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "pymdownx.highlight": {
+                "use_pygments": True,
+                "noclasses": False,
+                "css_class": HIGHLIGHT_CLASS,
+                "guess_lang": False,
+                "pygments_lang_class": False,
+            },
+            "pymdownx.arithmatex": {
+                "generic": True,
+                "smart_dollar": True,
+                "inline_syntax": ["dollar"],
+                "block_syntax": ["dollar"],
+                "tex_inline_wrap": ["", ""],
+                "tex_block_wrap": ["", ""],
+            },
+        },
+        output_format="html",
+    )
+
+
+# A Markdown instance is not thread-safe but costs ~4 ms to build: keep one per
+# thread and reset() it before each use.
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md: markdown.Markdown | None = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _new_markdown()
+    return md
+
+
+# --------------------------------------------------------------------------- #
+# Images, links and ids, rewritten on nh3's canonical output
+# --------------------------------------------------------------------------- #
+
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _is_remote(url: str) -> bool:
+    # As a browser reads it: tabs and newlines vanish and "\" counts as "/", so
+    # "/\host/x.png" is as protocol-relative as "//host/x.png".
+    url = re.sub(r"[\t\n\r]", "", url).replace("\\", "/")
+    scheme = _SCHEME_RE.match(url)
+    return url.startswith("//") or (scheme is not None and scheme[1].lower() in {"http", "https"})
+
+
+def _file_name(url: str) -> str:
+    return unquote(posixpath.basename(re.split(r"[?#]", url, maxsplit=1)[0]))
+
+
+def _attrs(attrs: list[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{html.escape(value)}"' for name, value in attrs)
+
+
+class _Rewriter(HTMLParser):
+    """Re-serialise sanitised HTML, rewriting ``<img>``, external links and ids."""
+
+    def __init__(self, *, allow_remote_images: bool, image_exists: Callable[[str], bool] | None):
+        super().__init__(convert_charrefs=True)
+        self.allow_remote_images = allow_remote_images
+        self.image_exists = image_exists
+        self.out: list[str] = []
+        self.link_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = [(name, value or "") for name, value in attrs]
+        if tag == "img":
+            self.out.append(self._image(dict(values)))
+            return
+        if tag == "a":
+            self.link_depth += 1
+            values = [(n, v) for n, v in values if n != "rel"]
+            href = dict(values).get("href", "")
+            if href.startswith("#"):
+                values = [(n, "#" + _ID_PREFIX + v[1:] if n == "href" else v) for n, v in values]
+            elif href and _is_remote(href):
+                values.append(("rel", _EXTERNAL_REL))
+        values = [(n, _ID_PREFIX + v if n == "id" else v) for n, v in values]
+        self.out.append(f"<{tag}{_attrs(values)}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.link_depth = max(0, self.link_depth - 1)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+    def _image(self, attrs: dict[str, str]) -> str:
+        src = attrs.get("src", "").strip()
+        alt = attrs.get("alt", "").strip()
+        label = alt or _file_name(src)
+        if src and _is_remote(src):
+            if self.allow_remote_images:
+                return self._img(attrs)
+            if self.link_depth:  # a link cannot hold another link
+                return f'<span class="img-remote">{html.escape(label or src)}</span>'
+            return (
+                f'<a class="img-remote" href="{html.escape(src)}" rel="{_EXTERNAL_REL}">'
+                f"{html.escape(label or src)}</a>"
+            )
+        if src and self.image_exists is not None and self.image_exists(src):
+            return self._img(attrs)
+        if not label:  # no usable source and nothing to say about it
+            return ""
+        label = html.escape(label)
+        return f'<span class="img-missing" role="img" aria-label="{label}">{label}</span>'
+
+    @staticmethod
+    def _img(attrs: dict[str, str]) -> str:
+        kept = [(n, v) for n, v in attrs.items() if n != "loading"]
+        return f"<img{_attrs([*kept, ('loading', 'lazy')])}>"
+
+
+def _escape_pseudo_tags(fragment: str) -> str:
+    def escape(m: re.Match[str]) -> str:
+        if m.group(2).lower() in _KNOWN_ELEMENTS:
+            return m.group(0)
+        return "&lt;" + m.group(0)[1:]
+
+    return _TAG_RE.sub(escape, fragment)
+
+
+# --------------------------------------------------------------------------- #
+# Public API
+# --------------------------------------------------------------------------- #
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Markdown marks its stash placeholders with STX/ETX; they never belong in a note.
+_MARKDOWN_RESERVED = str.maketrans("", "", "\x02\x03")
+
+
+def render_markdown(
+    text: str,
+    *,
+    allow_remote_images: bool = False,
+    image_exists: Callable[[str], bool] | None = None,
+) -> str:
+    """Return sanitised HTML for the Markdown ``text``; deterministic and thread-safe.
+
+    Math (``$...$`` inline, ``$$...$$`` display) becomes MathML; TeX that
+    latex2mathml rejects is shown as ``<code class="math-tex">``.
+
+    Images: an http(s) image becomes ``<img loading="lazy">`` only when
+    ``allow_remote_images`` is true, otherwise an ``<a class="img-remote">`` link to
+    it, so the reader's browser never fetches it. Any other image becomes
+    ``<img>`` if ``image_exists(src)`` is true (``src`` as written, entities
+    decoded: the callback must refuse ``..`` and absolute paths itself), else a
+    ``<span class="img-missing" role="img">`` placeholder labelled with the alt
+    text or the file name.
+
+    Links keep only http, https, mailto and relative URLs; external ones get
+    ``rel="nofollow noopener noreferrer"``. Element ids are prefixed with
+    ``md-`` (and ``#anchor`` links with them) so they cannot clobber the page's.
+    """
+    # Lone surrogates (never valid text) would make the UTF-8 based sanitiser raise.
+    text = _SURROGATE_RE.sub("\ufffd", text).translate(_MARKDOWN_RESERVED)
+    body = _markdown().reset().convert(text)
+    clean = _CLEANER.clean(_escape_pseudo_tags(body))
+    rewriter = _Rewriter(allow_remote_images=allow_remote_images, image_exists=image_exists)
+    rewriter.feed(clean)
+    rewriter.close()
+    return _CLEANER.clean("".join(rewriter.out))
+
+
+def pygments_css() -> str:
+    """Return the stylesheet for highlighted code (``static/css/pygments.css``)."""
+    css = HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{HIGHLIGHT_CLASS}")
+    # Pygments emits an unscoped "pre { line-height }" rule; keep it to code blocks.
+    css = re.sub(r"^pre \{", f".{HIGHLIGHT_CLASS} pre {{", css, flags=re.MULTILINE)
+    header = (
+        f'/* Generated from the Pygments "{PYGMENTS_STYLE}" style; do not edit. Regenerate with\n'
+        "   python -c 'from questions.markdown import pygments_css as c; print(c(), end=\"\")'"
+        " > static/css/pygments.css */\n"
+    )
+    return header + css + "\n"

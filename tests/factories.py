@@ -1,0 +1,65 @@
+import factory
+from django.utils import timezone
+
+from interviewprep.models import User
+from questions import search
+from questions.models import EditorialFlag, Question, QuestionSource, Tag
+from questions.services import render_body
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    slug = factory.Sequence(lambda n: f"test-tag-{n}")
+    name_zh = factory.Sequence(lambda n: f"测试标签{n}")
+    name_en = factory.Sequence(lambda n: f"Test tag {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"测试问题 {n}？")
+    body_markdown = "这是参考答案。\n\n- 要点一\n- 要点二"
+    body_html = factory.LazyAttribute(lambda q: render_body(q.body_markdown))
+    updated_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):
+        obj.search_title, obj.search_body = search.search_fields(obj.title, obj.body_markdown)
+        if create:
+            obj.save(update_fields=["search_title", "search_body"])
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionSource
+
+    question = factory.SubFactory(QuestionFactory)
+    file_name = "999_test.txt"
+    heading_line = factory.Sequence(lambda n: 10_000 + n * 10)
+    start_line = factory.SelfAttribute("heading_line")
+    end_line = factory.LazyAttribute(lambda s: s.heading_line + 5)
+    raw_title = factory.SelfAttribute("question.title")
+    original_text = "#### 测试\n答案"
+    normalised_markdown = "答案"
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditorialFlag
+
+    question = factory.SubFactory(QuestionFactory)
+    reason = EditorialFlag.Reason.WRONG
+    severity = EditorialFlag.Severity.LOW
+    problem = factory.Sequence(lambda n: f"Problem number {n}")
