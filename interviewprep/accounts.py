@@ -3,11 +3,14 @@
 Logout, password change and password reset are Django's own views (see ``auth_urls.py``).
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -82,11 +85,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        language = form.get_user().ui_language
-        if language:
-            set_language_cookie(response, language)
+        user = cast(User, form.get_user())
+        if user.ui_language:
+            set_language_cookie(response, user.ui_language)
         return response
 
 

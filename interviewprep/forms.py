@@ -52,12 +52,13 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # Required here although the column may be blank (blank: not chosen yet, follow the browser).
+    ui_language = forms.ChoiceField(label=_("UI language"), choices=Language.choices)
+
     class Meta:
         model = User
         fields = ("display_name", "ui_language", "daily_goal")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ui_language"].required = True
-        self.fields["ui_language"].choices = Language.choices
         self.fields["daily_goal"].widget.attrs.update(min=DAILY_GOAL_MIN, max=DAILY_GOAL_MAX)

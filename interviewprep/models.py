@@ -72,7 +72,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints: ClassVar = [
+        constraints = [
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_ci_unique",

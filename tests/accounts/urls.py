@@ -1,7 +1,5 @@
 """The site's URLs plus views that exist only to test the role checks."""
 
-from typing import ClassVar
-
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from rest_framework.response import Response
@@ -16,14 +14,14 @@ def editor_page(request: HttpRequest) -> HttpResponse:
 
 
 class ReviewerApi(APIView):
-    permission_classes: ClassVar = [IsReviewer]
+    permission_classes = [IsReviewer]
 
     def get(self, request):
         return Response({"ok": True})
 
 
 class EditorApi(APIView):
-    permission_classes: ClassVar = [IsEditor]
+    permission_classes = [IsEditor]
 
     def get(self, request):
         return Response({"ok": True})
