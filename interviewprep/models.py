@@ -1,6 +1,7 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -33,13 +34,31 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+class Language(models.TextChoices):
+    """The languages the UI ships in (``settings.LANGUAGES``)."""
+
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+DAILY_GOAL_MIN = 1
+DAILY_GOAL_MAX = 200
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using InterviewPrep; signs in with an email address."""
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
-    ui_language = models.CharField(_("UI language"), max_length=10, blank=True)
-    daily_goal = models.PositiveSmallIntegerField(_("new questions per day"), default=10)
+    # Blank: follow the language cookie / the browser until the person picks one.
+    ui_language = models.CharField(
+        _("UI language"), max_length=10, blank=True, choices=Language.choices
+    )
+    daily_goal = models.PositiveSmallIntegerField(
+        _("new questions per day"),
+        default=10,
+        validators=[MinValueValidator(DAILY_GOAL_MIN), MaxValueValidator(DAILY_GOAL_MAX)],
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -54,7 +73,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("An account with this email address already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_goal__gte=DAILY_GOAL_MIN, daily_goal__lte=DAILY_GOAL_MAX),
+                name="user_daily_goal_range",
+            ),
         ]
 
     def __str__(self) -> str:

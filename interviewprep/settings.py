@@ -5,6 +5,7 @@ One file for every environment: development (``DJANGO_DEBUG=1``), tests and prod
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -198,4 +199,64 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # axes announces itself at every start; only its warnings are worth a line.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Accounts
+# --------
+# Sign-up/login/password reset (interviewprep/accounts.py, auth_urls.py), API tokens
+# (interviewprep/api.py) and login throttling with django-axes (interviewprep/throttling.py).
+INSTALLED_APPS += ["rest_framework.authtoken", "axes"]
+# Axes' middleware turns a throttled login into its lockout response; it must come last.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    # Refuses to check passwords for a throttled account or address; must come first.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Token first: DRF takes the WWW-Authenticate challenge from the first class, so anonymous API
+# requests get 401 rather than 403. Browsers still authenticate with their session.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+
+# The 6th failed login within 15 minutes, per account and (separately) per client address,
+# is refused; the block lifts by itself 15 minutes after the last counted failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Refused attempts during a block do not extend it, so it really lifts after 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # what Django's login form and authenticate() call it
+AXES_USERNAME_CALLABLE = "interviewprep.throttling.normalised_username"
+AXES_HANDLER = "interviewprep.throttling.LoginAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "interviewprep.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful logins need no audit table of their own.
+AXES_DISABLE_ACCESS_LOG = True
+# The client address is REMOTE_ADDR. Behind a reverse proxy, point AXES_CLIENT_IP_CALLABLE at
+# a function reading the proxy's header, or every visitor shares the proxy's address.
+
+# Password reset mail: printed to the console unless an SMTP server is configured. Django 6.1's
+# MAILERS replaces the deprecated EMAIL_BACKEND/EMAIL_HOST/... settings.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InterviewPrep <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day

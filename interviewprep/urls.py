@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
@@ -18,6 +19,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("api/", include("interviewprep.api_urls")),
     path("api/", include("questions.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

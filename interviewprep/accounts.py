@@ -1,0 +1,108 @@
+"""Account views: sign-up, login (Django's view with our form), profile.
+
+Logout, password change and password reset are Django's own views (see ``auth_urls.py``).
+"""
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate, gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from .forms import LoginForm, ProfileForm, SignUpForm
+from .models import User
+
+# Sign-up logs the new user in without authenticate(); name the backend that owns the user.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The ``next`` parameter if it points into this site, else the default landing page."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Remember ``language`` the way Django's ``set_language`` view does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user: User = form.save()
+        except IntegrityError:
+            # Someone signed up with the same address between our check and the insert.
+            form.add_error("email", gettext("An account with this email address already exists."))
+        else:
+            # login() gives the session a new key: no session fixation.
+            login(request, user, backend=MODEL_BACKEND)
+            return HttpResponseRedirect(_safe_next(request))
+    return render(
+        request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login view (safe ``next`` handling, session rotation) with our form.
+
+    On success it switches the UI to the language saved in the profile.
+    """
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = cast(User, form.get_user())
+        if user.ui_language:
+            set_language_cookie(response, user.ui_language)
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Switch now, so the confirmation below is already in the chosen language.
+        activate(user.ui_language)
+        messages.success(request, gettext("Your profile has been saved."))
+        response = redirect("profile")
+        set_language_cookie(response, user.ui_language)
+        return response
+    return render(request, "account/profile.html", {"form": form})

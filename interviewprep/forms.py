@@ -1,0 +1,64 @@
+"""Account forms: thin subclasses of Django's auth forms for an email-login user."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User
+from .throttling import lockout_message
+
+
+class SignUpForm(BaseUserCreationForm):
+    """Email + password (twice), checked by ``AUTH_PASSWORD_VALIDATORS``."""
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_email(self) -> str:
+        email: str = User.objects.normalize_email(self.cleaned_data["email"])
+        # The database has the same rule (user_email_ci_unique); this gives the clear message.
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists."), code="duplicate_email"
+            )
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, labelled for email, that explains a throttled login."""
+
+    username = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            # django-axes' backend refused to even check the password and flagged the request.
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(lockout_message(), code="locked_out") from None
+            raise
+
+
+class ProfileForm(forms.ModelForm):
+    # Required here although the column may be blank (blank: not chosen yet, follow the browser).
+    ui_language = forms.ChoiceField(label=_("UI language"), choices=Language.choices)
+
+    class Meta:
+        model = User
+        fields = ("display_name", "ui_language", "daily_goal")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["daily_goal"].widget.attrs.update(min=DAILY_GOAL_MIN, max=DAILY_GOAL_MAX)

@@ -1,0 +1,70 @@
+"""Login throttling: the glue between django-axes and our email login.
+
+The policy lives in settings (``AXES_*`` in the "Accounts" block): after
+``AXES_FAILURE_LIMIT`` failures per account *or* per client address within
+``AXES_COOLOFF_TIME``, further attempts are refused until the cool-off has passed.
+"""
+
+from typing import Any
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+
+
+def lockout_message() -> str:
+    """The text shown when a login is refused because of too many failures (web and API)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return gettext(
+        "Too many failed login attempts. Please wait %(minutes)d minutes and try again."
+    ) % {"minutes": minutes}
+
+
+def normalised_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: count ``Alice@x.org`` and ``alice@x.org`` as one account.
+
+    Emails are matched case-insensitively at login, so the throttle must be too.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username.strip().lower() if isinstance(username, str) else None
+
+
+class LoginAttemptHandler(AxesDatabaseHandler):
+    """Axes' database handler; a success forgets only that *account's* failures.
+
+    The stock handler also forgets every failure from the client's address on a successful
+    login, which would let someone with an account of their own reset the per-address limit
+    between guesses at other people's passwords.
+    """
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        from axes.models import AccessAttempt
+
+        username = get_client_username(request, credentials)
+        if username is None:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """``AXES_LOCKOUT_CALLABLE``: keep the page the login view rendered, as 429.
+
+    Our ``LoginForm`` has already put ``lockout_message()`` into the form's errors, so the
+    person sees the login page again with the reason. Other login forms (the admin's) get
+    the plain message.
+    """
+    from .forms import LoginForm
+
+    context = getattr(original_response, "context_data", None) or {}
+    if original_response is not None and isinstance(context.get("form"), LoginForm):
+        original_response.status_code = 429
+        return original_response
+    return HttpResponse(lockout_message(), status=429, content_type="text/plain; charset=utf-8")

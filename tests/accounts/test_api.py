@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def obtain(client, email, password):
+    return client.post(
+        "/api/auth/token/", {"email": email, "password": password}, content_type="application/json"
+    )
+
+
+@pytest.fixture
+def auth(client, user, password):
+    key = obtain(client, "alice@example.org", password).json()["token"]
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_obtain_token(client, user, password):
+    response = obtain(client, "ALICE@example.org", password)
+
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=user).key}
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+@pytest.mark.parametrize(
+    "body", [{"email": "alice@example.org", "password": "wrong"}, {"email": "alice@example.org"}]
+)
+def test_obtain_token_refuses_bad_credentials(client, user, body):
+    response = client.post("/api/auth/token/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not Token.objects.exists()
+
+
+def test_me_needs_authentication(client):
+    response = client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_me_with_a_token(client, user, auth):
+    response = client.get("/api/me/", **auth)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "email": "alice@example.org",
+        "display_name": "Alice",
+        "ui_language": "",
+        "daily_goal": 10,
+        "roles": ["learner"],
+    }
+
+
+def test_me_with_the_browser_session(client, user, password):
+    client.post(reverse("login"), {"username": "alice@example.org", "password": password})
+
+    response = client.get("/api/me/")
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "alice@example.org"
+
+
+def test_patch_me(client, user, auth):
+    response = client.patch(
+        "/api/me/",
+        {"display_name": "A.", "ui_language": "en", "daily_goal": 200, "email": "x@example.org"},
+        content_type="application/json",
+        **auth,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["daily_goal"] == 200
+    user.refresh_from_db()
+    assert (user.email, user.display_name, user.ui_language, user.daily_goal) == (
+        "alice@example.org",
+        "A.",
+        "en",
+        200,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("daily_goal", 0), ("daily_goal", 201), ("daily_goal", "many"), ("ui_language", "fr")],
+)
+def test_patch_me_validation_errors_are_400(client, user, auth, field, value):
+    response = client.patch("/api/me/", {field: value}, content_type="application/json", **auth)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    user.refresh_from_db()
+    assert (user.daily_goal, user.ui_language) == (10, "")
+
+
+def test_logout_deletes_the_token(client, user, auth):
+    response = client.post("/api/auth/logout/", **auth)
+
+    assert response.status_code == 204
+    assert not Token.objects.filter(user=user).exists()
+    assert client.get("/api/me/", **auth).status_code == 401
+
+
+def test_logout_needs_authentication(client):
+    assert client.post("/api/auth/logout/").status_code == 401

@@ -1,0 +1,86 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from interviewprep.models import User
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 99"
+
+
+def login(client, email, password):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_password_change_keeps_the_session_and_replaces_the_password(client, user, password):
+    client.force_login(user)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert client.get(reverse("profile")).status_code == 200
+
+
+def test_password_change_needs_the_old_password(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+
+
+def test_password_change_needs_login(client):
+    response = client.get(reverse("password_change"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_password_reset_end_to_end(client, user, password):
+    response = client.post(reverse("password_reset"), {"email": "ALICE@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["alice@example.org"]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", message.body)
+    assert link, message.body
+
+    # Django swaps the token in the URL for one kept in the session, then shows the form.
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.context["validlink"] is True
+    set_password_url = form_page.redirect_chain[-1][0]
+    done = client.post(
+        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert done["Location"] == reverse("password_reset_complete")
+
+    assert login(client, "alice@example.org", password).status_code == 200
+    assert login(client, "alice@example.org", NEW_PASSWORD).status_code == 302
+    # The link cannot be used twice.
+    client.post(reverse("logout"))
+    assert client.get(link.group(1), follow=True).context["validlink"] is False
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, user):
+    known = client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert len(mail.outbox) == 1
+    assert [message.to for message in mail.outbox] == [["alice@example.org"]]
+    assert not User.objects.filter(email="nobody@example.org").exists()
