@@ -164,3 +164,11 @@ def test_ui_defaults_to_chinese_and_switches_to_english(client):
     assert "题库" in client.get(LIST).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": LIST})
     assert "Question bank" in client.get(LIST).content.decode()
+
+
+def test_home_query_count_does_not_grow_with_tags(client):
+    QuestionFactory().tags.add(TagFactory())
+    one = count_queries(client, "/")
+    for _ in range(49):
+        QuestionFactory().tags.add(TagFactory())
+    assert count_queries(client, "/") == one
