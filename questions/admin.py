@@ -24,9 +24,32 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "difficulty", "status", "has_answer", "tags")
     search_fields = ("title",)
     filter_horizontal = ("tags",)
-    readonly_fields = ("import_key", "body_html", "live_revision", "version", "duplicate_of")
+    # Content changes go through revisions (rendered, reviewed, kept in history), not here.
+    readonly_fields = (
+        "title",
+        "body_markdown",
+        "import_key",
+        "body_html",
+        "live_revision",
+        "version",
+        "duplicate_of",
+        "created_at",
+        "updated_at",
+        "last_reviewed_at",
+    )
     exclude = ("search_title", "search_body")
     inlines = (SourceInline,)
+
+    # An editor's choice of difficulty or tags sticks: later imports no longer recompute it.
+    def save_model(self, request, obj, form, change):
+        if "difficulty" in form.changed_data:
+            obj.difficulty_overridden = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "tags" in form.changed_data:
+            Question.objects.filter(pk=form.instance.pk).update(tags_overridden=True)
 
 
 @admin.register(Tag)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from questions.models import DuplicateCandidate, EditorialFlag, Question, QuestionRevision
+from questions.models import DuplicateCandidate, EditorialFlag, Question, QuestionRevision, Tag
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +37,27 @@ def test_learners_cannot_open_the_admin(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:questions_question_changelist"))
     assert response.status_code == 302
+
+
+def test_editor_choices_in_the_admin_survive_a_reimport(staff_client):
+    from questions import services
+    from tests.conftest import FIXTURES_DIR
+
+    question = Question.objects.get(title="什么是量化？")
+    new_difficulty = "easy" if question.difficulty != "easy" else "hard"
+    url = reverse("admin:questions_question_change", args=[question.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        difficulty=new_difficulty,
+        tags=[Tag.objects.get(slug="rag").pk],
+    )
+    data.update({"sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+    question.refresh_from_db()
+    assert question.difficulty == new_difficulty
+    assert list(question.tags.values_list("slug", flat=True)) == ["rag"]
