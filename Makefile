@@ -6,7 +6,9 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run test lint format messages clean
+.PHONY: install migrate load run serve worker test lint format messages clean
+WORKERS ?= 2
+BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,19 @@ load: migrate
 
 run: load
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production-style: gunicorn, DEBUG off, compressed static files. Needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL, TASKS_BACKEND=database in production).
+serve: export DJANGO_DEBUG = 0
+serve: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) load_bank
+	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile -
+
+# Runs queued background tasks when TASKS_BACKEND=database.
+worker: install
+	$(MANAGE) db_worker
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,117 @@
+"""Production configuration, logs, and backup/restore."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from questions import search
+from questions.models import EditorialFlag, Question, QuestionRevision, QuestionSource
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x7Hq2-not-a-real-secret-but-long-and-random-enough-for-check-deploy-9fK",
+    "DJANGO_ALLOWED_HOSTS": "interviewprep.example.com",
+    "EMAIL_HOST": "smtp.example.com",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "TASKS_BACKEND": "database",
+}
+
+
+def run_django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deploy_checks_pass_with_production_settings():
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_secret_key_is_required_when_not_debugging():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_django(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_logs_are_json_lines():
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('interviewprep').warning('attempt %s expired', 7)"
+    )
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "interviewprep.settings"}
+    result = run_django(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stderr.strip().splitlines()[-1])
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "interviewprep"
+    assert record["message"] == "attempt 7 expired"
+
+
+def _to_milliseconds(rows) -> list[dict]:
+    # Django's JSON serialiser keeps datetimes to the millisecond, by design.
+    return [
+        {
+            k: v.replace(microsecond=v.microsecond // 1000 * 1000) if isinstance(v, datetime) else v
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_round_trip(loaded_bank, tmp_path):
+    backup = tmp_path / "backup.json"
+    before = {
+        "questions": _to_milliseconds(Question.objects.order_by("pk").values()),
+        "sources": QuestionSource.objects.count(),
+        "revisions": list(QuestionRevision.objects.order_by("pk").values_list("pk", "body_html")),
+        "flags": list(EditorialFlag.objects.order_by("pk").values_list("pk", "status")),
+        "tags": set(Question.tags.through.objects.values_list("question", "tag")),
+    }
+
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--natural-primary",
+        "--exclude=contenttypes",
+        "--exclude=auth.permission",
+        "--exclude=sessions",
+        "--exclude=admin.logentry",
+        f"--output={backup}",
+        verbosity=0,
+    )
+    call_command("flush", "--no-input", verbosity=0)
+    assert not Question.objects.exists()
+    call_command("loaddata", str(backup), verbosity=0)
+
+    after = {
+        "questions": _to_milliseconds(Question.objects.order_by("pk").values()),
+        "sources": QuestionSource.objects.count(),
+        "revisions": list(QuestionRevision.objects.order_by("pk").values_list("pk", "body_html")),
+        "flags": list(EditorialFlag.objects.order_by("pk").values_list("pk", "status")),
+        "tags": set(Question.tags.through.objects.values_list("question", "tag")),
+    }
+    for a, b in zip(after["questions"], before["questions"], strict=True):
+        assert a == b, {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+    assert after == before
+    # The search index follows the restored rows.
+    found = search.search_questions(Question.objects.all(), "幻觉")
+    assert "什么是大模型幻觉？" in [q.title for q in found]
