@@ -6,6 +6,7 @@ Browsers keep using the session (``SessionAuthentication``, with CSRF); other cl
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -37,6 +38,12 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(role.value for role in roles_of(user))
+
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # No choice made yet means the site's default language.
+        data["ui_language"] = data["ui_language"] or settings.LANGUAGE_CODE
+        return data
 
 
 class ObtainTokenView(APIView):

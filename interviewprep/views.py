@@ -1,7 +1,9 @@
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 from questions.models import Question, Tag
 
@@ -16,3 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     tags = Tag.objects.with_counts(used_only=True)
     return render(request, "home.html", {"stats": stats, "tags": tags})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 handler: API clients get JSON like every other API error; people get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

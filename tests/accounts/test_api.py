@@ -50,7 +50,7 @@ def test_me_with_a_token(client, user, auth):
     assert response.json() == {
         "email": "alice@example.org",
         "display_name": "Alice",
-        "ui_language": "",
+        "ui_language": "zh-hans",  # not chosen yet: the site's default
         "daily_goal": 10,
         "roles": ["learner"],
     }

@@ -97,3 +97,14 @@ def test_api_query_counts_do_not_grow_with_rows(client):
         FlagFactory(question=question)
     assert client.get(list_url).json()["count"] == 50
     assert (_queries(client, list_url), _queries(client, detail_url)) == one
+
+
+def test_unknown_api_address_is_a_json_404_and_a_page_404_elsewhere(client):
+    for address in ("/api/questions/1.5/", "/api/no-such-endpoint/"):
+        api = client.get(address)
+        assert api.status_code == 404
+        assert api["Content-Type"] == "application/json"
+        assert api.json() == {"detail": "未找到。"}
+    page = client.get("/questions/nowhere/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")

@@ -1,0 +1,34 @@
+"""OpenAPI schema generation: document the error responses every endpoint can return."""
+
+from typing import Any, Literal
+
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+
+ERROR_BODY = {
+    "type": "object",
+    "description": 'Either {"detail": "message"} or {"field": ["message", ...]}.',
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "The request's parameters or body are invalid; the body says which and why.",
+    "401": "Authentication is required (session or `Authorization: Token ...`).",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such object (or it is not yours), or no such page of results.",
+    "429": "Too many requests; retry later.",
+}
+
+
+class AutoSchema(BaseAutoSchema):
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for code, description in ERRORS.items():
+            responses.setdefault(
+                code,
+                {
+                    "description": description,
+                    "content": {"application/json": {"schema": ERROR_BODY}},
+                },
+            )
+        return responses
