@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("questions/", include("questions.urls")),
+    path("practice/", include("quizzes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
@@ -19,6 +20,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("questions.api.urls")),
+    path("api/", include("quizzes.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
