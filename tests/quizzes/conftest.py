@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from questions.models import Question, QuestionRevision
+from questions.services import render_body
 from quizzes.models import Card, CardState, Rating, Review
 from tests.factories import UserFactory
 
@@ -52,3 +54,20 @@ def make_review(card: Card, *, at: datetime, rating: int = Rating.GOOD, seconds:
 def local(*args: int) -> datetime:
     """An aware datetime in the site's time zone (Asia/Shanghai)."""
     return timezone.make_aware(datetime(*args))
+
+
+def publish(question: Question, body: str) -> QuestionRevision:
+    """A new live revision of the answer, as the editorial workflow publishes it."""
+    revision = QuestionRevision.objects.create(
+        question=question,
+        number=question.live_revision.number + 1,
+        origin=QuestionRevision.Origin.EDITOR,
+        title=question.title,
+        body_markdown=body,
+        body_html=render_body(body),
+        difficulty=question.difficulty,
+    )
+    question.live_revision = revision
+    question.body_markdown, question.body_html = body, revision.body_html
+    question.save()
+    return revision

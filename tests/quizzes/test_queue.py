@@ -6,13 +6,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from questions.models import EditorialFlag, Question, QuestionRevision
-from questions.services import render_body
+from questions.models import EditorialFlag, Question
 from quizzes import services
 from quizzes.models import Bookmark, Card, Rating
 from tests.factories import FlagFactory, QuestionFactory, TagFactory
 
-from .conftest import make_card
+from .conftest import make_card, publish
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 3, 10, 4, 0, tzinfo=UTC)
@@ -21,23 +20,6 @@ SESSION = reverse("practice:session")
 
 def practicable(n: int) -> list[Question]:
     return list(Question.objects.practicable().order_by("id")[:n])
-
-
-def publish(question: Question, body: str) -> QuestionRevision:
-    """A new live revision of the answer, as the editorial workflow publishes it."""
-    revision = QuestionRevision.objects.create(
-        question=question,
-        number=question.live_revision.number + 1,
-        origin=QuestionRevision.Origin.EDITOR,
-        title=question.title,
-        body_markdown=body,
-        body_html=render_body(body),
-        difficulty=question.difficulty,
-    )
-    question.live_revision = revision
-    question.body_markdown, question.body_html = body, revision.body_html
-    question.save()
-    return revision
 
 
 @time_machine.travel(NOW, tick=False)
