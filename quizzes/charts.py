@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 CELL = 12  # heatmap square plus its gap, in SVG user units
-LABEL_WIDTH = 28
+LABEL_WIDTH = 40
 LABEL_HEIGHT = 16
 
 

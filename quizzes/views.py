@@ -61,6 +61,14 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         context["queue"] = queue
         question_id = queue.head.question.pk if queue.head else None
     if question_id is None:
+        if not deck:
+            context["next_due"] = (
+                Card.objects.for_user(user)
+                .studied()
+                .order_by("due")
+                .values_list("due", flat=True)
+                .first()
+            )
         return context
 
     question = Question.objects.with_tags().with_detail().get(pk=question_id)
