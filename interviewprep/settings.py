@@ -38,6 +38,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 INSTALLED_APPS = [
     "interviewprep",
     "questions",
+    "quizzes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +165,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two different choice sets are called "kind"; name them.
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "questions.models.Question.Kind",
+        "QueueItemKindEnum": ["review", "changed", "new"],
+    },
 }
 
 # Cache and sessions: Redis when REDIS_URL is set (several app servers share it), otherwise

@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .converters import IdConverter
+
+# Registered before the apps' URL modules below are imported, so they can use <id:...>.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
+    path("practice/", include("quizzes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
@@ -21,6 +26,7 @@ urlpatterns = [
     ),
     path("api/", include("interviewprep.api_urls")),
     path("api/", include("questions.api.urls")),
+    path("api/", include("quizzes.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,5 +5,5 @@ from . import views
 app_name = "questions"
 urlpatterns = [
     path("", views.question_list, name="list"),
-    path("<int:pk>/", views.question_detail, name="detail"),
+    path("<id:pk>/", views.question_detail, name="detail"),
 ]

@@ -21,6 +21,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _loaded["report"] = services.import_bank(fixtures_dir=FIXTURES_DIR)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 (the production hasher, see test_deployment.py) takes most of a second per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def bank_report() -> services.ImportReport:
     """The report of the first load of the real bank into the test database."""

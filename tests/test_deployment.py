@@ -115,3 +115,14 @@ def test_backup_and_restore_round_trip(loaded_bank, tmp_path):
     # The search index follows the restored rows.
     found = search.search_questions(Question.objects.all(), "幻觉")
     assert "什么是大模型幻觉？" in [q.title for q in found]
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    code = (
+        "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
+        "print(make_password('correct horse battery staple'))"
+    )
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "interviewprep.settings"}
+    result = run_django(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("argon2$argon2id$")

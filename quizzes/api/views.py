@@ -1,0 +1,205 @@
+"""The practice API: today's queue, reviews, progress, bookmarks and private notes.
+
+Every endpoint needs an authenticated learner and only ever sees that learner's objects:
+another learner's bookmark or note is a 404.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interviewprep.models import User
+from quizzes import services
+from quizzes.access import get_note_for_user, get_visible_question
+from quizzes.models import Bookmark, Card, Note
+
+from .serializers import (
+    BookmarkSerializer,
+    NoteSerializer,
+    ProgressSerializer,
+    QueueItemSerializer,
+    QueueSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+)
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class QueueView(generics.GenericAPIView[Any]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = QueueItemSerializer
+
+    @extend_schema(
+        summary="Today's practice queue",
+        responses=QueueSerializer,
+        description=(
+            "Due reviews first (by due date; a question whose answer changed since your last "
+            "review is due now), then new questions up to your daily goal. The first item is "
+            "the one to present: the time spent on it is counted from this request."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        queue = services.todays_queue(user=user)
+        page = self.paginate_queryset(queue.items)  # type: ignore[arg-type]
+        assert page is not None
+        if page and page[0] is queue.head:
+            services.show_card(user=user, question=queue.items[0].question)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data.update(
+            due_count=queue.due_count,
+            new_count=queue.new_count,
+            new_today=queue.new_today,
+            daily_goal=queue.new_limit,
+        )
+        return response
+
+
+class ReviewCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Rate your recall of a question",
+        request=ReviewInputSerializer,
+        responses={201: ReviewSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            review = services.record_review(
+                user=_user(request),
+                question=data.validated_data["question"],
+                rating=data.validated_data["rating"],
+                attempt=data.validated_data.get("attempt", ""),
+                expected_reps=data.validated_data.get("expected_reps"),
+            )
+        except services.AlreadyRated as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except services.PracticeError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        review.card = Card.objects.get(pk=review.card_id)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ProgressView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="My practice progress", responses=ProgressSerializer)
+    def get(self, request: Request) -> Response:
+        progress = services.progress(user=_user(request))
+        data = {
+            "today": progress.today,
+            "due_today": progress.due_today,
+            "due_week": progress.due_week,
+            "reviews_today": progress.reviews_today,
+            "total_reviews": progress.total_reviews,
+            "retention": progress.retention,
+            "streak": progress.streak,
+            "seconds_today": progress.seconds_today,
+            "seconds_week": progress.seconds_week,
+            "seconds_total": progress.seconds_total,
+            "reviews_per_day": [
+                {"day": day, "reviews": n, "seconds": progress.seconds_by_day.get(day, 0)}
+                for day, n in sorted(progress.reviews_by_day.items())
+            ],
+            "tags": progress.tags,
+            "leeches": [card.question_id for card in progress.leeches],
+        }
+        return Response(ProgressSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My bookmarks"),
+    create=extend_schema(summary="Bookmark a question (idempotent)"),
+    retrieve=extend_schema(summary="One of my bookmarks"),
+    destroy=extend_schema(summary="Remove a bookmark"),
+)
+class BookmarkViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Bookmark],
+):
+    permission_classes = [IsAuthenticated]
+    serializer_class = BookmarkSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[Bookmark]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Bookmark.objects.none()
+        return Bookmark.objects.filter(user=_user(self.request)).select_related("question")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bookmark, created = services.add_bookmark(
+            user=_user(request), question=serializer.validated_data["question"]
+        )
+        return Response(
+            self.get_serializer(bookmark).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def perform_destroy(self, instance: Bookmark) -> None:
+        services.remove_bookmark(user=_user(self.request), question=instance.question)
+
+
+@extend_schema_view(get=extend_schema(summary="My private notes"))
+class NoteListView(generics.ListAPIView[Note]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = NoteSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[Note]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Note.objects.none()
+        return Note.objects.filter(user=_user(self.request))
+
+
+class NoteDetailView(APIView):
+    """My private note on one question (nobody else can read it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="My note on a question", responses=NoteSerializer)
+    def get(self, request: Request, question_id: int) -> Response:
+        return Response(NoteSerializer(get_note_for_user(_user(request), question_id)).data)
+
+    @extend_schema(
+        summary="Write my note on a question (empty text deletes it)",
+        request=NoteSerializer,
+        responses={200: NoteSerializer, 204: None},
+    )
+    def put(self, request: Request, question_id: int) -> Response:
+        question = get_visible_question(question_id)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            note = services.save_note(
+                user=_user(request), question=question, text=data.validated_data["text"]
+            )
+        except services.PracticeError as exc:
+            raise ValidationError({"text": [str(exc)]}) from exc
+        if note is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(NoteSerializer(note).data)
+
+    @extend_schema(summary="Delete my note on a question", responses={204: None})
+    def delete(self, request: Request, question_id: int) -> Response:
+        note = get_note_for_user(_user(request), question_id)
+        services.save_note(user=_user(request), question=note.question, text="")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,194 @@
+"""Practice: each learner's spaced-repetition card per question, its review log, bookmarks
+and private notes.
+
+Scheduling follows the ``fsrs`` package (see ``quizzes/scheduling.py``); a :class:`Card` keeps
+the scheduler's state and every rating is kept as an immutable :class:`Review`.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from interviewprep.models import User
+from questions.models import Question
+
+# A card rated "Again" this many times is a leech (Anki's default threshold).
+LEECH_AGAIN_COUNT = 8
+
+
+class Rating(models.IntegerChoices):
+    """How well the learner recalled the answer; the values are fsrs's ``Rating``."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class CardState(models.IntegerChoices):
+    """fsrs's ``State``."""
+
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+def answer_changed() -> Q:
+    """The published answer moved past the revision the learner last reviewed."""
+    return Q(question__live_revision__number__gt=F("seen_revision"))
+
+
+class CardQuerySet(models.QuerySet["Card"]):
+    def for_user(self, user: User) -> "CardQuerySet":
+        return self.filter(user=user)
+
+    def studied(self) -> "CardQuerySet":
+        """Cards reviewed at least once (a card is created when its question is first shown)."""
+        return self.filter(reps__gt=0)
+
+    def due_by(self, moment: datetime) -> "CardQuerySet":
+        """Studied cards due at ``moment``, including those whose answer changed since."""
+        return self.studied().filter(Q(due__lte=moment) | answer_changed())
+
+    def with_effective_due(self, now: datetime) -> "CardQuerySet":
+        """Annotate ``effective_due``: ``now`` for a changed answer, else the scheduled due."""
+        return self.annotate(
+            answer_changed=Case(
+                When(answer_changed(), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            effective_due=Case(
+                When(answer_changed(), then=Value(now)),
+                default=F("due"),
+                output_field=models.DateTimeField(),
+            ),
+        )
+
+    def leeches(self) -> "CardQuerySet":
+        return self.filter(leeched_at__isnull=False)
+
+    def wrong(self) -> "CardQuerySet":
+        """Cards whose latest rating was "Again"."""
+        return self.filter(last_rating=Rating.AGAIN)
+
+
+class Card(models.Model):
+    """One learner's memory of one question, as the fsrs scheduler models it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
+    state = models.PositiveSmallIntegerField(choices=CardState.choices, default=CardState.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(default=timezone.now)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    again_count = models.PositiveIntegerField(default=0)
+    last_rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    leeched_at = models.DateTimeField(null=True, blank=True)
+    seen_revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The live revision number shown at the latest review."
+    )
+    shown_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the question was last put in front of the learner."
+    )
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_user_question_unique")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="card_user_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.question_id}"
+
+    @property
+    def is_new(self) -> bool:
+        return self.reps == 0
+
+    @property
+    def is_leech(self) -> bool:
+        return self.leeched_at is not None
+
+
+class Review(models.Model):
+    """One rating of one card: immutable history (fsrs's ``ReviewLog`` plus what we show)."""
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    duration_seconds = models.PositiveIntegerField(
+        default=0, help_text="Seconds from showing the question to the rating, capped."
+    )
+    attempt = models.TextField(blank=True)
+    revision_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The live revision of the answer the learner saw."
+    )
+    state = models.PositiveSmallIntegerField(choices=CardState.choices)
+    stability = models.FloatField(null=True)
+    difficulty = models.FloatField(null=True)
+    due = models.DateTimeField(help_text="When the card was scheduled next by this review.")
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="review_user_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="review_rating")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.get_rating_display()} @ {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def recalled(self) -> bool:
+        return self.rating in (Rating.GOOD, Rating.EASY)
+
+
+class Bookmark(models.Model):
+    """A question the learner saved for later."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="bookmark_user_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.question_id}"
+
+
+class Note(models.Model):
+    """A learner's private note on a question; nobody else ever sees it."""
+
+    MAX_LENGTH = 10_000
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=MAX_LENGTH)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="note_user_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✎ {self.question_id}"

@@ -1,0 +1,488 @@
+"""Practice: showing and rating questions, today's queue, decks, bookmarks, notes, progress.
+
+Writes are keyword-only and run in one transaction each. Days ("today", reviews per day,
+streaks) are calendar days in the site's time zone (``TIME_ZONE``).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interviewprep.models import User
+from questions.models import Question, QuestionRevision, Tag
+
+from . import scheduling, stats
+from .models import LEECH_AGAIN_COUNT, Bookmark, Card, CardState, Note, Rating, Review
+
+# A card counts as mastered once fsrs expects it to be remembered for three weeks (the
+# "mature" threshold Anki uses for intervals).
+MASTERED_STABILITY_DAYS = 21
+DECK_SIZE = 50
+MAX_ATTEMPT_LENGTH = 10_000
+
+
+class PracticeError(Exception):
+    """Input the learner can correct; the message is shown to them as it is."""
+
+
+class AlreadyRated(PracticeError):
+    """The card was rated in the meantime (a double submit or a second tab)."""
+
+
+# --- days ---------------------------------------------------------------------------------
+
+
+def local_today(now: datetime) -> date:
+    return timezone.localtime(now).date()
+
+
+def start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+# --- showing and rating -------------------------------------------------------------------
+
+
+@transaction.atomic
+def show_card(*, user: User, question: Question) -> Card:
+    """Record that ``question`` is in front of the learner now: the review timer starts.
+
+    Showing it again before it is rated keeps the first time (a reload is not a fresh look),
+    unless that was longer ago than a review can count for.
+    """
+    now = timezone.now()
+    card, created = Card.objects.get_or_create(
+        user=user, question=question, defaults={"due": now, "shown_at": now, "created_at": now}
+    )
+    stale = card.shown_at is None or stats.review_seconds(card.shown_at, now) >= (
+        stats.MAX_REVIEW_SECONDS
+    )
+    if not created and stale:
+        card.shown_at = now
+        card.save(update_fields=["shown_at"])
+    return card
+
+
+@transaction.atomic
+def record_review(
+    *,
+    user: User,
+    question: Question,
+    rating: int,
+    attempt: str = "",
+    expected_reps: int | None = None,
+) -> Review:
+    """Rate the learner's recall of ``question`` now and schedule the card with fsrs.
+
+    ``expected_reps`` is the number of reviews the card had when the learner saw it; a
+    different number means it was rated in the meantime and :class:`AlreadyRated` is raised,
+    so a double submit records one review. Seconds spent are measured from
+    :func:`show_card`. The card remembers the answer revision seen, becomes a leech after
+    ``LEECH_AGAIN_COUNT`` "Again" ratings, and is due when fsrs says.
+    """
+    if rating not in Rating.values:
+        raise PracticeError(_("Rate your recall: Again, Hard, Good or Easy."))
+    if len(attempt) > MAX_ATTEMPT_LENGTH:
+        raise PracticeError(
+            _("Your attempt is too long (at most %(max)d characters).")
+            % {"max": MAX_ATTEMPT_LENGTH}
+        )
+    live = (
+        Question.objects.practicable()
+        .select_related("live_revision")
+        .filter(pk=question.pk)
+        .first()
+    )
+    if live is None:
+        raise PracticeError(_("This question cannot be practised."))
+    now = timezone.now()
+    card, _created = Card.objects.get_or_create(
+        user=user, question=live, defaults={"due": now, "created_at": now}
+    )
+    if expected_reps is not None and card.reps != expected_reps:
+        raise AlreadyRated(_("You have already rated this question."))
+
+    schedule = scheduling.review(
+        scheduling.to_fsrs_card(
+            card_id=card.pk,
+            state=card.state,
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=card.due,
+            last_review=card.last_review,
+        ),
+        rating=rating,
+        at=now,
+    )
+    again_count = card.again_count + (rating == Rating.AGAIN)
+    leeched_at = card.leeched_at or (now if again_count >= LEECH_AGAIN_COUNT else None)
+    revision = live.live_revision.number if live.live_revision else None
+    # Conditional UPDATE on the review count: of two concurrent ratings only one applies.
+    updated = Card.objects.filter(pk=card.pk, reps=card.reps).update(
+        state=schedule.state,
+        step=schedule.step,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=schedule.due,
+        last_review=schedule.last_review,
+        reps=F("reps") + 1,
+        again_count=again_count,
+        last_rating=rating,
+        leeched_at=leeched_at,
+        seen_revision=revision,
+        shown_at=None,
+        first_reviewed_at=card.first_reviewed_at or now,
+    )
+    if not updated:
+        raise AlreadyRated(_("You have already rated this question."))
+    return Review.objects.create(
+        card=card,
+        user=user,
+        question=live,
+        rating=rating,
+        reviewed_at=now,
+        duration_seconds=stats.review_seconds(card.shown_at, now),
+        attempt=attempt,
+        revision_number=revision,
+        state=schedule.state,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=schedule.due,
+    )
+
+
+# --- today's queue and decks --------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    question: Question
+    card: Card | None
+    kind: str  # "review", "changed" (the answer changed since the last review) or "new"
+
+    @property
+    def due(self) -> datetime | None:
+        return getattr(self.card, "effective_due", None)
+
+
+@dataclass
+class Queue:
+    items: list[QueueItem]
+    due_count: int
+    new_count: int
+    new_today: int
+    new_limit: int
+
+    @property
+    def head(self) -> QueueItem | None:
+        return self.items[0] if self.items else None
+
+
+def _tags_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}tags", queryset=Tag.objects.order_by("level", "slug"))
+
+
+def todays_queue(*, user: User) -> Queue:
+    """Due reviews first (by due date; a changed answer is due now), then new questions in
+    bank order up to the learner's daily goal minus the new questions already started today.
+
+    Four queries whatever the size of the queue.
+    """
+    now = timezone.now()
+    due_cards = list(
+        Card.objects.for_user(user)  # type: ignore[misc]  # effective_due is an annotation
+        .due_by(now)
+        .with_effective_due(now)
+        .select_related("question__live_revision")
+        .prefetch_related(_tags_prefetch("question__"))
+        .order_by("effective_due", "id")
+    )
+    new_today = (
+        Card.objects.for_user(user)
+        .filter(first_reviewed_at__gte=start_of_day(local_today(now)))
+        .count()
+    )
+    limit = max(0, user.daily_goal - new_today)
+    new_questions: list[Question] = []
+    if limit:
+        studied = Card.objects.for_user(user).studied().values("question")
+        new_questions = list(
+            Question.objects.practicable()
+            .exclude(pk__in=studied)
+            .select_related("live_revision")
+            .prefetch_related(_tags_prefetch())
+            .order_by("id")[:limit]
+        )
+    items = [
+        QueueItem(
+            question=card.question,
+            card=card,
+            kind="changed" if card.answer_changed else "review",  # type: ignore[attr-defined]
+        )
+        for card in due_cards
+    ] + [QueueItem(question=question, card=None, kind="new") for question in new_questions]
+    return Queue(
+        items=items,
+        due_count=len(due_cards),
+        new_count=len(new_questions),
+        new_today=new_today,
+        new_limit=user.daily_goal,
+    )
+
+
+def build_deck(
+    *,
+    user: User,
+    tags: Sequence[str] = (),
+    difficulty: str = "",
+    bookmarked: bool = False,
+    wrong: bool = False,
+    limit: int = DECK_SIZE,
+) -> list[int]:
+    """The ids of up to ``limit`` practicable questions matching every filter given.
+
+    ``tags``: any of these tag slugs; ``bookmarked``: the learner's bookmarks; ``wrong``:
+    questions whose latest rating was "Again". Questions the learner studied come first,
+    most overdue first, then the others in bank order.
+    """
+    if difficulty and difficulty not in Question.Difficulty.values:
+        raise PracticeError(_("Unknown difficulty: %(value)s.") % {"value": difficulty})
+    questions = Question.objects.practicable()
+    if tags:
+        tagged = Tag.questions.through.objects.filter(
+            question_id=OuterRef("pk"), tag__slug__in=list(tags)
+        )
+        questions = questions.filter(Exists(tagged))
+    if difficulty:
+        questions = questions.filter(difficulty=difficulty)
+    if bookmarked:
+        questions = questions.filter(
+            Exists(Bookmark.objects.filter(user=user, question=OuterRef("pk")))
+        )
+    if wrong:
+        questions = questions.filter(
+            Exists(Card.objects.for_user(user).wrong().filter(question=OuterRef("pk")))
+        )
+    card_due = Card.objects.for_user(user).studied().filter(question=OuterRef("pk")).values("due")
+    ordered = questions.annotate(card_due=Subquery(card_due)).order_by(
+        F("card_due").asc(nulls_last=True), "id"
+    )
+    return list(ordered.values_list("pk", flat=True)[:limit])
+
+
+def deck_remaining(*, user: User, ids: Iterable[int], since: datetime) -> list[int]:
+    """The deck's question ids not yet rated since ``since`` (when the deck was built)."""
+    ids = list(ids)
+    done = set(
+        Card.objects.for_user(user)
+        .filter(question_id__in=ids, last_review__gte=since)
+        .values_list("question_id", flat=True)
+    )
+    return [pk for pk in ids if pk not in done]
+
+
+@dataclass
+class AnswerChange:
+    old_number: int
+    new_number: int
+    diff: list[stats.DiffLine]
+
+
+def answer_change(*, card: Card | None, question: Question) -> AnswerChange | None:
+    """How the published answer changed since the learner last reviewed it, if it did."""
+    live = question.live_revision
+    if card is None or card.seen_revision is None or live is None:
+        return None
+    if live.number <= card.seen_revision:
+        return None
+    old = QuestionRevision.objects.filter(question=question, number=card.seen_revision).first()
+    old_text = old.body_markdown if old else ""
+    return AnswerChange(
+        old_number=card.seen_revision,
+        new_number=live.number,
+        diff=stats.answer_diff(old_text, live.body_markdown),
+    )
+
+
+# --- bookmarks and notes ------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_bookmark(*, user: User, question: Question) -> tuple[Bookmark, bool]:
+    """Bookmark ``question`` (idempotent); returns the bookmark and whether it is new."""
+    return Bookmark.objects.get_or_create(user=user, question=question)
+
+
+@transaction.atomic
+def remove_bookmark(*, user: User, question: Question) -> None:
+    Bookmark.objects.filter(user=user, question=question).delete()
+
+
+@transaction.atomic
+def save_note(*, user: User, question: Question, text: str) -> Note | None:
+    """Save the learner's private note on ``question``; empty text deletes it."""
+    text = text.strip()
+    if len(text) > Note.MAX_LENGTH:
+        raise PracticeError(
+            _("Your note is too long (at most %(max)d characters).") % {"max": Note.MAX_LENGTH}
+        )
+    if not text:
+        Note.objects.filter(user=user, question=question).delete()
+        return None
+    note, _created = Note.objects.update_or_create(
+        user=user, question=question, defaults={"text": text, "updated_at": timezone.now()}
+    )
+    return note
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+@dataclass
+class TagMastery:
+    tag: Tag
+    total: int  # practicable questions with the tag
+    studied: int
+    mastered: int
+
+    @property
+    def percent(self) -> int:
+        return stats.percent(self.mastered, self.total) or 0
+
+
+@dataclass
+class Progress:
+    today: date
+    due_today: int
+    due_week: int  # due after today, within the next seven days
+    forecast: list[tuple[date, int]]  # the next seven days
+    reviews_by_day: dict[date, int]
+    seconds_by_day: dict[date, int]
+    total_reviews: int
+    recalled: int  # reviews rated Good or Easy
+    seconds_total: int
+    streak: int
+    tags: list[TagMastery]
+    leeches: list[Card] = field(default_factory=list)
+
+    @property
+    def reviews_today(self) -> int:
+        return self.reviews_by_day.get(self.today, 0)
+
+    @property
+    def seconds_today(self) -> int:
+        return self.seconds_by_day.get(self.today, 0)
+
+    @property
+    def seconds_week(self) -> int:
+        """Seconds spent today and the six days before."""
+        first = self.today - timedelta(days=6)
+        return sum(s for day, s in self.seconds_by_day.items() if first <= day <= self.today)
+
+    @property
+    def retention(self) -> int | None:
+        """Percentage of reviews rated Good or Easy (``None`` before the first review)."""
+        return stats.percent(self.recalled, self.total_reviews)
+
+
+def progress(*, user: User) -> Progress:
+    """The learner's dashboard figures, in five queries."""
+    now = timezone.now()
+    today = local_today(now)
+    day_ends = [start_of_day(today + timedelta(days=n + 1)) for n in range(8)]
+    due_counts = (
+        Card.objects.for_user(user)
+        .studied()
+        .with_effective_due(now)
+        .aggregate(
+            **{
+                f"by{n}": Count("pk", filter=Q(effective_due__lt=end))
+                for n, end in enumerate(day_ends)
+            }
+        )
+    )
+    cumulative = [due_counts[f"by{n}"] for n in range(8)]
+    forecast = [(today + timedelta(days=n), cumulative[n] - cumulative[n - 1]) for n in range(1, 8)]
+
+    per_day = (
+        Review.objects.filter(user=user)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(
+            n=Count("pk"),
+            good=Count("pk", filter=Q(rating__gte=Rating.GOOD)),
+            seconds=Sum("duration_seconds"),
+        )
+        .order_by("day")
+    )
+    reviews_by_day: dict[date, int] = {}
+    seconds_by_day: dict[date, int] = {}
+    recalled = 0
+    for row in per_day:
+        reviews_by_day[row["day"]] = row["n"]
+        seconds_by_day[row["day"]] = row["seconds"] or 0
+        recalled += row["good"]
+
+    return Progress(
+        today=today,
+        due_today=cumulative[0],
+        due_week=cumulative[7] - cumulative[0],
+        forecast=forecast,
+        reviews_by_day=reviews_by_day,
+        seconds_by_day=seconds_by_day,
+        total_reviews=sum(reviews_by_day.values()),
+        recalled=recalled,
+        seconds_total=sum(seconds_by_day.values()),
+        streak=stats.streak(reviews_by_day, today),
+        tags=tag_mastery(user=user),
+        leeches=list(
+            Card.objects.for_user(user)
+            .leeches()
+            .select_related("question")
+            .order_by("-again_count")
+        ),
+    )
+
+
+def tag_mastery(*, user: User) -> list[TagMastery]:
+    """Per tag the learner studied: practicable questions, studied and mastered cards."""
+    practicable = Q(
+        questions__kind=Question.Kind.QUESTION,
+        questions__has_answer=True,
+        questions__duplicate_of__isnull=True,
+    )
+    rows = (
+        Card.objects.for_user(user)
+        .studied()
+        .filter(question__tags__isnull=False)
+        .values("question__tags")
+        .annotate(
+            studied=Count("pk"),
+            mastered=Count(
+                "pk",
+                filter=Q(state=CardState.REVIEW, stability__gte=MASTERED_STABILITY_DAYS),
+            ),
+        )
+        .order_by()
+    )
+    by_tag = {row["question__tags"]: row for row in rows}
+    if not by_tag:
+        return []
+    tags = Tag.objects.filter(pk__in=by_tag).annotate(total=Count("questions", filter=practicable))
+    mastery = [
+        TagMastery(
+            tag=tag,
+            total=tag.total,  # type: ignore[attr-defined]
+            studied=by_tag[tag.pk]["studied"],
+            mastered=by_tag[tag.pk]["mastered"],
+        )
+        for tag in tags
+    ]
+    return sorted(mastery, key=lambda m: (-m.percent, -m.studied, m.tag.slug))

@@ -1,0 +1,62 @@
+"""Pure helpers for practice statistics (no database): durations, streaks, ratios, diffs."""
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# Seconds counted for one review at most: a learner who walks away mid-question has not
+# studied for an hour. Typing an attempt at a long answer fits in five minutes.
+MAX_REVIEW_SECONDS = 300
+
+
+def review_seconds(shown_at: datetime | None, rated_at: datetime) -> int:
+    """Seconds from showing a question to its rating, within ``[0, MAX_REVIEW_SECONDS]``.
+
+    Unknown (the question was never shown by us, e.g. an API client rated it directly): 0.
+    """
+    if shown_at is None:
+        return 0
+    seconds = int((rated_at - shown_at).total_seconds())
+    return max(0, min(seconds, MAX_REVIEW_SECONDS))
+
+
+def streak(days: Iterable[date], today: date) -> int:
+    """Consecutive days with reviews, ending today (or yesterday while today has none yet)."""
+    studied = set(days)
+    day = today if today in studied else today - timedelta(days=1)
+    count = 0
+    while day in studied:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def percent(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` as a rounded percentage; ``None`` when there is nothing to count."""
+    if whole <= 0:
+        return None
+    return round(100 * part / whole)
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "add", "del", "same" or "gap" (lines left out between hunks)
+    text: str
+
+
+def answer_diff(old: str, new: str, *, context: int = 2) -> list[DiffLine]:
+    """A line diff of two Markdown answers, with ``context`` unchanged lines around changes."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    lines: list[DiffLine] = []
+    for index, group in enumerate(matcher.get_grouped_opcodes(context)):
+        if index:
+            lines.append(DiffLine("gap", "…"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [DiffLine("same", text) for text in old_lines[i1:i2]]
+                continue
+            lines += [DiffLine("del", text) for text in old_lines[i1:i2]]
+            lines += [DiffLine("add", text) for text in new_lines[j1:j2]]
+    return lines

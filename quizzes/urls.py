@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practice"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("session/", views.session, name="session"),
+    path("review/", views.review, name="review"),
+    path("deck/", views.build_deck, name="deck"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("questions/<id:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("questions/<id:pk>/note/", views.note, name="note"),
+]

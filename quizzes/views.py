@@ -1,0 +1,260 @@
+"""Practice pages. Every action works as a plain form (POST, then redirect) and, with htmx,
+swaps the practice card in place."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from interviewprep.models import User
+from questions.models import Question
+
+from . import charts, services
+from .access import get_practicable_question, get_visible_question
+from .forms import DeckForm, NoteForm, ReviewForm
+from .models import Bookmark, Card, Note, Rating
+
+DECK_SESSION_KEY = "practice_deck"
+BOOKMARKS_PAGE_SIZE = 50
+FORECAST_HEIGHT = 75
+FORECAST_BASELINE = 95
+
+
+class PracticeRequest(HttpRequest):
+    htmx: HtmxDetails
+    user: User  # type: ignore[assignment]
+
+
+def _session_url(deck: bool) -> str:
+    url = reverse("practice:session")
+    return f"{url}?deck=1" if deck else url
+
+
+def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
+    """What the practice card shows: the next question of today's queue or of the deck."""
+    user = request.user
+    context: dict[str, Any] = {"deck": deck, "ratings": Rating.choices}
+    question_id: int | None = None
+    if deck:
+        saved = request.session.get(DECK_SESSION_KEY)
+        if saved:
+            remaining = services.deck_remaining(
+                user=user, ids=saved["ids"], since=datetime.fromisoformat(saved["built_at"])
+            )
+            context.update(deck_total=len(saved["ids"]), deck_left=len(remaining))
+            question_id = remaining[0] if remaining else None
+        else:
+            context["deck_missing"] = True
+    else:
+        queue = services.todays_queue(user=user)
+        context["queue"] = queue
+        question_id = queue.head.question.pk if queue.head else None
+    if question_id is None:
+        if not deck:
+            context["next_due"] = (
+                Card.objects.for_user(user)
+                .studied()
+                .order_by("due")
+                .values_list("due", flat=True)
+                .first()
+            )
+        return context
+
+    question = Question.objects.with_tags().with_detail().get(pk=question_id)
+    card = services.show_card(user=user, question=question)
+    context.update(
+        question=question,
+        card=card,
+        change=services.answer_change(card=card, question=question),
+        note=Note.objects.filter(user=user, question=question).first(),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def home(request: PracticeRequest) -> HttpResponse:
+    queue = services.todays_queue(user=request.user)
+    changed = [item for item in queue.items if item.kind == "changed"]
+    return render(
+        request,
+        "quizzes/home.html",
+        {"queue": queue, "changed": changed, "deck_form": DeckForm()},
+    )
+
+
+@login_required
+@require_POST
+def build_deck(request: PracticeRequest) -> HttpResponse:
+    form = DeckForm(request.POST)
+    if not form.is_valid():
+        queue = services.todays_queue(user=request.user)
+        return render(
+            request,
+            "quizzes/home.html",
+            {"queue": queue, "changed": [], "deck_form": form},
+            status=400,
+        )
+    ids = services.build_deck(
+        user=request.user,
+        tags=[tag.slug for tag in form.cleaned_data["tags"]],
+        difficulty=form.cleaned_data["difficulty"],
+        bookmarked=form.cleaned_data["bookmarked"],
+        wrong=form.cleaned_data["wrong"],
+    )
+    if not ids:
+        messages.warning(request, _("No question matches this filter. Try a wider one."))
+        return redirect("practice:home")
+    request.session[DECK_SESSION_KEY] = {"ids": ids, "built_at": timezone.now().isoformat()}
+    return redirect(_session_url(deck=True))
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def session(request: PracticeRequest) -> HttpResponse:
+    deck = request.GET.get("deck") == "1"
+    context = _card_context(request, deck=deck)
+    template = "quizzes/session.html#card" if request.htmx else "quizzes/session.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def review(request: PracticeRequest) -> HttpResponse:
+    """Rate the current card, then show the next one (htmx) or redirect to it."""
+    form = ReviewForm(request.POST)
+    deck = request.POST.get("deck") in ("1", "True", "true", "on")
+    error = ""
+    if form.is_valid():
+        question = get_practicable_question(form.cleaned_data["question"])
+        try:
+            services.record_review(
+                user=request.user,
+                question=question,
+                rating=form.cleaned_data["rating"],
+                attempt=form.cleaned_data["attempt"],
+                expected_reps=form.cleaned_data["expected_reps"],
+            )
+        except services.AlreadyRated as exc:
+            messages.info(request, str(exc))
+        except services.PracticeError as exc:
+            error = str(exc)
+    else:
+        error = " ".join(str(message) for errors in form.errors.values() for message in errors)
+    if error:
+        # Show the same question again with what the learner typed, and say what was wrong.
+        context = _card_context(request, deck=deck)
+        context.update(error=error, attempt=request.POST.get("attempt", ""), revealed=True)
+        template = "quizzes/session.html#card" if request.htmx else "quizzes/session.html"
+        return render(request, template, context, status=400)
+    if request.htmx:
+        return render(request, "quizzes/session.html#card", _card_context(request, deck=deck))
+    return redirect(_session_url(deck))
+
+
+@login_required
+@require_GET
+def dashboard(request: PracticeRequest) -> HttpResponse:
+    progress = services.progress(user=request.user)
+    forecast = charts.bars(
+        [(day.strftime("%m-%d"), count) for day, count in progress.forecast],
+        length=FORECAST_HEIGHT,
+        pitch=36,
+        baseline=FORECAST_BASELINE,
+    )
+    mastery = charts.bars(
+        [(m.tag.name, m.percent) for m in progress.tags], length=200, pitch=22, largest=100
+    )
+    return render(
+        request,
+        "quizzes/dashboard.html",
+        {
+            "progress": progress,
+            "heatmap": charts.heatmap(progress.reviews_by_day, today=progress.today),
+            "forecast": forecast,
+            "mastery": list(zip(progress.tags, mastery, strict=True)),
+            "mastery_height": 22 * len(mastery),
+        },
+    )
+
+
+@login_required
+@require_GET
+def bookmarks(request: PracticeRequest) -> HttpResponse:
+    marks = Bookmark.objects.filter(user=request.user).select_related("question")
+    page = Paginator(marks, BOOKMARKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    notes = {
+        note.question_id: note
+        for note in Note.objects.filter(
+            user=request.user, question_id__in=[b.question_id for b in page.object_list]
+        )
+    }
+    rows = [(bookmark, notes.get(bookmark.question_id)) for bookmark in page.object_list]
+    return render(request, "quizzes/bookmarks.html", {"page": page, "rows": rows})
+
+
+def _tools_response(request: PracticeRequest, question: Question, **extra: Any) -> HttpResponse:
+    """The question page's bookmark/note controls (htmx) or a redirect back to the page."""
+    if request.htmx:
+        context = question_tools_context(request.user, question) | extra
+        status = 400 if extra.get("note_error") else 200
+        return render(request, "quizzes/question_tools.html", context, status=status)
+    if extra.get("note_error"):
+        messages.error(request, extra["note_error"])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = question.get_absolute_url()
+    return redirect(back)
+
+
+def question_tools_context(user: User, question: Question) -> dict[str, Any]:
+    if not user.is_authenticated:
+        return {"question": question, "anonymous": True}
+    note = Note.objects.filter(user=user, question=question).first()
+    return {
+        "question": question,
+        "bookmarked": Bookmark.objects.filter(user=user, question=question).exists(),
+        "note": note,
+        "studied": Card.objects.filter(user=user, question=question, reps__gt=0).exists(),
+    }
+
+
+@login_required
+@require_POST
+def bookmark(request: PracticeRequest, pk: int) -> HttpResponse:
+    """Add (``action=add``) or remove (``action=remove``) a bookmark."""
+    question = get_visible_question(pk)
+    if request.POST.get("action") == "remove":
+        services.remove_bookmark(user=request.user, question=question)
+    else:
+        services.add_bookmark(user=request.user, question=question)
+    return _tools_response(request, question)
+
+
+@login_required
+@require_POST
+def note(request: PracticeRequest, pk: int) -> HttpResponse:
+    question = get_visible_question(pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(message) for message in form.errors["text"])
+        return _tools_response(
+            request, question, note_error=error, note_text=request.POST.get("text", "")
+        )
+    try:
+        services.save_note(user=request.user, question=question, text=form.cleaned_data["text"])
+    except services.PracticeError as exc:
+        return _tools_response(request, question, note_error=str(exc))
+    return _tools_response(request, question)
