@@ -588,7 +588,7 @@ def test_queue_query_count_does_not_grow(client, editor, learner):
     FlagFactory(reporter=learner).question.tags.add(TagFactory())
     one = _count(client, url)
     for _ in range(49):
-        question = FlagFactory(reporter=UserFactory()).question
+        question = FlagFactory(reporter=learner).question
         question.tags.add(TagFactory())
         FlagFactory(question=question)
     assert client.get(url).context["page"].paginator.count == 50
