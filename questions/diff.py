@@ -85,4 +85,5 @@ def diff_html(old: str, new: str, *, old_label: str = "", new_label: str = "") -
         f'<thead><tr><th colspan="2">{escape(old_label)}</th>'
         f'<th colspan="2">{escape(new_label)}</th></tr></thead>'
     )
-    return f'<table class="diff">{head}<tbody>{body}</tbody></table>'
+    cols = '<colgroup><col class="num"><col><col class="num"><col></colgroup>'
+    return f'<table class="diff">{cols}{head}<tbody>{body}</tbody></table>'
