@@ -15,6 +15,7 @@ ERRORS = {
     "403": "Signed in, but not allowed to do this.",
     "404": "No such object (or it is not yours), or no such page of results.",
     "409": "Refused by the object's current state: a double submit, a stale edit, time is up.",
+    "415": "The request body's media type is not one this endpoint reads.",
     "429": "Too many requests; retry later.",
 }
 
@@ -25,7 +26,7 @@ class AutoSchema(BaseAutoSchema):
     ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code, description in ERRORS.items():
-            if code == "409" and self.method == "GET":
+            if code in {"409", "415"} and self.method == "GET":
                 continue
             responses.setdefault(
                 code,

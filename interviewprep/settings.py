@@ -165,10 +165,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two different choice sets are called "kind"; name them.
+    # Different choice sets share a field name ("kind", "reason", "status"); name them.
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "questions.models.Question.Kind",
         "QueueItemKindEnum": ["review", "changed", "new"],
+        "FlagReasonEnum": "questions.models.EditorialFlag.Reason",
+        "LearnerReportReasonEnum": "questions.editorial.LEARNER_REASONS",
+        "QuestionStatusEnum": "questions.models.Question.Status",
+        "FlagStatusEnum": "questions.models.EditorialFlag.Status",
     },
 }
 

@@ -215,7 +215,11 @@ class QuestionRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["question", "number"]
@@ -230,6 +234,9 @@ class QuestionRevision(models.Model):
 class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
     def open(self) -> "EditorialFlagQuerySet":
         return self.filter(status=EditorialFlag.Status.OPEN)
+
+    def high(self) -> "EditorialFlagQuerySet":
+        return self.filter(severity=EditorialFlag.Severity.HIGH)
 
     def by_severity(self) -> "EditorialFlagQuerySet":
         """High severity first, then medium, then low; then by position in the answer."""
@@ -282,6 +289,18 @@ class EditorialFlag(models.Model):
         related_name="flags",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    resolved_in = models.ForeignKey(
+        QuestionRevision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_flags",
+    )
 
     objects = EditorialFlagQuerySet.as_manager()
 
@@ -317,3 +336,148 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} ~ {self.other_id} ({self.similarity:.2f})"
+
+
+class RevisionDraftQuerySet(models.QuerySet["RevisionDraft"]):
+    def active(self) -> "RevisionDraftQuerySet":
+        return self.filter(state__in=RevisionDraft.ACTIVE_STATES)
+
+
+class RevisionDraft(models.Model):
+    """An editor's unpublished new version of a question.
+
+    At most one active draft per question, so two editors open the same draft; every save
+    checks ``version`` in its UPDATE (see ``questions.editorial.save_draft``). Publishing turns
+    it into an immutable :class:`QuestionRevision`.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+
+    ACTIVE_STATES = (State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED)
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="drafts")
+    base_revision = models.ForeignKey(
+        QuestionRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    title = models.CharField(_("title"), max_length=300)
+    body_markdown = models.TextField(_("answer (Markdown)"), blank=True)
+    tag_slugs = models.JSONField(default=list, blank=True)
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Question.Difficulty.choices
+    )
+    summary = models.CharField(_("change summary"), max_length=300, blank=True)
+    resolves = models.ManyToManyField(EditorialFlag, blank=True, related_name="resolving_drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revision_drafts"
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    published_revision = models.OneToOneField(
+        QuestionRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevisionDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=Q(state__in=["draft", "submitted", "changes_requested"]),
+                name="draft_one_active_per_question",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} draft {self.pk} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:draft", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.CHANGES_REQUESTED)
+
+
+class Notification(models.Model):
+    """Something a learner should know about a question they studied or reported on."""
+
+    class Kind(models.TextChoices):
+        UPDATED = "updated", _("Answer updated")
+        FLAG_DECLINED = "flag_declined", _("Report declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    revision = models.ForeignKey(
+        QuestionRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "question", "read_at"], name="notification_user_q_read")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "revision", "kind"], name="notification_once_per_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.question_id}"
+
+
+class AuditEntry(models.Model):
+    """One editorial action: who did what, when (append-only)."""
+
+    class Action(models.TextChoices):
+        FLAG_DECLINED = "flag_declined", _("Declined a report")
+        MARKED_FOR_REVISION = "marked_for_revision", _("Marked for revision")
+        DRAFT_STARTED = "draft_started", _("Started a draft")
+        DRAFT_SUBMITTED = "draft_submitted", _("Submitted a draft for review")
+        CHANGES_REQUESTED = "changes_requested", _("Requested changes")
+        PUBLISHED = "published", _("Published a revision")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+        MERGED = "merged", _("Merged a duplicate")
+        CANDIDATE_DISMISSED = "candidate_dismissed", _("Dismissed a duplicate candidate")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"

@@ -5,6 +5,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from interviewprep.roles import Role, has_role
+
+from . import editorial
 from .filters import QuestionFilter
 from .models import Question, QuestionSource, Tag
 
@@ -42,5 +45,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questions/detail.html",
-        {"question": question, "related": Question.objects.related_to(question)},
+        {
+            "question": question,
+            "related": Question.objects.related_to(question),
+            "updates": editorial.unread_updates(request.user, question),
+            "is_editor": has_role(request.user, Role.EDITOR),
+        },
     )

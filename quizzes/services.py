@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -486,3 +486,42 @@ def tag_mastery(*, user: User) -> list[TagMastery]:
         for tag in tags
     ]
     return sorted(mastery, key=lambda m: (-m.percent, -m.studied, m.tag.slug))
+
+
+def learners_of(question: Question) -> QuerySet[User]:
+    """Learners who studied ``question``: they have a card for it or bookmarked it."""
+    studied = Q(Exists(Card.objects.filter(user=OuterRef("pk"), question=question))) | Q(
+        Exists(Bookmark.objects.filter(user=OuterRef("pk"), question=question))
+    )
+    return User.objects.filter(studied)
+
+
+@transaction.atomic
+def move_practice(*, duplicate: Question, kept: Question) -> None:
+    """Move learners' cards, bookmarks and notes from a merged ``duplicate`` to ``kept``.
+
+    A learner who has both keeps the kept question's card, with the duplicate card's reviews
+    added to its history (reviews are never deleted), one bookmark, and one note holding both
+    texts. Reviews keep pointing at the question that was actually shown.
+    """
+    kept_cards = {card.user_id: card for card in Card.objects.filter(question=kept)}
+    for card in Card.objects.filter(question=duplicate):
+        target = kept_cards.get(card.user_id)
+        if target is None:
+            Card.objects.filter(pk=card.pk).update(question=kept)
+        else:
+            Review.objects.filter(card=card).update(card=target)
+            card.delete()
+    Bookmark.objects.filter(
+        question=duplicate,
+        user_id__in=Bookmark.objects.filter(question=kept).values("user_id"),
+    ).delete()
+    Bookmark.objects.filter(question=duplicate).update(question=kept)
+    kept_notes = {note.user_id: note for note in Note.objects.filter(question=kept)}
+    for note in Note.objects.filter(question=duplicate):
+        existing = kept_notes.get(note.user_id)
+        if existing is None:
+            Note.objects.filter(pk=note.pk).update(question=kept)
+        else:
+            Note.objects.filter(pk=existing.pk).update(text=f"{existing.text}\n\n{note.text}")
+            note.delete()

@@ -7,6 +7,7 @@ from rest_framework.serializers import BaseSerializer
 from questions.filters import QuestionFilter
 from questions.models import Question, Tag
 
+from .editorial import QuestionEditorialMixin
 from .serializers import QuestionDetailSerializer, QuestionListSerializer, TagSerializer
 
 
@@ -23,7 +24,8 @@ class QuestionAPIFilter(QuestionFilter):
     list=extend_schema(summary="List and search questions"),
     retrieve=extend_schema(summary="One question with its rendered answer"),
 )
-class QuestionViewSet(viewsets.ReadOnlyModelViewSet[Question]):
+class QuestionViewSet(QuestionEditorialMixin, viewsets.ReadOnlyModelViewSet[Question]):
+    lookup_value_regex = "[0-9]{1,18}"  # ids only: anything else is a 404, never a 500
     filterset_class = QuestionAPIFilter
 
     def get_queryset(self) -> QuerySet[Question]:

@@ -136,6 +136,7 @@ class BookmarkViewSet(
 ):
     permission_classes = [IsAuthenticated]
     serializer_class = BookmarkSerializer
+    lookup_value_regex = "[0-9]{1,18}"
     filterset_class = None
 
     def get_queryset(self) -> QuerySet[Bookmark]:

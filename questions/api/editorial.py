@@ -1,0 +1,368 @@
+"""The editorial API: reports, the editors' queue, drafts and their review, history.
+
+Same services as the HTML pages (``questions.editorial``). A refused action answers 400 with
+``detail``; a rule about who may do it 403; a stale draft save 409 with the saved draft.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from interviewprep.roles import IsEditor, IsReviewer
+from questions import editorial
+from questions.models import EditorialFlag, Question, QuestionRevision, RevisionDraft
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=[r.value for r in editorial.LEARNER_REASONS])
+    comment = serializers.CharField(max_length=editorial.COMMENT_MAX)
+
+
+class EditorialFlagSerializer(serializers.ModelSerializer[EditorialFlag]):
+    question_title = serializers.CharField(source="question.title", read_only=True)
+    reporter: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True
+    )
+
+    class Meta:
+        model = EditorialFlag
+        fields = (
+            "id",
+            "question",
+            "question_title",
+            "reason",
+            "severity",
+            "status",
+            "problem",
+            "correction",
+            "reporter",
+            "created_at",
+            "decline_reason",
+        )
+        read_only_fields = fields
+
+
+class DeclineSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class DraftSerializer(serializers.ModelSerializer[RevisionDraft]):
+    # Public names only: the history is readable by anyone, email addresses are private.
+    author = serializers.SerializerMethodField()
+    reviewer = serializers.SerializerMethodField()
+
+    def get_author(self, revision: QuestionRevision) -> str | None:
+        return revision.author.public_name if revision.author else None
+
+    def get_reviewer(self, revision: QuestionRevision) -> str | None:
+        return revision.reviewer.public_name if revision.reviewer else None
+
+    resolves: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+
+    class Meta:
+        model = RevisionDraft
+        fields = (
+            "id",
+            "question",
+            "state",
+            "title",
+            "body_markdown",
+            "tag_slugs",
+            "difficulty",
+            "summary",
+            "resolves",
+            "version",
+            "author",
+            "reviewer",
+            "review_comment",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class DraftWriteSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=300)
+    body_markdown = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    tag_slugs = serializers.ListField(child=serializers.CharField(), required=False)
+    difficulty = serializers.ChoiceField(choices=Question.Difficulty.choices, required=False)
+    version = serializers.IntegerField(
+        required=False, help_text="The draft version you edited; required once a draft exists."
+    )
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    summary = serializers.CharField(max_length=300)
+    resolves = serializers.ListField(child=serializers.IntegerField(), required=False)
+    version = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField()
+
+
+class RevisionSerializer(serializers.ModelSerializer[QuestionRevision]):
+    # Public names only: the history is readable by anyone, email addresses are private.
+    author = serializers.SerializerMethodField()
+    reviewer = serializers.SerializerMethodField()
+
+    def get_author(self, revision: QuestionRevision) -> str | None:
+        return revision.author.public_name if revision.author else None
+
+    def get_reviewer(self, revision: QuestionRevision) -> str | None:
+        return revision.reviewer.public_name if revision.reviewer else None
+
+    class Meta:
+        model = QuestionRevision
+        fields = (
+            "number",
+            "origin",
+            "title",
+            "body_markdown",
+            "tag_slugs",
+            "difficulty",
+            "summary",
+            "author",
+            "reviewer",
+            "created_at",
+            "published_at",
+        )
+        read_only_fields = fields
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Call a service; its refusals become DRF answers."""
+    try:
+        return call()
+    except editorial.NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+
+
+def _refused(error: editorial.EditorialError) -> Response:
+    if isinstance(error, editorial.DraftConflict):
+        return Response(
+            {"detail": error.message, "current": DraftSerializer(error.current).data},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
+    """Actions on one question, added to the question viewset."""
+
+    @extend_schema(
+        summary="Report a problem with a question",
+        request=ReportSerializer,
+        responses={201: EditorialFlagSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="flags", permission_classes=[IsAuthenticated])
+    def flags(self, request: Request, pk: str) -> Response:
+        question = get_object_or_404(Question.objects.visible(), pk=pk)
+        data = ReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            flag = _run(
+                lambda: editorial.report_problem(
+                    question=question, reporter=request.user, **data.validated_data
+                )
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(EditorialFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Start or save the question's revision draft",
+        request=DraftWriteSerializer,
+        responses={200: DraftSerializer, 201: DraftSerializer, 409: DraftSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="revisions", permission_classes=[IsEditor])
+    def revisions(self, request: Request, pk: str) -> Response:
+        question = get_object_or_404(Question.objects.visible(), pk=pk)
+        data = DraftWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        existing = RevisionDraft.objects.active().filter(question=question).first()
+        if existing is not None and "version" not in values:
+            return Response(
+                {
+                    "detail": "This question already has a draft; send its version to save it.",
+                    "current": DraftSerializer(existing).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        try:
+            draft = existing or _run(
+                lambda: editorial.start_draft(question=question, editor=request.user)
+            )
+            saved = _run(
+                lambda: editorial.save_draft(
+                    draft_id=draft.pk,
+                    editor=request.user,
+                    seen_version=values.get("version", draft.version),
+                    title=values["title"],
+                    body_markdown=values["body_markdown"],
+                    tag_slugs=values.get("tag_slugs", draft.tag_slugs),
+                    difficulty=values.get("difficulty", draft.difficulty),
+                )
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
+        return Response(DraftSerializer(saved).data, status=code)
+
+    @extend_schema(
+        summary="Published versions of a question, newest first",
+        responses=RevisionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="history", permission_classes=[AllowAny])
+    def history(self, request: Request, pk: str) -> Response:
+        question = get_object_or_404(Question.objects.visible(), pk=pk)
+        revisions = (
+            QuestionRevision.objects.filter(question=question)
+            .select_related("author", "reviewer")
+            .order_by("-number")
+        )
+        page = self.paginate_queryset(revisions)  # type: ignore[arg-type]
+        serializer = RevisionSerializer(page, many=True)  # type: ignore[arg-type]
+        return self.get_paginated_response(serializer.data)
+
+
+class EditorialFlagViewSet(viewsets.ReadOnlyModelViewSet[EditorialFlag]):
+    lookup_value_regex = "[0-9]{1,18}"
+    """Open reports for editors (``?tag=``, ``?reason=``), most severe first."""
+
+    serializer_class = EditorialFlagSerializer
+    permission_classes = [IsEditor]
+    filterset_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[EditorialFlag]:
+        flags = EditorialFlag.objects.open().select_related("question", "reporter").by_severity()
+        if self.action != "list":
+            return EditorialFlag.objects.select_related("question", "reporter")
+        if reason := self.request.query_params.get("reason"):
+            flags = flags.filter(reason=reason)
+        if tag := self.request.query_params.get("tag"):
+            flags = flags.filter(
+                Exists(
+                    Question.tags.through.objects.filter(
+                        question=OuterRef("question"), tag__slug=tag
+                    )
+                )
+            )
+        return flags
+
+    @extend_schema(summary="Decline a report with a reason", request=DeclineSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        flag = self.get_object()
+        data = DeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            flag = _run(
+                lambda: editorial.decline_flag(
+                    flag_id=flag.pk, editor=request.user, reason=data.validated_data["reason"]
+                )
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(EditorialFlagSerializer(flag).data)
+
+    @extend_schema(summary="Confirm a report: the question needs revision", request=None)
+    @action(detail=True, methods=["post"], url_path="needs-revision")
+    def needs_revision(self, request: Request, pk: str) -> Response:
+        flag = self.get_object()
+        try:
+            flag = _run(lambda: editorial.mark_needs_revision(flag_id=flag.pk, editor=request.user))
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(EditorialFlagSerializer(flag).data)
+
+
+class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
+    lookup_value_regex = "[0-9]{1,18}"
+    """Active drafts (editors and reviewers) and their review."""
+
+    serializer_class = DraftSerializer
+    filterset_class = None
+    filter_backends: list[Any] = []
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("approve", "request_changes"):
+            return [IsReviewer()]
+        if self.action == "submit":
+            return [IsEditor()]
+        return [(IsEditor | IsReviewer)()]
+
+    def get_queryset(self) -> QuerySet[RevisionDraft]:
+        drafts = RevisionDraft.objects.select_related("author", "reviewer").prefetch_related(
+            "resolves"
+        )
+        if self.action == "list":
+            drafts = drafts.active()
+        return drafts.order_by("-updated_at", "id")
+
+    @extend_schema(summary="Submit a draft for review", request=SubmitSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        draft = self.get_object()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            draft = _run(
+                lambda: editorial.submit_draft(
+                    draft_id=draft.pk,
+                    editor=request.user,
+                    seen_version=values["version"],
+                    summary=values["summary"],
+                    resolves=values.get("resolves", []),
+                )
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(DraftSerializer(draft).data)
+
+    @extend_schema(
+        summary="Approve and publish a submitted draft",
+        request=None,
+        responses=RevisionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        draft = self.get_object()
+        try:
+            revision = _run(
+                lambda: editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(RevisionSerializer(revision).data)
+
+    @extend_schema(summary="Send a submitted draft back with a comment", request=CommentSerializer)
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk: str) -> Response:
+        draft = self.get_object()
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            draft = _run(
+                lambda: editorial.request_changes(
+                    draft_id=draft.pk,
+                    reviewer=request.user,
+                    comment=data.validated_data["comment"],
+                )
+            )
+        except editorial.EditorialError as error:
+            return _refused(error)
+        return Response(DraftSerializer(draft).data)
