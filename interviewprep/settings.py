@@ -37,6 +37,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 INSTALLED_APPS = [
     "interviewprep",
     "questions",
+    "interviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("questions/", include("questions.urls")),
+    path("interviews/", include("interviews.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
@@ -18,6 +19,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("api/interviews/", include("interviews.api.urls")),
     path("api/", include("questions.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
