@@ -291,8 +291,11 @@ def _transition(attempt: Attempt, target: str, *, also: Q | None = None, **value
     """
     sources = [source for source, targets in Attempt.TRANSITIONS.items() if target in targets]
     condition = Q(pk=attempt.pk, state__in=sources) & (also or Q())
-    moved = Attempt.objects.filter(condition).update(state=target, **values) == 1
-    attempt.refresh_from_db(fields=["state", "finished_at", "reviewed_at"])
+    # An explicit transaction even for one statement: on SQLite it begins IMMEDIATE, so
+    # concurrent writers wait on the busy timeout instead of failing with "locked".
+    with transaction.atomic():
+        moved = Attempt.objects.filter(condition).update(state=target, **values) == 1
+        attempt.refresh_from_db(fields=["state", "finished_at", "reviewed_at"])
     return moved
 
 

@@ -69,8 +69,8 @@ def test_parallel_submits_one_wins(loaded_bank, learner, start):
     results = run_in_threads(submit, count=8)
     wins = [r for r in results if isinstance(r, Attempt)]
     refusals = [r for r in results if isinstance(r, services.IllegalTransition)]
-    assert len(wins) == 1
-    assert len(refusals) == 7
+    assert len(wins) == 1, results
+    assert len(refusals) == 7, results
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED
     assert T0 < attempt.finished_at <= attempt.deadline
