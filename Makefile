@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker test lint format messages clean
+.PHONY: install migrate load run serve worker expire-attempts bench-autosave test lint format messages clean
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 
@@ -25,6 +25,7 @@ migrate: install
 
 load: migrate
 	$(MANAGE) load_bank
+	$(MANAGE) load_interview_templates
 
 run: load
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -36,7 +37,16 @@ serve: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) load_bank
+	$(MANAGE) load_interview_templates
 	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile -
+
+# Finishes interview attempts whose deadline passed and nobody came back to (run from cron).
+expire-attempts: migrate
+	$(MANAGE) expire_attempts
+
+# 50 simulated learners autosaving for a minute against gunicorn on PostgreSQL.
+bench-autosave: install
+	$(BIN)/python bench/autosave_load.py
 
 # Runs queued background tasks when TASKS_BACKEND=database.
 worker: install

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "interviewprep",
     "questions",
     "quizzes",
+    "interviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -108,6 +109,10 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests use a file too: Django's default in-memory test database is shared-cache, where
+    # concurrent connections fail with "database table is locked" instead of waiting on the
+    # busy timeout as they do on the real file.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "test.sqlite3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,6 +178,7 @@ SPECTACULAR_SETTINGS = {
         "LearnerReportReasonEnum": "questions.editorial.LEARNER_REASONS",
         "QuestionStatusEnum": "questions.models.Question.Status",
         "FlagStatusEnum": "questions.models.EditorialFlag.Status",
+        "DifficultyEnum": "questions.models.Question.Difficulty",
     },
 }
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
     path("practice/", include("quizzes.urls")),
+    path("interviews/", include("interviews.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
@@ -25,6 +26,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("interviewprep.api_urls")),
+    path("api/interviews/", include("interviews.api.urls")),
     path("api/", include("questions.api.urls")),
     path("api/", include("quizzes.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -213,12 +213,16 @@ def todays_queue(*, user: User) -> Queue:
     new_questions: list[Question] = []
     if limit:
         studied = Card.objects.for_user(user).studied().values("question")
+        # Questions that already have a card (shown before, or sent here from an interview's
+        # report) come first among the new ones, oldest card first; then bank order.
+        waiting = Card.objects.for_user(user).filter(question=OuterRef("pk")).values("created_at")
         new_questions = list(
             Question.objects.practicable()
             .exclude(pk__in=studied)
+            .annotate(waiting_since=Subquery(waiting[:1]))
             .select_related("live_revision")
             .prefetch_related(_tags_prefetch())
-            .order_by("id")[:limit]
+            .order_by(F("waiting_since").asc(nulls_last=True), "id")[:limit]
         )
     items = [
         QueueItem(
@@ -525,3 +529,24 @@ def move_practice(*, duplicate: Question, kept: Question) -> None:
         else:
             Note.objects.filter(pk=existing.pk).update(text=f"{existing.text}\n\n{note.text}")
             note.delete()
+
+
+@transaction.atomic
+def requeue_questions(*, user: User, question_ids: Iterable[int]) -> list[int]:
+    """Make these questions due now in ``user``'s practice (e.g. an interview's weak ones).
+
+    A card not yet due is brought forward; a question never practised gets a card, which puts
+    it first among today's new questions. Returns the ids of the practicable questions queued.
+    """
+    now = timezone.now()
+    ids = list(
+        Question.objects.practicable()
+        .filter(pk__in=list(question_ids))
+        .values_list("pk", flat=True)
+    )
+    Card.objects.filter(user=user, question_id__in=ids, due__gt=now).update(due=now)
+    Card.objects.bulk_create(
+        [Card(user=user, question_id=pk, due=now, created_at=now) for pk in ids],
+        ignore_conflicts=True,  # the (user, question) constraint skips the ones that exist
+    )
+    return ids

@@ -34,7 +34,10 @@ def token(db) -> str:
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
+    # Fixed examples keep CI repeatable; raise max_examples locally to search wider (60 per
+    # operation found nothing more when this was written).
     max_examples=10,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -123,7 +123,10 @@ class ProgressView(APIView):
 
 @extend_schema_view(
     list=extend_schema(summary="My bookmarks"),
-    create=extend_schema(summary="Bookmark a question (idempotent)"),
+    create=extend_schema(
+        summary="Bookmark a question (idempotent: 200 when it was already bookmarked)",
+        responses={201: BookmarkSerializer, 200: BookmarkSerializer},
+    ),
     retrieve=extend_schema(summary="One of my bookmarks"),
     destroy=extend_schema(summary="Remove a bookmark"),
 )

@@ -1,0 +1,257 @@
+"""Load test: 50 learners autosaving at once against gunicorn (2 workers) on PostgreSQL.
+
+Run with `make bench-autosave` (or `.venv/bin/python bench/autosave_load.py`). It:
+
+1. re-creates its own database (``interviewprep_bench`` on 127.0.0.1:5432, or
+   ``BENCH_DATABASE_URL``), migrates it and loads the question bank;
+2. creates 50 learners, each with a running 6-question interview and a session;
+3. starts gunicorn with 2 workers on a free loopback port;
+4. for ``DURATION`` seconds, each learner (a thread) types into a random question and
+   autosaves (PUT /api/interviews/{id}/answers/{q}/) every 0.3-1 s, and polls the clock
+   endpoint every 15 s as the page does; at most ``MAX_REQUESTS`` requests per learner;
+5. checks in the database that every answer holds the last text the server acknowledged
+   (no lost answer) and that no request got a 5xx;
+6. writes p50/p99 of the autosave request, against the baseline of one learner autosaving
+   alone on the idle server in the same run, to bench/results/autosave.txt.
+
+Everything stays on 127.0.0.1.
+"""
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+LEARNERS = 50
+DURATION = 60.0
+MAX_REQUESTS = 400
+QUESTIONS = 6
+HOST = "127.0.0.1"
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/interviewprep_bench"
+)
+if urlparse(DATABASE_URL).hostname not in {"127.0.0.1", "localhost"}:
+    sys.exit("The load test only runs against a loopback database.")
+
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(ROOT))
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    url = urlparse(DATABASE_URL)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Learner(threading.Thread):
+    def __init__(self, port: int, cookie: str, csrf: str, attempt: int, questions: list[int]):
+        super().__init__(daemon=True)
+        self.port, self.cookie, self.csrf = port, cookie, csrf
+        self.attempt, self.questions = attempt, questions
+        self.rng = random.Random(attempt)
+        self.save_ms: list[float] = []
+        self.clock_ms: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.acknowledged: dict[int, str] = {}
+        self.texts = dict.fromkeys(questions, "")
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        headers = {"Cookie": self.cookie, "Accept": "application/json"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers |= {"Content-Type": "application/json", "X-CSRFToken": self.csrf}
+        started = time.perf_counter()
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except OSError:
+            status = 0
+        finally:
+            conn.close()
+        elapsed = (time.perf_counter() - started) * 1000
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        return status, elapsed
+
+    def run(self) -> None:
+        end = time.monotonic() + DURATION
+        # Pages are opened at different moments: their 15 s clock polls are spread out.
+        next_clock = time.monotonic() + self.rng.uniform(0, 15)
+        sent = 0
+        while time.monotonic() < end and sent < MAX_REQUESTS:
+            if time.monotonic() >= next_clock:
+                status, ms = self.request("GET", f"/interviews/{self.attempt}/clock/")
+                self.clock_ms.append(ms)
+                next_clock += 15
+                sent += 1
+            question = self.rng.choice(self.questions)
+            self.texts[question] += self.rng.choice("注意力机制低秩矩阵检索增强KV cache ")
+            text = self.texts[question]
+            status, ms = self.request(
+                "PUT",
+                f"/api/interviews/{self.attempt}/answers/{question}/",
+                {"text": text, "seconds": 1},
+            )
+            sent += 1
+            self.save_ms.append(ms)
+            if status == 200:
+                self.acknowledged[question] = text
+            time.sleep(self.rng.uniform(0.3, 1.0))
+
+
+def main() -> None:
+    recreate_database()
+    manage("migrate", "--no-input", "-v", "0")
+    manage("load_bank", "-v", "0")
+
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connections
+    from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
+
+    from interviewprep.models import User
+    from interviews import services
+    from interviews.models import Answer
+
+    learners_data = []
+    for i in range(LEARNERS):
+        user = User.objects.create_user(f"bench{i}@example.com", "bench-password-123")
+        attempt = services.start_attempt(
+            user=user, criteria=services.Criteria(count=QUESTIONS, minutes=30)
+        )
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        csrf = _get_new_csrf_string()
+        cookie = f"sessionid={session.session_key}; csrftoken={csrf}"
+        questions = list(attempt.slots.values_list("question_id", flat=True))
+        learners_data.append((cookie, csrf, attempt.pk, questions))
+    connections.close_all()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "interviewprep.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DB_POOL_MAX": "4"},
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        learners = [Learner(port, *data) for data in learners_data]
+        # Baseline, same run: one learner alone, 50 sequential autosaves on an idle server.
+        alone = Learner(port, *learners_data[0])
+        baseline = []
+        for i in range(50):
+            status, ms = alone.request(
+                "PUT",
+                f"/api/interviews/{alone.attempt}/answers/{alone.questions[0]}/",
+                {"text": f"baseline {i}"},
+            )
+            if status != 200:
+                sys.exit(f"baseline autosave failed with HTTP {status}")
+            baseline.append(ms)
+        started = time.perf_counter()
+        for learner in learners:
+            learner.start()
+        for learner in learners:
+            learner.join(DURATION + 60)
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    saves = [ms for learner in learners for ms in learner.save_ms]
+    clocks = [ms for learner in learners for ms in learner.clock_ms]
+    statuses: dict[int, int] = {}
+    for learner in learners:
+        for status, count in learner.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    lost = 0
+    stored = {
+        (a, q): text
+        for a, q, text in Answer.objects.values_list("attempt_id", "question_id", "text")
+    }
+    for learner in learners:
+        for question, text in learner.acknowledged.items():
+            if stored.get((learner.attempt, question)) != text:
+                lost += 1
+    server_errors = sum(count for status, count in statuses.items() if status >= 500 or status == 0)
+    p50, p99 = percentile(saves, 0.50), percentile(saves, 0.99)
+    c50 = percentile(clocks, 0.50)
+    b50 = percentile(baseline, 0.50)
+    lines = [
+        "autosave load test: gunicorn 2 sync workers, PostgreSQL, loopback",
+        f"learners: {LEARNERS}, duration: {DURATION:.0f} s (wall {wall:.1f} s), "
+        f"questions per interview: {QUESTIONS}",
+        f"autosave requests: {len(saves)} ({len(saves) / wall:.1f}/s), clock polls: {len(clocks)}",
+        f"HTTP statuses: {dict(sorted(statuses.items()))}",
+        f"autosave latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"mean {statistics.fmean(saves):.1f} ms, max {max(saves):.1f} ms",
+        f"baseline (same run, one learner alone on the idle server): autosave p50 {b50:.1f} ms; "
+        f"under load p50 = {p50 / b50:.1f}x, p99 = {p99 / b50:.1f}x the baseline",
+        f"clock GET under load: p50 {c50:.1f} ms, p99 {percentile(clocks, 0.99):.1f} ms",
+        f"answers acknowledged: {sum(len(lr.acknowledged) for lr in learners)}, "
+        f"lost: {lost}, server errors: {server_errors}",
+    ]
+    out = ROOT / "bench" / "results" / "autosave.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    if lost or server_errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

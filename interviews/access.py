@@ -1,0 +1,25 @@
+"""Access functions: every attempt is fetched through here; another user's is a 404."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404
+
+from . import services
+from .models import Attempt, AttemptQuerySet
+
+
+def get_attempt_for_user(
+    user: Any, pk: int, *, queryset: AttemptQuerySet | None = None, now: datetime | None = None
+) -> Attempt:
+    """The user's attempt ``pk``; ``Http404`` when it does not exist *or* is not theirs.
+
+    An attempt whose deadline passed is finished here (at its deadline) before anyone sees
+    it, so every request that touches an attempt sees its true state.
+    """
+    base = queryset if queryset is not None else Attempt.objects.all()
+    attempt = base.for_user(user).filter(pk=pk).first()
+    if attempt is None:
+        raise Http404("No such interview.")
+    services.expire_if_due(attempt=attempt, now=now)
+    return attempt

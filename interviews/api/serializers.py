@@ -1,0 +1,186 @@
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from questions.models import Question, Tag
+
+from ..models import (
+    MAX_ANSWER_CHARS,
+    MAX_DURATION_MINUTES,
+    MAX_QUESTIONS,
+    Attempt,
+    InterviewTemplate,
+)
+
+
+class TemplateSerializer(serializers.ModelSerializer[InterviewTemplate]):
+    tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+
+    class Meta:
+        model = InterviewTemplate
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "description",
+            "duration_minutes",
+            "question_count",
+            "tags",
+            "difficulty_mix",
+        )
+
+
+class StartSerializer(serializers.Serializer[Any]):
+    """Start from a template (``template``) or from a filter (``count`` and ``minutes``)."""
+
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=InterviewTemplate.objects.filter(is_active=True), required=False
+    )
+    tags = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Tag.objects.all(), required=False
+    )
+    difficulties = serializers.ListField(
+        child=serializers.ChoiceField(choices=Question.Difficulty.choices), required=False
+    )
+    count = serializers.IntegerField(min_value=1, max_value=MAX_QUESTIONS, required=False)
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, required=False)
+    layout = serializers.ChoiceField(choices=Attempt.Layout.choices, default=Attempt.Layout.ONE)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "template" not in attrs and ("count" not in attrs or "minutes" not in attrs):
+            raise serializers.ValidationError(
+                "Give a template id, or count and minutes (with optional tags and difficulties)."
+            )
+        return attrs
+
+
+class AnswerInputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_ANSWER_CHARS
+    )
+    marked = serializers.BooleanField(required=False, allow_null=True, default=None)
+    seconds = serializers.IntegerField(required=False, min_value=0, default=0)
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    question = serializers.IntegerField()
+    score = serializers.IntegerField(min_value=0, max_value=3, allow_null=True)
+    points = serializers.ListField(child=serializers.IntegerField(min_value=0), default=list)
+
+
+class InterviewReviewInputSerializer(serializers.Serializer[Any]):
+    items = AssessmentSerializer(many=True)
+
+
+# The shapes of the responses, for the OpenAPI schema (the views build the data itself).
+
+
+class AttemptQuestionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    difficulty = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    answer = serializers.CharField(allow_blank=True)
+    marked = serializers.BooleanField()
+    saved_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttemptSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=["started", "submitted", "expired", "reviewed"])
+    layout = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    remaining_seconds = serializers.IntegerField()
+    total_seconds = serializers.IntegerField()
+    warning = serializers.IntegerField(
+        help_text="0, or the share of time left (20, 5) the clock is warning about, in %."
+    )
+    questions = AttemptQuestionSerializer(many=True)
+
+
+class AnswerSavedSerializer(serializers.Serializer[Any]):
+    question = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+    saves = serializers.IntegerField()
+    remaining_seconds = serializers.IntegerField()
+
+
+class AttemptStateSerializer(serializers.Serializer[Any]):
+    state = serializers.CharField()
+
+
+class InterviewReportTagSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    questions = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class InterviewReportItemSerializer(serializers.Serializer[Any]):
+    question = serializers.IntegerField()
+    title = serializers.CharField()
+    answer = serializers.CharField(allow_blank=True)
+    reference_html = serializers.CharField(allow_blank=True)
+    under_revision = serializers.BooleanField()
+    seconds = serializers.IntegerField()
+    self_score = serializers.IntegerField(allow_null=True)
+    key_points = serializers.ListField(child=serializers.CharField())
+    points_ticked = serializers.ListField(child=serializers.IntegerField())
+    coverage_hint_percent = serializers.IntegerField(allow_null=True)
+
+
+class InterviewReportSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    score = serializers.IntegerField()
+    score_max = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+    scored = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    seconds_used = serializers.IntegerField(allow_null=True)
+    seconds_allowed = serializers.IntegerField()
+    seconds_on_questions = serializers.IntegerField()
+    tags = InterviewReportTagSerializer(many=True)
+    weakest_tags = serializers.ListField(child=serializers.CharField())
+    weak_question_ids = serializers.ListField(child=serializers.IntegerField())
+    items = InterviewReportItemSerializer(many=True)
+
+
+def attempt_data(attempt: Attempt) -> dict[str, Any]:
+    """An attempt (loaded ``with_questions()``) as the API shows it."""
+    now = timezone.now()
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    questions = []
+    for slot in attempt.slots.all():
+        answer = answers.get(slot.question_id)
+        questions.append(
+            {
+                "id": slot.question_id,
+                "position": slot.position,
+                "title": slot.question.title,
+                "difficulty": slot.question.difficulty,
+                "tags": [tag.slug for tag in slot.question.tags.all()],
+                "answer": answer.text if answer else "",
+                "marked": bool(answer and answer.marked),
+                "saved_at": answer.saved_at.isoformat() if answer else None,
+            }
+        )
+    return {
+        "id": attempt.pk,
+        "title": attempt.title,
+        "state": attempt.state,
+        "layout": attempt.layout,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
+        "remaining_seconds": attempt.seconds_remaining(now),
+        "total_seconds": attempt.total_seconds,
+        "warning": attempt.warning_level(now),
+        "questions": questions,
+    }

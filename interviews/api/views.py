@@ -1,0 +1,207 @@
+"""The interviews API. Each action calls the same service as its HTML page."""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import reports, services
+from ..access import get_attempt_for_user
+from ..models import Attempt, InterviewTemplate
+from .serializers import (
+    AnswerInputSerializer,
+    AnswerSavedSerializer,
+    AttemptSerializer,
+    AttemptStateSerializer,
+    InterviewReportSerializer,
+    InterviewReviewInputSerializer,
+    StartSerializer,
+    TemplateSerializer,
+    attempt_data,
+)
+
+
+def _refusal(error: services.InterviewError, attempt: Attempt | None = None) -> Response:
+    code: int
+    if isinstance(error, services.NotInAttempt):
+        code = status.HTTP_404_NOT_FOUND
+    elif isinstance(error, services.AttemptClosed | services.IllegalTransition):
+        code = status.HTTP_409_CONFLICT
+    else:
+        code = status.HTTP_400_BAD_REQUEST
+    body: dict[str, Any] = {"detail": str(error)}
+    if attempt is not None:
+        body["state"] = attempt.state
+        body["review_url"] = reverse("interviews:review", args=[attempt.pk])
+    return Response(body, status=code)
+
+
+def _loaded(request: Request, pk: int) -> Attempt:
+    return get_attempt_for_user(request.user, pk, queryset=Attempt.objects.with_questions())
+
+
+@extend_schema(
+    summary="Interview templates offered to learners", responses=TemplateSerializer(many=True)
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def templates(request: Request) -> Response:
+    rows = InterviewTemplate.objects.filter(is_active=True).prefetch_related("tags")
+    return Response(TemplateSerializer(rows, many=True).data)
+
+
+@extend_schema(
+    summary="Start an interview", request=StartSerializer, responses={201: AttemptSerializer}
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def start(request: Request) -> Response:
+    serializer = StartSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    criteria = None
+    if "template" not in data:
+        criteria = services.Criteria(
+            count=data["count"],
+            minutes=data["minutes"],
+            tag_slugs=tuple(tag.slug for tag in data.get("tags", [])),
+            difficulty_mix=dict.fromkeys(data.get("difficulties", []), 1),
+        )
+    try:
+        attempt = services.start_attempt(
+            user=request.user,
+            template=data.get("template"),
+            criteria=criteria,
+            layout=data["layout"],
+        )
+    except services.InterviewError as error:
+        return _refusal(error)
+    return Response(attempt_data(_loaded(request, attempt.pk)), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="An interview: its questions, the learner's answers, time left, state",
+    responses=AttemptSerializer,
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def detail(request: Request, pk: int) -> Response:
+    return Response(attempt_data(_loaded(request, pk)))
+
+
+@extend_schema(
+    summary="Autosave one answer", request=AnswerInputSerializer, responses=AnswerSavedSerializer
+)
+@api_view(["PUT"])
+@permission_classes([IsAuthenticated])
+def answer(request: Request, pk: int, question_id: int) -> Response:
+    attempt = get_attempt_for_user(request.user, pk)
+    serializer = AnswerInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    try:
+        saved = services.save_answer(
+            attempt=attempt,
+            question_id=question_id,
+            text=data.get("text"),
+            marked=data["marked"],
+            seconds=data["seconds"],
+        )
+    except services.InterviewError as error:
+        return _refusal(error, attempt)
+    return Response(
+        {
+            "question": saved.question_id,
+            "saved_at": saved.saved_at.isoformat(),
+            "saves": saved.saves,
+            "remaining_seconds": attempt.seconds_remaining(saved.saved_at),
+        }
+    )
+
+
+@extend_schema(summary="Submit (end) the interview", request=None, responses=AttemptSerializer)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def submit(request: Request, pk: int) -> Response:
+    attempt = get_attempt_for_user(request.user, pk)
+    try:
+        services.submit_attempt(attempt=attempt)
+    except services.InterviewError as error:
+        return _refusal(error, attempt)
+    return Response(attempt_data(_loaded(request, pk)))
+
+
+@extend_schema(
+    summary="Store the learner's self-assessment",
+    request=InterviewReviewInputSerializer,
+    responses=AttemptStateSerializer,
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def review(request: Request, pk: int) -> Response:
+    attempt = get_attempt_for_user(request.user, pk)
+    serializer = InterviewReviewInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    assessments = [
+        services.Assessment(
+            question_id=item["question"], score=item["score"], points=tuple(item["points"])
+        )
+        for item in serializer.validated_data["items"]
+    ]
+    try:
+        services.record_review(attempt=attempt, assessments=assessments)
+    except services.InterviewError as error:
+        return _refusal(error, attempt)
+    return Response({"state": attempt.state})
+
+
+@extend_schema(summary="The report of a finished interview", responses=InterviewReportSerializer)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def report(request: Request, pk: int) -> Response:
+    attempt = _loaded(request, pk)
+    if attempt.is_open:
+        return _refusal(
+            services.IllegalTransition("The interview is still running; no report yet."), attempt
+        )
+    built = reports.build_report(attempt)
+    return Response(
+        {
+            "id": attempt.pk,
+            "state": attempt.state,
+            "score": built.score_sum,
+            "score_max": built.score_max,
+            "percent": built.percent,
+            "scored": built.scored,
+            "answered": built.answered,
+            "seconds_used": attempt.seconds_used(),
+            "seconds_allowed": attempt.total_seconds,
+            "seconds_on_questions": built.seconds_on_questions,
+            "tags": [
+                {"slug": row.tag.slug, "questions": row.questions, "percent": row.percent}
+                for row in built.tags
+            ],
+            "weakest_tags": [row.tag.slug for row in built.weakest],
+            "weak_question_ids": built.weak_ids,
+            "items": [
+                {
+                    "question": item.question.pk,
+                    "title": item.question.title,
+                    "answer": item.text,
+                    "reference_html": item.question.body_html,
+                    "under_revision": item.question.under_revision,
+                    "seconds": item.seconds,
+                    "self_score": item.slot.self_score,
+                    "key_points": item.points,
+                    "points_ticked": item.slot.points_ticked,
+                    "coverage_hint_percent": item.coverage.percent,
+                }
+                for item in built.items
+            ],
+        }
+    )

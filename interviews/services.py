@@ -1,0 +1,483 @@
+"""Everything that writes interview data. Keyword-only, typed, one transaction each.
+
+The rules that must hold under concurrency are enforced by the database, not by reading
+first and writing after:
+
+* an answer is one row per (attempt, question) (unique constraint), written by an upsert
+  whose SELECT checks, in the same statement, that the attempt is still running and its
+  deadline (plus ``SAVE_GRACE``) is not over;
+* every state change is a conditional UPDATE (``WHERE state IN (legal sources)``), so of
+  two simultaneous submits exactly one wins and the other is told the attempt has ended.
+"""
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from questions.models import Question, Tag
+
+from . import drawing
+from .keypoints import key_points
+from .models import (
+    MAX_ANSWER_CHARS,
+    MAX_DURATION_MINUTES,
+    MAX_QUESTIONS,
+    SAVE_GRACE,
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    ExtraTimeAllowance,
+    InterviewTemplate,
+    PracticeRequest,
+)
+
+# Questions from the learner's last few interviews are avoided when the bank allows.
+RECENT_ATTEMPTS = 3
+
+
+class InterviewError(Exception):
+    """An expected refusal; ``str(error)`` is a message for the learner."""
+
+
+class AttemptClosed(InterviewError):
+    """The attempt has ended (submitted, or its time ran out): nothing more can be saved."""
+
+
+class IllegalTransition(InterviewError):
+    """The attempt is not in a state the requested move can start from."""
+
+
+class NotInAttempt(InterviewError):
+    """The question is not one of the attempt's questions."""
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What to draw an interview from; a template's settings or a learner's filter."""
+
+    count: int
+    minutes: int
+    tag_slugs: tuple[str, ...] = ()
+    difficulty_mix: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_template(cls, template: InterviewTemplate) -> "Criteria":
+        return cls(
+            count=template.question_count,
+            minutes=template.duration_minutes,
+            tag_slugs=tuple(tag.slug for tag in template.tags.all()),
+            difficulty_mix=dict(template.difficulty_mix),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "minutes": self.minutes,
+            "tags": list(self.tag_slugs),
+            "difficulty_mix": self.difficulty_mix,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The learner's self-assessment of one answer: a 0-3 score and the key points ticked."""
+
+    question_id: int
+    score: int | None
+    points: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    question_id: int
+    saved_at: datetime
+    saves: int
+
+
+def _candidates(criteria: Criteria) -> tuple[list[drawing.Candidate], list[int]]:
+    questions = Question.objects.practicable()
+    topic_ids: list[int] = []
+    if criteria.tag_slugs:
+        topic_ids = list(
+            Tag.objects.filter(slug__in=criteria.tag_slugs).values_list("pk", flat=True)
+        )
+        questions = questions.filter(tags__in=topic_ids).distinct()
+    rows = list(questions.values_list("pk", "difficulty"))
+    tags: dict[int, set[int]] = {pk: set() for pk, _difficulty in rows}
+    links = Question.tags.through.objects.filter(question_id__in=tags).values_list(
+        "question_id", "tag_id"
+    )
+    for question_id, tag_id in links:
+        tags[question_id].add(tag_id)
+    candidates = [drawing.Candidate(pk, difficulty, frozenset(tags[pk])) for pk, difficulty in rows]
+    return candidates, topic_ids
+
+
+def _validate(criteria: Criteria) -> None:
+    if not 1 <= criteria.count <= MAX_QUESTIONS:
+        raise InterviewError(
+            _("An interview has from 1 to %(max)d questions.") % {"max": MAX_QUESTIONS}
+        )
+    if not 1 <= criteria.minutes <= MAX_DURATION_MINUTES:
+        raise InterviewError(
+            _("An interview lasts from 1 to %(max)d minutes.") % {"max": MAX_DURATION_MINUTES}
+        )
+
+
+@transaction.atomic
+def start_attempt(
+    *,
+    user: Any,
+    template: InterviewTemplate | None = None,
+    criteria: Criteria | None = None,
+    layout: str = Attempt.Layout.ONE,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Draw the questions and start the clock: deadline = start + duration + allowance.
+
+    Give a ``template`` or custom ``criteria``. Raises ``InterviewError`` when the criteria
+    are out of range or no answered question matches them.
+    """
+    if criteria is None:
+        if template is None:
+            raise InterviewError(_("Choose an interview template or a filter."))
+        criteria = Criteria.from_template(template)
+    _validate(criteria)
+    if layout not in Attempt.Layout.values:
+        layout = Attempt.Layout.ONE
+    now = now or timezone.now()
+    candidates, topic_ids = _candidates(criteria)
+    recent = AttemptQuestion.objects.filter(
+        attempt__in=Attempt.objects.filter(user=user).order_by("-started_at")[:RECENT_ATTEMPTS]
+    ).values_list("question_id", flat=True)
+    chosen = drawing.draw(
+        candidates,
+        count=criteria.count,
+        mix=criteria.difficulty_mix,
+        topics=topic_ids,
+        avoid=set(recent),
+        rng=rng,
+    )
+    if not chosen:
+        raise InterviewError(
+            _("No answered question matches this choice of topics and difficulties.")
+        )
+    allowance = ExtraTimeAllowance.objects.filter(user=user).first()
+    extra = timedelta(minutes=allowance.extra_minutes if allowance else 0)
+    duration = timedelta(minutes=criteria.minutes)
+    if template is not None:
+        title = template.name
+    else:
+        title = _("Custom interview · %(minutes)d min · %(count)d questions") % {
+            "minutes": criteria.minutes,
+            "count": len(chosen),
+        }
+    attempt = Attempt.objects.create(
+        user=user,
+        template=template,
+        title=title,
+        criteria=criteria.as_json(),
+        duration_seconds=int(duration.total_seconds()),
+        extra_seconds=int(extra.total_seconds()),
+        started_at=now,
+        deadline=now + duration + extra,
+        layout=layout,
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt=attempt, question_id=pk, position=i)
+        for i, pk in enumerate(chosen, start=1)
+    )
+    return attempt
+
+
+def _upsert_sql() -> str:
+    answer = Answer._meta.db_table
+    slot = AttemptQuestion._meta.db_table
+    attempt = Attempt._meta.db_table
+    # PostgreSQL: FOR SHARE makes a save that races a submit wait for it and then see the
+    # new state (SQLite runs one write transaction at a time, so it needs no lock clause).
+    lock = " FOR SHARE OF a" if connection.vendor == "postgresql" else ""
+    # Only table names (constants) are formatted in; every value is a parameter.
+    return (
+        f"INSERT INTO {answer} "  # noqa: S608
+        "(attempt_id, question_id, text, marked, seconds_spent, saves, saved_at) "
+        "SELECT s.attempt_id, s.question_id, COALESCE(%s, ''), COALESCE(%s, %s), %s, 1, %s "
+        f"FROM {slot} s INNER JOIN {attempt} a ON a.id = s.attempt_id "
+        "WHERE s.attempt_id = %s AND s.question_id = %s AND a.state = %s AND a.deadline >= %s"
+        f"{lock} "
+        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET "
+        f"text = COALESCE(%s, {answer}.text), "
+        f"marked = COALESCE(%s, {answer}.marked), "
+        f"seconds_spent = {answer}.seconds_spent + EXCLUDED.seconds_spent, "
+        f"saves = {answer}.saves + 1, "
+        "saved_at = EXCLUDED.saved_at "
+        "RETURNING saves"
+    )
+
+
+def save_answer(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    text: str | None = None,
+    marked: bool | None = None,
+    seconds: int = 0,
+    now: datetime | None = None,
+) -> SavedAnswer:
+    """Store the learner's answer (autosave): one row per question, the last write wins.
+
+    ``text``/``marked`` left as ``None`` keep their stored value; ``seconds`` (time the
+    learner spent on the question since the last save, as the page measured it) is added,
+    capped at the attempt's length. Refused with ``AttemptClosed`` when the attempt ended or
+    its deadline plus ``SAVE_GRACE`` is over (what was saved before stays), ``NotInAttempt``
+    for a question that is not part of the attempt, ``InterviewError`` for an oversized text.
+    """
+    if text is not None and len(text) > MAX_ANSWER_CHARS:
+        raise InterviewError(
+            _("An answer can be at most %(max)d characters long; this one has %(length)d.")
+            % {"max": MAX_ANSWER_CHARS, "length": len(text)}
+        )
+    now = now or timezone.now()
+    seconds = max(0, min(int(seconds), attempt.total_seconds))
+    ops = connection.ops
+    saved_at = ops.adapt_datetimefield_value(now)
+    cutoff = ops.adapt_datetimefield_value(now - SAVE_GRACE)
+    params = [
+        text,
+        marked,
+        False,
+        seconds,
+        saved_at,
+        attempt.pk,
+        question_id,
+        Attempt.State.STARTED,
+        cutoff,
+        text,
+        marked,
+    ]
+    # Not one transaction around everything: the refusals below must not roll back the
+    # expiry they record.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), params)
+        row = cursor.fetchone()
+    if row is not None:
+        return SavedAnswer(question_id=question_id, saved_at=now, saves=int(row[0]))
+    attempt.refresh_from_db(fields=["state", "finished_at", "reviewed_at"])
+    expire_if_due(attempt=attempt, now=now)
+    if attempt.state == Attempt.State.EXPIRED:
+        raise AttemptClosed(
+            _(
+                "Time is up: this change arrived after the deadline and was not saved. "
+                "Everything saved before the deadline is kept."
+            )
+        )
+    if not attempt.is_open:
+        raise AttemptClosed(_("This interview has ended; its answers can no longer be changed."))
+    raise NotInAttempt(_("This question is not part of this interview."))
+
+
+def _transition(attempt: Attempt, target: str, *, also: Q | None = None, **values: Any) -> bool:
+    """Move ``attempt`` to ``target`` if its current state allows it (one conditional UPDATE).
+
+    Returns whether this call made the move; ``attempt`` is refreshed either way.
+    """
+    sources = [source for source, targets in Attempt.TRANSITIONS.items() if target in targets]
+    condition = Q(pk=attempt.pk, state__in=sources) & (also or Q())
+    # An explicit transaction even for one statement: on SQLite it begins IMMEDIATE, so
+    # concurrent writers wait on the busy timeout instead of failing with "locked".
+    with transaction.atomic():
+        moved = Attempt.objects.filter(condition).update(state=target, **values) == 1
+        attempt.refresh_from_db(fields=["state", "finished_at", "reviewed_at"])
+    return moved
+
+
+@transaction.atomic
+def expire_if_due(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Finish a started attempt whose deadline and grace period are over; finish time = deadline."""
+    now = now or timezone.now()
+    if not attempt.is_past_due(now):
+        return False
+    return _transition(
+        attempt,
+        Attempt.State.EXPIRED,
+        also=Q(deadline__lt=now - SAVE_GRACE),
+        finished_at=F("deadline"),
+    )
+
+
+@transaction.atomic
+def expire_due_attempts(*, now: datetime | None = None) -> int:
+    """Finish every attempt nobody came back to after its deadline; returns how many."""
+    now = now or timezone.now()
+    return Attempt.objects.due(now).update(state=Attempt.State.EXPIRED, finished_at=F("deadline"))
+
+
+def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """End the attempt at the learner's request; finish time = now (at most the deadline).
+
+    Each step is one atomic statement; there is no outer transaction, so a refusal does not
+    roll back the expiry it records.
+
+    Raises ``AttemptClosed`` when time had already run out (the attempt is then expired,
+    finished at its deadline) and ``IllegalTransition`` when it was already submitted.
+    """
+    now = now or timezone.now()
+    if _transition(
+        attempt,
+        Attempt.State.SUBMITTED,
+        also=Q(deadline__gte=now - SAVE_GRACE),
+        finished_at=min(now, attempt.deadline),
+    ):
+        return attempt
+    if attempt.is_open:
+        expire_if_due(attempt=attempt, now=now)
+        raise AttemptClosed(
+            _("Time ran out before the interview was submitted; it ended at its deadline.")
+        )
+    if attempt.state == Attempt.State.EXPIRED:
+        raise AttemptClosed(_("Time ran out; the interview ended at its deadline."))
+    raise IllegalTransition(_("This interview was already submitted."))
+
+
+@transaction.atomic
+def record_review(
+    *, attempt: Attempt, assessments: Sequence[Assessment], now: datetime | None = None
+) -> Attempt:
+    """Store the learner's self-assessment and mark the attempt reviewed.
+
+    Allowed once the attempt has ended (submitted or expired), and again after (the learner
+    may correct a score). Every value is checked before anything is written.
+    """
+    if attempt.state not in (
+        Attempt.State.SUBMITTED,
+        Attempt.State.EXPIRED,
+        Attempt.State.REVIEWED,
+    ):
+        raise IllegalTransition(_("An interview can be reviewed once it has ended."))
+    slots = {
+        slot.question_id: slot
+        for slot in AttemptQuestion.objects.filter(attempt=attempt).select_related("question")
+    }
+    changed = []
+    for item in assessments:
+        slot = slots.get(item.question_id)
+        if slot is None:
+            raise NotInAttempt(_("This question is not part of this interview."))
+        if item.score is not None and not 0 <= item.score <= 3:
+            raise InterviewError(_("A score is 0, 1, 2 or 3."))
+        count = len(key_points(slot.question.body_html))
+        if any(not 0 <= index < count for index in item.points):
+            raise InterviewError(_("A ticked key point does not exist in the reference answer."))
+        slot.self_score = item.score
+        slot.points_ticked = sorted(set(item.points))
+        changed.append(slot)
+    AttemptQuestion.objects.bulk_update(changed, ["self_score", "points_ticked"])
+    if attempt.state != Attempt.State.REVIEWED:
+        _transition(attempt, Attempt.State.REVIEWED, reviewed_at=now or timezone.now())
+    return attempt
+
+
+@transaction.atomic
+def set_layout(*, attempt: Attempt, layout: str) -> Attempt:
+    if layout not in Attempt.Layout.values:
+        raise InterviewError(_("Unknown layout."))
+    Attempt.objects.filter(pk=attempt.pk).update(layout=layout)
+    attempt.layout = layout
+    return attempt
+
+
+def is_weak(score: int | None, answered: bool) -> bool:
+    """A question to practise again: self-scored 0-1, or left unanswered and unscored."""
+    return score <= 1 if score is not None else not answered
+
+
+def weak_question_ids(attempt: Attempt) -> list[int]:
+    """The attempt's weak questions (see ``is_weak``), lowest score first, then in order."""
+    answered = {
+        question_id
+        for question_id, text in Answer.objects.filter(attempt=attempt).values_list(
+            "question_id", "text"
+        )
+        if text.strip()
+    }
+    slots = AttemptQuestion.objects.filter(attempt=attempt).values_list(
+        "question_id", "self_score", "position"
+    )
+    weak = [
+        (score if score is not None else -1, position, question_id)
+        for question_id, score, position in slots
+        if is_weak(score, question_id in answered)
+    ]
+    return [question_id for _score, _position, question_id in sorted(weak)]
+
+
+@transaction.atomic
+def send_to_practice(
+    *, user: Any, question_ids: Iterable[int], attempt: Attempt | None = None
+) -> int:
+    """Queue these questions in ``user``'s practice, due now; returns how many were queued.
+
+    Each request is also kept as a ``PracticeRequest`` row (already consumed), so an attempt's
+    report can show what was sent. Only practicable questions are queued.
+    """
+    from quizzes.services import requeue_questions
+
+    ids = requeue_questions(user=user, question_ids=question_ids)
+    now = timezone.now()
+    PracticeRequest.objects.bulk_create(
+        [PracticeRequest(user=user, question_id=pk, attempt=attempt, consumed_at=now) for pk in ids]
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def save_template(
+    *, template: InterviewTemplate, tags: Iterable[Tag], editor: Any | None = None
+) -> InterviewTemplate:
+    """Save an editor's template (already validated by its form) with its tags."""
+    if template.pk is None:
+        template.created_by = editor
+    template.updated_at = timezone.now()
+    template.save()
+    template.tags.set(list(tags))
+    return template
+
+
+@transaction.atomic
+def load_templates(*, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """Create the shipped templates that do not exist yet (by slug); returns (created, kept).
+
+    Idempotent: a template that exists is left as it is, so an editor's changes survive
+    ``make run``. Unknown tag slugs are an ``InterviewError`` naming them; nothing is written.
+    """
+    known = {tag.slug: tag for tag in Tag.objects.all()}
+    missing = sorted({slug for entry in entries for slug in entry.get("tags", [])} - set(known))
+    if missing:
+        raise InterviewError(f"Unknown tags in the interview templates: {', '.join(missing)}")
+    existing = set(InterviewTemplate.objects.values_list("slug", flat=True))
+    created = 0
+    for position, entry in enumerate(entries):
+        if entry["slug"] in existing:
+            continue
+        template = InterviewTemplate(
+            slug=entry["slug"],
+            name=entry["name"],
+            description=entry.get("description", ""),
+            duration_minutes=entry["duration_minutes"],
+            question_count=entry["question_count"],
+            difficulty_mix=entry.get("difficulty_mix", {}),
+            position=position,
+        )
+        template.full_clean()
+        template.save()
+        template.tags.set([known[slug] for slug in entry.get("tags", [])])
+        created += 1
+    return created, len(entries) - created

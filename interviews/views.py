@@ -1,0 +1,307 @@
+"""Pages of the mock interviews. Thin: parse input, call a service or a query, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from interviewprep.roles import Role, role_required
+from questions.models import Tag
+
+from . import charts, reports, services
+from .access import get_attempt_for_user
+from .forms import CustomInterviewForm, StartTemplateForm, TemplateForm
+from .models import SAVE_GRACE, Attempt, InterviewTemplate
+
+HISTORY_TREND_POINTS = 30
+
+
+def _templates() -> Any:
+    return InterviewTemplate.objects.filter(is_active=True).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("level", "slug"))
+    )
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "interviews/index.html",
+        {
+            "templates": _templates(),
+            "form": CustomInterviewForm(),
+            "open_attempts": Attempt.objects.for_user(request.user).filter(
+                state=Attempt.State.STARTED, deadline__gt=timezone.now()
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    if "template" in request.POST:
+        chosen = StartTemplateForm(request.POST)
+        if not chosen.is_valid():
+            messages.error(request, _("This interview template is not available."))
+            return redirect("interviews:index")
+        template, criteria = chosen.cleaned_data["template"], None
+        layout = chosen.cleaned_data["layout"]
+    else:
+        form = CustomInterviewForm(request.POST)
+        if not form.is_valid():
+            context = {"templates": _templates(), "form": form, "open_attempts": []}
+            return render(request, "interviews/index.html", context, status=400)
+        template, criteria = None, form.criteria()
+        layout = form.cleaned_data["layout"]
+    try:
+        attempt = services.start_attempt(
+            user=request.user, template=template, criteria=criteria, layout=layout
+        )
+    except services.InterviewError as error:
+        messages.error(request, str(error))
+        return redirect("interviews:index")
+    return redirect(attempt)
+
+
+def _attempt_context(attempt: Attempt, position: int | None) -> dict[str, Any]:
+    slots = list(attempt.slots.all())
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    rows = [(slot, answers.get(slot.question_id)) for slot in slots]
+    if attempt.layout == Attempt.Layout.ONE:
+        current = min(max(position or 1, 1), len(rows))
+        shown = [rows[current - 1]]
+    else:
+        current = 0
+        shown = rows
+    now = timezone.now()
+    return {
+        "attempt": attempt,
+        "rows": rows,
+        "shown": shown,
+        "current": current,
+        "previous": current - 1 if current > 1 else None,
+        "next": current + 1 if 0 < current < len(rows) else None,
+        "remaining": attempt.seconds_remaining(now),
+        "warning": attempt.warning_level(now),
+        "grace_seconds": int(SAVE_GRACE.total_seconds()),
+        "answered_count": sum(1 for _slot, answer in rows if answer and answer.is_answered),
+    }
+
+
+@require_GET
+@never_cache
+@login_required
+def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_user(
+        request.user, pk, queryset=Attempt.objects.with_questions().select_related("template")
+    )
+    if not attempt.is_open:
+        return redirect("interviews:review", pk=attempt.pk)
+    try:
+        position = int(request.GET.get("q", "1"))
+    except ValueError:
+        position = 1
+    return render(request, "interviews/attempt.html", _attempt_context(attempt, position))
+
+
+@require_POST
+@login_required
+def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form behind the page: saves what is shown, then navigates or submits.
+
+    Works without JavaScript; with it, autosave has usually stored the same text already.
+    """
+    attempt = get_attempt_for_user(request.user, pk)
+    try:
+        for raw in request.POST.getlist("shown"):
+            question_id = int(raw)
+            services.save_answer(
+                attempt=attempt,
+                question_id=question_id,
+                text=request.POST.get(f"text-{question_id}", ""),
+                marked=request.POST.get(f"marked-{question_id}") == "on",
+                seconds=_int(request.POST.get(f"seconds-{question_id}")),
+            )
+        if request.POST.get("action") == "submit":
+            services.submit_attempt(attempt=attempt)
+            messages.success(request, _("Your interview was submitted."))
+            return redirect("interviews:review", pk=attempt.pk)
+    except (ValueError, services.NotInAttempt):
+        messages.error(request, _("This question is not part of this interview."))
+    except services.InterviewError as error:
+        messages.error(request, str(error))
+        if not attempt.is_open:
+            return redirect("interviews:review", pk=attempt.pk)
+    goto = _int(request.POST.get("goto")) or _int(request.POST.get("stay")) or 1
+    return redirect(reverse("interviews:attempt", args=[attempt.pk]) + f"?q={goto}")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def clock_payload(attempt: Attempt) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "state": attempt.state,
+        "remaining_seconds": attempt.seconds_remaining(now),
+        "total_seconds": attempt.total_seconds,
+        "warning": attempt.warning_level(now),
+        "deadline": attempt.deadline.isoformat(),
+        "review_url": reverse("interviews:review", args=[attempt.pk]),
+    }
+
+
+@require_GET
+@never_cache
+@login_required
+def clock(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the page's clock shows: the server's remaining time (expires a due attempt)."""
+    return JsonResponse(clock_payload(get_attempt_for_user(request.user, pk)))
+
+
+@require_POST
+@login_required
+def layout(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_user(request.user, pk)
+    try:
+        services.set_layout(attempt=attempt, layout=request.POST.get("layout", ""))
+    except services.InterviewError as error:
+        messages.error(request, str(error))
+    return redirect(attempt)
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_user(request.user, pk)
+    try:
+        services.submit_attempt(attempt=attempt)
+        messages.success(request, _("Your interview was submitted."))
+    except services.InterviewError as error:
+        messages.info(request, str(error))
+    return redirect("interviews:review", pk=attempt.pk)
+
+
+def _finished_attempt(request: HttpRequest, pk: int) -> Attempt:
+    return get_attempt_for_user(
+        request.user, pk, queryset=Attempt.objects.with_questions().select_related("template")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _finished_attempt(request, pk)
+    if attempt.is_open:
+        messages.info(request, _("The interview is still running; review it once it has ended."))
+        return redirect(attempt)
+    if request.method == "POST":
+        assessments = []
+        for slot in attempt.slots.all():
+            raw = request.POST.get(f"score-{slot.question_id}", "")
+            assessments.append(
+                services.Assessment(
+                    question_id=slot.question_id,
+                    score=_int(raw) if raw.strip() else None,
+                    points=tuple(
+                        _int(p) for p in request.POST.getlist(f"points-{slot.question_id}")
+                    ),
+                )
+            )
+        try:
+            services.record_review(attempt=attempt, assessments=assessments)
+        except services.InterviewError as error:
+            messages.error(request, str(error))
+            return redirect("interviews:review", pk=attempt.pk)
+        messages.success(request, _("Your self-assessment was saved."))
+        return redirect("interviews:report", pk=attempt.pk)
+    return render(
+        request,
+        "interviews/review.html",
+        {"attempt": attempt, "items": reports.review_items(attempt), "scores": range(4)},
+    )
+
+
+@require_GET
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _finished_attempt(request, pk)
+    if attempt.is_open:
+        return redirect(attempt)
+    return render(request, "interviews/report.html", {"report": reports.build_report(attempt)})
+
+
+@require_POST
+@login_required
+def practice(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_attempt_for_user(request.user, pk)
+    if attempt.is_open:
+        return redirect(attempt)
+    queued = services.send_to_practice(
+        user=request.user, question_ids=services.weak_question_ids(attempt), attempt=attempt
+    )
+    messages.success(
+        request,
+        _("%(count)d weak questions were sent to your practice queue.") % {"count": queued},
+    )
+    return redirect("interviews:report", pk=attempt.pk)
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    attempts = list(Attempt.objects.for_user(request.user).select_related("template").with_scores())
+    for attempt in attempts:
+        attempt.percent = (  # type: ignore[attr-defined]
+            round(100 * attempt.score_sum / (3 * attempt.slot_count))  # type: ignore[attr-defined]
+            if attempt.scored  # type: ignore[attr-defined]
+            else None
+        )
+    trend = [
+        (f"{timezone.localtime(a.started_at):%m-%d} {a.title}", a.percent)  # type: ignore[attr-defined]
+        for a in reversed(attempts[:HISTORY_TREND_POINTS])
+    ]
+    return render(
+        request,
+        "interviews/history.html",
+        {
+            "attempts": attempts,
+            "trend": charts.trend_svg(trend, title=_("Self-assessed score per interview")),
+        },
+    )
+
+
+@require_GET
+@role_required(Role.EDITOR)
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = InterviewTemplate.objects.prefetch_related("tags")
+    return render(request, "interviews/template_list.html", {"templates": templates})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.EDITOR)
+def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(InterviewTemplate, pk=pk) if pk else InterviewTemplate()
+    form = TemplateForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_template(
+            template=form.save(commit=False), tags=form.cleaned_data["tags"], editor=request.user
+        )
+        messages.success(request, _("The interview template was saved."))
+        return redirect("interviews:templates")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "interviews/template_form.html", {"form": form}, status=status)

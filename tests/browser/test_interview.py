@@ -1,0 +1,76 @@
+"""A learner takes a short timed interview in a real Chromium."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from interviews.models import Answer, Attempt, InterviewTemplate
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page: Page, site: str, user) -> None:
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
+    )
+
+
+def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
+    user = UserFactory()
+    InterviewTemplate.objects.create(
+        slug="one-minute", name="一分钟面试", duration_minutes=1, question_count=3
+    )
+    log_in(page, site, user)
+    # The server's clock (the live server runs in this process) stands still until moved.
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        page.goto(f"{site}/interviews/")
+        page.get_by_test_id("start-one-minute").click()
+        expect(page).to_have_url(re.compile(r"/interviews/\d+/$"))
+        attempt = Attempt.objects.get(user=user)
+
+        page.get_by_test_id("answer-1").fill("第一题：注意力机制的答案")
+        saved_at = re.compile(r"\d+:\d+:\d+")  # "Saved 10:02:03", in any UI language
+        expect(page.locator(".save-status").first).to_contain_text(saved_at)
+        page.get_by_test_id("next").click()
+        page.get_by_test_id("answer-2").fill("第二题的答案")
+        expect(page.locator(".save-status").first).to_contain_text(saved_at)
+        before = page.get_by_test_id("clock").inner_text()
+
+        page.reload()
+        expect(page.get_by_test_id("answer-2")).to_have_value("第二题的答案")
+        after = page.get_by_test_id("clock").inner_text()
+        assert after <= before, "the clock did not restart"
+        assert after.startswith("00:"), after
+        page.get_by_test_id("nav-1").click()
+        expect(page.get_by_test_id("answer-1")).to_have_value("第一题：注意力机制的答案")
+        assert Answer.objects.filter(attempt=attempt).count() == 2
+
+        # Two seconds before the deadline: the 5% warning shows, then time runs out.
+        clock.move_to(attempt.deadline - timedelta(seconds=2))
+        page.reload()
+        expect(page.locator("#clock")).to_have_class(re.compile("warn-5"))
+        expect(page.locator("#clock-warning")).not_to_be_empty()
+        expect(page).to_have_url(re.compile(r"/review/$"), timeout=20_000)
+
+    expect(page.get_by_test_id("state")).to_have_class(re.compile("state-expired"))
+    expect(page.get_by_test_id("review-1")).to_contain_text("第一题：注意力机制的答案")
+    expect(page.get_by_test_id("review-2")).to_contain_text("第二题的答案")
+    attempt.refresh_from_db()
+    assert attempt.state == "expired"
+    assert attempt.finished_at == attempt.deadline
+
+    page.get_by_test_id("review-1").get_by_test_id("score-3").check()
+    page.get_by_test_id("review-2").get_by_test_id("score-1").check()
+    page.get_by_test_id("save-review").click()
+    expect(page.get_by_test_id("total")).to_contain_text("4 / 9")
+    # Weak: question 2 (scored 1) and question 3 (unanswered, unscored).
+    page.get_by_test_id("practice").click()
+    expect(page.locator(".messages")).to_contain_text("2")

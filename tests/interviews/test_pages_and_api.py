@@ -1,0 +1,285 @@
+"""Pages and API over HTTP: ownership, the whole flow, and constant query counts."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews import services
+from interviews.models import Answer, Attempt, InterviewTemplate, PracticeRequest
+from questions.models import Question
+from quizzes.models import Card
+from quizzes.services import todays_queue
+
+from .conftest import T0
+
+pytestmark = pytest.mark.django_db
+
+
+def now_attempt(start, user, **kwargs):
+    return start(user, now=timezone.now(), **kwargs)
+
+
+def page_urls(attempt):
+    pk = attempt.pk
+    return [
+        f"/interviews/{pk}/",
+        f"/interviews/{pk}/clock/",
+        f"/interviews/{pk}/review/",
+        f"/interviews/{pk}/report/",
+        f"/api/interviews/{pk}/",
+        f"/api/interviews/{pk}/report/",
+    ]
+
+
+def test_owner_reads_and_another_learner_gets_404(client, learner, other_learner, start):
+    attempt = now_attempt(start, learner)
+    question = attempt.slots.first().question_id
+    for user, expected in ((learner, {200, 302, 409}), (other_learner, {404})):
+        client.force_login(user)
+        for url in page_urls(attempt):
+            assert client.get(url).status_code in expected, (user, url)
+        put = client.put(
+            f"/api/interviews/{attempt.pk}/answers/{question}/",
+            json.dumps({"text": f"by {user.pk}"}),
+            content_type="application/json",
+        )
+        assert put.status_code == (200 if user == learner else 404)
+        for url in (f"/api/interviews/{attempt.pk}/submit/", f"/interviews/{attempt.pk}/practice/"):
+            response = client.post(url)
+            assert (response.status_code == 404) == (user == other_learner), (user, url)
+    assert Answer.objects.get(attempt=attempt).text == f"by {learner.pk}"
+
+
+def test_anonymous_is_sent_to_login(client, learner, start):
+    attempt = now_attempt(start, learner)
+    response = client.get(f"/interviews/{attempt.pk}/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+    assert client.get(f"/api/interviews/{attempt.pk}/").status_code == 401
+
+
+def test_whole_flow_through_the_api(client, learner):
+    client.force_login(learner)
+    templates = client.get("/api/interviews/templates/").json()
+    assert templates == []  # none loaded in this test
+    with time_machine.travel(T0, tick=False) as clock:
+        started = client.post(
+            "/api/interviews/",
+            {"count": 3, "minutes": 10, "tags": ["rag"], "difficulties": ["easy", "medium"]},
+            content_type="application/json",
+        )
+        assert started.status_code == 201, started.json()
+        data = started.json()
+        assert data["state"] == "started"
+        assert data["remaining_seconds"] == 600
+        assert len(data["questions"]) == 3
+        assert all("rag" in q["tags"] for q in data["questions"])
+        pk, first = data["id"], data["questions"][0]["id"]
+        saved = client.put(
+            f"/api/interviews/{pk}/answers/{first}/",
+            {"text": "检索增强生成：先检索再生成", "seconds": 30},
+            content_type="application/json",
+        )
+        assert saved.status_code == 200
+        clock.shift(timedelta(minutes=2))
+        assert client.get(f"/api/interviews/{pk}/").json()["remaining_seconds"] == 480
+        assert client.get(f"/api/interviews/{pk}/report/").status_code == 409
+        assert client.post(f"/api/interviews/{pk}/submit/").json()["state"] == "submitted"
+        again = client.post(f"/api/interviews/{pk}/submit/")
+        assert again.status_code == 409
+        assert "已经交卷" in again.json()["detail"]  # "already submitted", in the default language
+        late = client.put(
+            f"/api/interviews/{pk}/answers/{first}/",
+            {"text": "改"},
+            content_type="application/json",
+        )
+        assert late.status_code == 409
+        bad = client.post(
+            f"/api/interviews/{pk}/review/",
+            {"items": [{"question": first, "score": 7}]},
+            content_type="application/json",
+        )
+        assert bad.status_code == 400
+        assert "score" in json.dumps(bad.json())
+        reviewed = client.post(
+            f"/api/interviews/{pk}/review/",
+            {"items": [{"question": first, "score": 1, "points": [0]}]},
+            content_type="application/json",
+        )
+        assert reviewed.json() == {"state": "reviewed"}
+        report = client.get(f"/api/interviews/{pk}/report/").json()
+    assert report["score"] == 1
+    assert report["score_max"] == 9
+    assert report["seconds_used"] == 120
+    assert report["seconds_on_questions"] == 30
+    assert report["items"][0]["answer"] == "检索增强生成：先检索再生成"
+    assert report["items"][0]["coverage_hint_percent"] is not None
+    # The first question scored 1, the other two are unanswered: all three are weak.
+    assert set(report["weak_question_ids"]) == {q["id"] for q in data["questions"]}
+    assert Answer.objects.get(attempt_id=pk).text == "检索增强生成：先检索再生成"
+
+
+def test_late_save_through_the_api_keeps_the_earlier_answer(client, learner):
+    client.force_login(learner)
+    with time_machine.travel(T0, tick=False) as clock:
+        data = client.post(
+            "/api/interviews/", {"count": 1, "minutes": 1}, content_type="application/json"
+        ).json()
+        url = f"/api/interviews/{data['id']}/answers/{data['questions'][0]['id']}/"
+        assert client.put(url, {"text": "准时"}, content_type="application/json").status_code == 200
+        clock.shift(timedelta(seconds=70))
+        late = client.put(url, {"text": "迟到"}, content_type="application/json")
+        assert late.status_code == 409
+        assert late.json()["state"] == "expired"
+        assert "截止时间" in late.json()["detail"]  # "after the deadline"
+        page = client.get(f"/interviews/{data['id']}/", follow=True)
+    assert page.redirect_chain[-1][0].endswith("/review/")
+    assert "准时" in page.content.decode()
+    attempt = Attempt.objects.get(pk=data["id"])
+    assert attempt.finished_at == attempt.deadline
+
+
+def test_pages_flow_without_javascript(client, learner):
+    client.force_login(learner)
+    template = InterviewTemplate.objects.create(
+        slug="t", name="RAG · 10 分钟", duration_minutes=10, question_count=2
+    )
+    assert "RAG · 10 分钟" in client.get("/interviews/").content.decode()
+    response = client.post("/interviews/start/", {"template": template.pk, "layout": "one"})
+    attempt = Attempt.objects.get(user=learner)
+    assert response.url == f"/interviews/{attempt.pk}/"
+    first, second = attempt.slots.order_by("position")
+    page = client.get(response.url).content.decode()
+    assert first.question.title in page
+    assert 'data-testid="clock"' in page
+    saved = client.post(
+        f"/interviews/{attempt.pk}/save/",
+        {"shown": first.question_id, f"text-{first.question_id}": "第一题答案", "goto": 2},
+    )
+    assert saved.url.endswith("?q=2")
+    page = client.get(saved.url).content.decode()
+    assert second.question.title in page
+    client.post(f"/interviews/{attempt.pk}/layout/", {"layout": "all"})
+    page = client.get(f"/interviews/{attempt.pk}/").content.decode()
+    assert first.question.title in page
+    assert second.question.title in page
+    assert "第一题答案" in page
+    submitted = client.post(
+        f"/interviews/{attempt.pk}/save/",
+        {"shown": second.question_id, f"text-{second.question_id}": "第二题", "action": "submit"},
+    )
+    assert submitted.url == f"/interviews/{attempt.pk}/review/"
+    review = client.get(submitted.url).content.decode()
+    assert "第一题答案" in review
+    assert "Hint, not a grade" in review or "提示" in review
+    client.post(
+        submitted.url, {f"score-{first.question_id}": "3", f"score-{second.question_id}": "0"}
+    )
+    report = client.get(f"/interviews/{attempt.pk}/report/").content.decode()
+    assert "3 / 6" in report
+    client.post(f"/interviews/{attempt.pk}/practice/")
+    client.post(f"/interviews/{attempt.pk}/practice/")  # twice: still one card, due now
+    assert set(PracticeRequest.objects.values_list("question_id", flat=True)) == {
+        second.question_id
+    }
+    queue = todays_queue(user=learner)
+    assert queue.items[0].question.pk == second.question_id  # first of today's new questions
+    assert Card.objects.filter(user=learner, question_id=second.question_id).count() == 1
+    history = client.get("/interviews/history/").content.decode()
+    assert "<svg" in history
+    assert "50%" in history
+
+
+def test_custom_interview_with_bad_input_gets_a_clear_error(client, learner):
+    client.force_login(learner)
+    response = client.post("/interviews/start/", {"count": 0, "minutes": 10, "layout": "one"})
+    assert response.status_code == 400
+    assert Attempt.objects.count() == 0
+    api = client.post("/api/interviews/", {"count": 2}, content_type="application/json")
+    assert api.status_code == 400
+    assert "minutes" in json.dumps(api.json())
+
+
+def test_review_marks_questions_under_revision(client, learner, start):
+    revised = Question.objects.practicable().filter(status="needs_revision").first()
+    attempt = start(learner, count=1, now=timezone.now())
+    attempt.slots.update(question=revised)
+    services.submit_attempt(attempt=attempt)
+    client.force_login(learner)
+    review = client.get(f"/interviews/{attempt.pk}/review/").content.decode()
+    assert 'class="notice revision"' in review
+
+
+def test_editor_page_for_templates(client, learner):
+    from django.contrib.auth.models import Group
+
+    client.force_login(learner)
+    data = {
+        "name": "PEFT 专项 · 20 分钟",
+        "slug": "peft-x",
+        "duration_minutes": 20,
+        "question_count": 4,
+        "difficulty_mix": '{"medium": 1}',
+        "is_active": "on",
+    }
+    assert client.post("/interviews/templates/new/", data).status_code == 403
+    learner.groups.add(Group.objects.get_or_create(name="editor")[0])
+    bad = client.post("/interviews/templates/new/", {**data, "difficulty_mix": '{"extreme": 1}'})
+    assert bad.status_code == 400
+    assert "extreme" in bad.content.decode()
+    assert client.post("/interviews/templates/new/", data).status_code == 302
+    assert InterviewTemplate.objects.get(slug="peft-x").created_by == learner
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+@pytest.mark.parametrize("layout", ["one", "all"])
+def test_attempt_page_and_api_queries_do_not_grow(client, learner, start, layout):
+    client.force_login(learner)
+    counts = {}
+    for size in (1, 50):
+        attempt = start(learner, count=size, minutes=60, now=timezone.now(), layout=layout)
+        for slot in attempt.slots.all():
+            services.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
+        counts[size] = [
+            count_queries(client, f"/interviews/{attempt.pk}/"),
+            count_queries(client, f"/api/interviews/{attempt.pk}/"),
+        ]
+        assert attempt.slots.count() == size
+    assert counts[1] == counts[50]
+
+
+def test_review_report_and_history_queries_do_not_grow(client, learner, start):
+    client.force_login(learner)
+    counts = {}
+    for size in (1, 50):
+        attempt = start(learner, count=size, minutes=60, now=timezone.now())
+        services.submit_attempt(attempt=attempt)
+        counts[size] = [
+            count_queries(client, f"/interviews/{attempt.pk}/review/"),
+            count_queries(client, f"/interviews/{attempt.pk}/report/"),
+            count_queries(client, f"/api/interviews/{attempt.pk}/report/"),
+        ]
+    assert counts[1] == counts[50]
+
+
+def test_history_queries_do_not_grow(client, learner, other_learner, start):
+    client.force_login(learner)
+    start(learner, count=1, now=timezone.now())
+    one = count_queries(client, "/interviews/history/")
+    for _ in range(49):
+        attempt = start(learner, count=2, now=timezone.now())
+        services.submit_attempt(attempt=attempt)
+    assert Attempt.objects.filter(user=learner).count() == 50
+    assert count_queries(client, "/interviews/history/") == one
