@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from questions import services
 
@@ -19,6 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         _loaded["report"] = services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in the thread (LocaleMiddleware does not reset
+    # it); start every test from the site's default so no test depends on the one before.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
