@@ -469,16 +469,31 @@ def _publish_content(
         )
     question.tags.set(Tag.objects.filter(slug__in=tag_slugs))
     _refresh_status(question.pk)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=user, question=question, kind=Notification.Kind.UPDATED, revision=revision
-            )
-            for user in learners_who_studied(question)
-        ],
-        ignore_conflicts=True,
-    )
+    # Telling every learner who studied it can be thousands of rows: a background task. With
+    # the database backend the task row commits (or not) with this publication.
+    from .tasks import notify_learners_of_update
+
+    notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
     return revision
+
+
+@transaction.atomic
+def notify_update(*, question_id: int, revision_id: int) -> int:
+    """Create an "answer updated" notification for everyone who studied the question (once
+    per learner and revision); returns how many were created."""
+    question = Question.objects.get(pk=question_id)
+    told = Notification.objects.filter(
+        user=OuterRef("pk"), revision_id=revision_id, kind=Notification.Kind.UPDATED
+    )
+    notifications = [
+        Notification(
+            user=user, question=question, kind=Notification.Kind.UPDATED, revision_id=revision_id
+        )
+        for user in learners_who_studied(question).exclude(Exists(told))
+    ]
+    # The unique constraint still guards against a concurrent run of the same task.
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return len(notifications)
 
 
 @transaction.atomic

@@ -331,11 +331,17 @@ def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
 
 @transaction.atomic
 def rerender_all() -> int:
-    """Render every question's answer again (after a change to the renderer or its settings)."""
+    """Render every answer again and rebuild its search fields (after a change to the
+    renderer, its settings or the tokeniser); returns how many questions changed."""
     count = 0
-    for question in Question.objects.only("pk", "body_markdown", "body_html").iterator():
+    fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
+    for question in Question.objects.only(*fields).iterator():
         html = render_body(question.body_markdown)
-        if html != question.body_html:
-            Question.objects.filter(pk=question.pk).update(body_html=html)
+        title_tokens, body_tokens = search.search_fields(question.title, question.body_markdown)
+        current = (question.body_html, question.search_title, question.search_body)
+        if current != (html, title_tokens, body_tokens):
+            Question.objects.filter(pk=question.pk).update(
+                body_html=html, search_title=title_tokens, search_body=body_tokens
+            )
             count += 1
     return count

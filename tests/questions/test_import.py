@@ -204,3 +204,14 @@ def test_command_reports_counts_and_rejects_a_wrong_folder(tmp_path, capsys):
     assert "Nothing to change." in out
     with pytest.raises(CommandError, match=r"taxonomy\.json"):
         call_command("load_bank", "--fixtures", str(tmp_path))
+
+
+def test_rerender_refreshes_html_and_search_index(capsys):
+    question = Question.objects.get(title="什么是量化？")
+    Question.objects.filter(pk=question.pk).update(body_html="<p>stale</p>", search_body="")
+    call_command("load_bank", "--rerender")
+    assert "Re-rendered 1 answers." in capsys.readouterr().out
+    question.refresh_from_db()
+    assert question.body_html != "<p>stale</p>"
+    assert "量化" in question.search_title
+    assert question.search_body

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from questions import services
+from questions.tasks import rerender_bank
 
 
 class Command(BaseCommand):
@@ -23,13 +24,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rerender",
             action="store_true",
-            help="Only render every answer again (after changing QUESTION_REMOTE_IMAGES).",
+            help="Only render and index every answer again, as a background task "
+            "(after changing QUESTION_REMOTE_IMAGES).",
         )
 
     def handle(self, *args: object, fixtures: Path, rerender: bool, **options: object) -> None:
         if rerender:
-            count = services.rerender_all()
-            self.stdout.write(self.style.SUCCESS(f"Re-rendered {count} answers."))
+            result = rerender_bank.enqueue()
+            if result.is_finished:
+                self.stdout.write(self.style.SUCCESS(f"Re-rendered {result.return_value} answers."))
+            else:
+                self.stdout.write(f"Queued re-rendering as task {result.id}.")
             return
         if not (fixtures / "taxonomy.json").is_file():
             raise CommandError(f"{fixtures} has no taxonomy.json: is it the fixtures folder?")
