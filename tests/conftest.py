@@ -1,10 +1,17 @@
+import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from questions import services
+
+# Property tests explore new random examples on developers' machines and replay a fixed set
+# in CI (the CI runner sets CI=true), so a CI run is repeatable.
+hypothesis.settings.register_profile("ci", derandomize=True)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 FIXTURES_DIR = Path(settings.QUESTION_FIXTURES_DIR)
 _loaded: dict[str, services.ImportReport] = {}
