@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
     path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

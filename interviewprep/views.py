@@ -1,5 +1,6 @@
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,3 +17,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     tags = Tag.objects.with_counts(used_only=True)
     return render(request, "home.html", {"stats": stats, "tags": tags})
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Health check for load balancers and the benchmark's baseline: the app answers and
+    its database does (``SELECT 1``). No session, no template, no login."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -140,6 +140,16 @@ class Question(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Nullable without a default so that SQLite adds the column in place (ALTER TABLE ADD
+    # COLUMN) instead of rebuilding the table under the search index's triggers.
+    import_hash = models.CharField(  # noqa: DJ001
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Content hash of what the import last derived this question from; "
+        "an unchanged section is skipped by the next import.",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
