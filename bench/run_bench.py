@@ -45,6 +45,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
 # This process only sets up data and counts queries; the server runs with production settings.
 os.environ["DJANGO_DEBUG"] = "1"
 os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+# The server must read the sessions this process writes: both sign with this key.
+SECRET_KEY = "bench-only-secret-key-never-used-in-production-" + "x" * 20
+os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 sys.path.insert(0, str(ROOT))
 
 
@@ -108,6 +111,16 @@ def load_bank(reload: bool) -> list[str]:
     ]
     (RESULTS / "load_100k.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return lines
+
+
+def vacuum() -> None:
+    """What an operator runs after a bulk load: the visibility map lets PostgreSQL count the
+    visible questions from an index instead of reading the table."""
+    import psycopg
+
+    log("VACUUM ANALYZE")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def ensure_learners() -> list[str]:
@@ -185,7 +198,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on loopback: no redirect to https.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -352,6 +365,7 @@ def main() -> None:
     django.setup()
     header = [f"database: {urlsplit(DATABASE_URL).path.lstrip('/')}"]
     header += load_bank(args.reload)
+    vacuum()
     from questions.models import Question
 
     header.append(

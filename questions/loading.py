@@ -73,7 +73,9 @@ class PrepareJob:
     options: RenderOptions
 
 
-def prepare(title: str, body: str, specs: Sequence[classify.TagSpec], options: RenderOptions):
+def prepare(
+    title: str, body: str, specs: Sequence[classify.TagSpec], options: RenderOptions
+) -> Prepared:
     levels = {spec.slug: spec.level for spec in specs}
     slugs = classify.suggest_tags(title, body, specs)
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import classify, importer, loading, search
+from . import classify, facets, importer, loading, search
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -82,17 +82,21 @@ def _import_key(section: importer.Section, used: set[str]) -> str:
 @transaction.atomic
 def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]:
     """Create or update the tags of the taxonomy; return the specs used to suggest them."""
+    existing = {tag.slug: tag for tag in Tag.objects.all()}
+    fields = ["name_zh", "name_en", "level", "description", "keywords"]
     for entry in taxonomy["tags"]:
-        Tag.objects.update_or_create(
-            slug=entry["tag"],
-            defaults={
-                "name_zh": entry["name_zh"],
-                "name_en": entry["name_en"],
-                "level": entry.get("level", 0),
-                "description": entry.get("description", ""),
-                "keywords": entry.get("keywords", []),
-            },
-        )
+        values = {
+            "name_zh": entry["name_zh"],
+            "name_en": entry["name_en"],
+            "level": entry.get("level", 0),
+            "description": entry.get("description", ""),
+            "keywords": entry.get("keywords", []),
+        }
+        tag = existing.get(entry["tag"])
+        if tag is None:
+            Tag.objects.create(slug=entry["tag"], **values)
+        elif any(getattr(tag, name) != values[name] for name in fields):
+            Tag.objects.filter(pk=tag.pk).update(**values)
     return classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
 
 
@@ -187,6 +191,13 @@ def import_bank(
     if findings_path.exists():
         _import_findings(_load_json(findings_path)["findings"], report)
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
+    if report.changed:
+        transaction.on_commit(facets.invalidate)
+    if report.created and connection.vendor == "postgresql":
+        # Fresh statistics for the planner after a bulk load (autovacuum would take a while).
+        with connection.cursor() as cursor:
+            for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return report
 
 
@@ -487,14 +498,14 @@ def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
     contain the finding's heading line.
     """
     by_file: dict[str, tuple[list[int], list[int], list[int]]] = {}
-    for file_name, start, end, question_id in QuestionSource.objects.order_by(
+    for file_name, start, end, source_question in QuestionSource.objects.order_by(
         "file_name", "heading_line"
     ).values_list("file_name", "start_line", "end_line", "question_id"):
         starts, reach, owners = by_file.setdefault(file_name, ([], [], []))
         starts.append(start)
         # reach[i]: the furthest line any of the first i + 1 sources covers (non-decreasing).
         reach.append(max(end, reach[-1]) if reach else end)
-        owners.append(question_id)
+        owners.append(source_question)
     known = set(EditorialFlag.objects.exclude(import_key=None).values_list("import_key", flat=True))
     flags: list[EditorialFlag] = []
     high: set[int] = set()
@@ -503,10 +514,11 @@ def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
         if key in known:
             continue
         line = finding["question_heading_line"]
-        question_id = _source_at(by_file.get(finding["source_file"]), line)
-        if question_id is None:
+        owner = _source_at(by_file.get(finding["source_file"]), line)
+        if owner is None:
             report.flags_unmatched.append(f"{finding['source_file']}:{line}")
             continue
+        question_id = owner
         known.add(key)
         lines = finding["lines"]
         first, last = (lines[0], lines[-1]) if isinstance(lines, list) else (lines, lines)

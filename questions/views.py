@@ -5,8 +5,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from . import facets
 from .filters import QuestionFilter
-from .models import Question, QuestionSource, Tag
+from .models import Question
 
 PAGE_SIZE = 20
 
@@ -27,10 +28,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
     if request.htmx and not request.htmx.boosted:
         return render(request, "questions/list.html#results", context)
-    context["tags"] = Tag.objects.with_counts()
-    context["sources"] = (
-        QuestionSource.objects.order_by("file_name").values_list("file_name", flat=True).distinct()
-    )
+    context.update(facets.list_facets())
     return render(request, "questions/list.html", context)
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from questions import services
 
@@ -33,3 +34,9 @@ def loaded_bank(transactional_db) -> None:
 
     if not Question.objects.exists():
         services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the list page's sidebar is cached)."""
+    cache.clear()
