@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker expire-attempts bench-autosave test lint format messages clean
+.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 
@@ -68,6 +68,12 @@ format: install
 messages: install
 	$(MANAGE) makemessages --locale zh_Hans --ignore "$(VENV)/*" --no-obsolete
 	$(MANAGE) compilemessages --locale zh_Hans --ignore "$(VENV)/*"
+
+# Page benchmark on PostgreSQL with a generated 100,000-question bank (bench/run_bench.py):
+# loads the bank into the perf_bench database once, starts gunicorn on 127.0.0.1, measures
+# with wrk, writes bench/results/bench.txt and bench.md.
+bench: install
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

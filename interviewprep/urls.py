@@ -12,6 +12,7 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
     path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
     path("practice/", include("quizzes.urls")),

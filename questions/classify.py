@@ -20,6 +20,7 @@ Difficulty: points are added up and mapped to a level.
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 TITLE_WEIGHT = 3
 MIN_SCORE = 2
@@ -82,9 +83,15 @@ def suggest_tags(title: str, body: str, specs: Sequence[TagSpec]) -> list[str]:
 def _contains(text: str, word: str) -> bool:
     # Latin keywords match on word boundaries ("rag" must not match "storage");
     # CJK keywords are matched as substrings because Chinese has no spaces.
-    if word.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
-    return word in text
+    # The plain substring test first: most keywords are absent, and it is 10x cheaper.
+    if word not in text:
+        return False
+    return not word.isascii() or _bounded(word).search(text) is not None
+
+
+@cache
+def _bounded(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
 
 
 def compute_difficulty(title: str, body: str, tag_levels: Iterable[int]) -> str:

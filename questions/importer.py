@@ -848,23 +848,45 @@ def _numbers(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(n for t in tokens for n in _NUMBER_IN_WORD.findall(t))
 
 
-@dataclass(frozen=True)
 class _Profile:
-    section: Section
-    title: frozenset[str]
-    body: frozenset[str]
-    numbers: frozenset[str]
+    """A section's tokens for comparison. The answer's tokens are computed on first use:
+    most sections are never compared with another one (the blocks keep the pass bounded),
+    and tokenising 100,000 answers up front dominated the time on a large bank."""
+
+    __slots__ = ("_body", "numbers", "section", "title")
+
+    def __init__(self, section: Section) -> None:
+        self.section = section
+        self.title = _title_tokens(section.title)
+        self.numbers = _numbers(self.title)
+        self._body: frozenset[str] | None = None
+
+    @property
+    def body(self) -> frozenset[str]:
+        if self._body is None:
+            self._body = _body_tokens(self.section.body)
+        return self._body
 
 
 def _profile(section: Section) -> _Profile:
-    title = _title_tokens(section.title)
-    return _Profile(section, title, _body_tokens(section.body), _numbers(title))
+    return _Profile(section)
 
 
 def _similarity(first: _Profile, second: _Profile) -> float:
     title = _dice(first.title, second.title)
     if not (first.section.has_answer and second.section.has_answer):
         return title
+    return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * _dice(first.body, second.body)
+
+
+def _similarity_from(first: _Profile, second: _Profile, floor: float) -> float:
+    """:func:`_similarity`, or 0.0 when it is certainly below ``floor``: the answers are only
+    tokenised when even identical answers could lift the title's score to ``floor``."""
+    title = _dice(first.title, second.title)
+    if not (first.section.has_answer and second.section.has_answer):
+        return title
+    if TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * 1.0 < floor:
+        return 0.0
     return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * _dice(first.body, second.body)
 
 
@@ -952,7 +974,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
 
     scored = []
     for first, second in pairs:
-        score = _similarity(profiles[first], profiles[second])
+        score = _similarity_from(profiles[first], profiles[second], CANDIDATE_THRESHOLD)
         if score >= CANDIDATE_THRESHOLD:
             scored.append((score, first, second))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -976,7 +998,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         members = [section for number in numbers for section in clusters[number]]
         canonical = min(members, key=_canonical_order)
         home = next(n for n in numbers if canonical in clusters[n])
-        canonical_profile = _profile(canonical)
+        canonical_profile: _Profile | None = None
         duplicates = []
         for section in sorted(members, key=_position):
             if section is canonical:
@@ -984,6 +1006,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
             if section in clusters[home]:
                 duplicates.append(Duplicate(section, "exact", 1.0))
             else:
+                canonical_profile = canonical_profile or _profile(canonical)
                 score = round(_similarity(canonical_profile, _profile(section)), 4)
                 duplicates.append(Duplicate(section, "near", score))
         groups.append(MergeGroup(canonical, tuple(duplicates)))

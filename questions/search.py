@@ -89,6 +89,12 @@ class _Piece:
     link: _Link
 
 
+_CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
+# Splits a word into runs of CJK and of other characters (what itertools.groupby(_is_cjk)
+# gives, at C speed: tokenising is the bulk of loading a large bank).
+_SCRIPT_RUN_RE = re.compile(f"(?P<cjk>[{_CJK_CLASS}]+)|[^{_CJK_CLASS}]+")
+
+
 def _is_cjk(char: str) -> bool:
     code = ord(char)
     return any(low <= code <= high for low, high in _CJK_RANGES)
@@ -117,8 +123,9 @@ def _lex(text: str) -> list[_Piece]:
     for match in _WORD_RE.finditer(text):
         gap = None if previous_end is None else text[previous_end : match.start()]
         link = _link(gap)
-        for cjk, chars in itertools.groupby(match.group(), key=_is_cjk):
-            run = "".join(chars)
+        for run_match in _SCRIPT_RUN_RE.finditer(match.group()):
+            run = run_match.group()
+            cjk = run_match.lastgroup == "cjk"
             word = run if cjk else _fold(run)
             if word:
                 pieces.append(_Piece(word, cjk, link))

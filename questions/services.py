@@ -1,5 +1,6 @@
 """Writes to the question bank. Every function here is one transaction."""
 
+import bisect
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -7,11 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import classify, importer, search
-from .markdown import render_markdown
+from . import classify, facets, importer, loading, search
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -21,7 +21,11 @@ from .models import (
     Tag,
 )
 
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with (stage, done, total); stages: "parse" (files), "questions" (merged groups)."""
+
+#: Questions written per bulk INSERT.
+IMPORT_BATCH = 1000
 
 
 @dataclass
@@ -48,20 +52,16 @@ class ImportReport:
         return bool(self.created or self.updated or self.flags_created)
 
 
+def _render_options(fixtures_dir: Path | None = None) -> loading.RenderOptions:
+    return loading.RenderOptions(
+        fixtures_dir=(fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)).resolve(),
+        allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
+    )
+
+
 def render_body(markdown_text: str, *, fixtures_dir: Path | None = None) -> str:
     """Render and sanitise an answer the way readers see it (called at save time only)."""
-    base = (fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)).resolve()
-
-    def image_exists(src: str) -> bool:
-        candidate = (base / src).resolve()
-        # Only files inside the fixtures folder count: "../../etc/passwd" is missing.
-        return candidate.is_relative_to(base) and candidate.is_file()
-
-    return render_markdown(
-        markdown_text,
-        allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
-        image_exists=image_exists,
-    )
+    return loading.render(markdown_text, _render_options(fixtures_dir))
 
 
 def _load_json(path: Path) -> dict:
@@ -82,89 +82,197 @@ def _import_key(section: importer.Section, used: set[str]) -> str:
 @transaction.atomic
 def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]:
     """Create or update the tags of the taxonomy; return the specs used to suggest them."""
+    existing = {tag.slug: tag for tag in Tag.objects.all()}
+    fields = ["name_zh", "name_en", "level", "description", "keywords"]
     for entry in taxonomy["tags"]:
-        Tag.objects.update_or_create(
-            slug=entry["tag"],
-            defaults={
-                "name_zh": entry["name_zh"],
-                "name_en": entry["name_en"],
-                "level": entry.get("level", 0),
-                "description": entry.get("description", ""),
-                "keywords": entry.get("keywords", []),
-            },
-        )
+        values = {
+            "name_zh": entry["name_zh"],
+            "name_en": entry["name_en"],
+            "level": entry.get("level", 0),
+            "description": entry.get("description", ""),
+            "keywords": entry.get("keywords", []),
+        }
+        tag = existing.get(entry["tag"])
+        if tag is None:
+            Tag.objects.create(slug=entry["tag"], **values)
+        elif any(getattr(tag, name) != values[name] for name in fields):
+            Tag.objects.filter(pk=tag.pk).update(**values)
     return classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
 
 
+@dataclass(frozen=True)
+class _Existing:
+    pk: int
+    import_hash: str | None
+    editorial: bool
+    overrides: tuple[bool, bool]  # (tags, difficulty)
+
+
+@dataclass
+class _Run:
+    """State shared by the steps of one import."""
+
+    specs: list[classify.TagSpec]
+    tags_by_slug: dict[str, Tag]
+    fixtures_dir: Path
+    report: ImportReport
+    source_keys: set[tuple[str, int]]
+    by_source: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def remember(self, group: importer.MergeGroup, pk: int) -> None:
+        for section in (group.canonical, *(d.section for d in group.duplicates)):
+            self.by_source[(section.file_name, section.heading_line)] = pk
+
+
 @transaction.atomic
-def import_bank(*, fixtures_dir: Path, progress: ProgressCallback | None = None) -> ImportReport:
+def import_bank(
+    *,
+    fixtures_dir: Path,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+) -> ImportReport:
     """Load the notes in ``fixtures_dir`` into the bank; idempotent.
 
     Parses every ``*.txt`` note, merges duplicates, suggests tags, computes difficulty, renders
     the answers and loads the editorial findings as open flags. A second run changes nothing.
     A question whose live revision was written by an editor keeps that revision: the import
     only refreshes its provenance. Tags and difficulty an editor overrode are kept.
+
+    Each imported question stores a hash of what it was derived from
+    (:func:`questions.loading.group_hash`); a question whose hash is unchanged is skipped
+    without classifying, rendering or writing it. New questions are written in bulk, in
+    batches of ``IMPORT_BATCH``; parsing and preparing run in ``workers`` processes (by
+    default two when the notes are large, see :class:`questions.loading.Workers`).
     """
     report = ImportReport()
     specs = sync_tags(
         taxonomy=_load_json(fixtures_dir / "taxonomy.json"),
         extra_keywords=_load_json(fixtures_dir / "tag-keywords.json"),
     )
-    levels = {spec.slug: spec.level for spec in specs}
-    tags_by_slug = {tag.slug: tag for tag in Tag.objects.all()}
+    paths = sorted(fixtures_dir.glob("*.txt"))
+    report.files = len(paths)
+    run = _Run(
+        specs=specs,
+        tags_by_slug={tag.slug: tag for tag in Tag.objects.all()},
+        fixtures_dir=fixtures_dir,
+        report=report,
+        source_keys=set(QuestionSource.objects.values_list("file_name", "heading_line")),
+    )
+    work_bytes = sum(path.stat().st_size for path in paths)
+    with loading.Workers(count=workers, work_bytes=work_bytes) as pool:
+        sections: list[importer.Section] = []
+        for done, parsed in enumerate(pool.imap(loading.parse_file, paths), start=1):
+            sections += parsed
+            if progress:
+                progress("parse", done, len(paths))
+        report.sections = len(sections)
+        groups, candidates = importer.group_duplicates(sections)
+        _import_groups(groups, run, pool, progress)
 
-    sections: list[importer.Section] = []
-    for path in sorted(fixtures_dir.glob("*.txt")):
-        report.files += 1
-        sections += importer.parse_note(path.name, path.read_text(encoding="utf-8"))
-    report.sections = len(sections)
-    groups, candidates = importer.group_duplicates(sections)
-
-    used_keys: set[str] = set()
-    by_source: dict[tuple[str, int], Question] = {}
-    for done, group in enumerate(groups, start=1):
-        question = _import_group(
-            group,
-            _import_key(group.canonical, used_keys),
-            specs,
-            levels,
-            tags_by_slug,
-            fixtures_dir,
-            report,
-        )
-        for section in (group.canonical, *(d.section for d in group.duplicates)):
-            by_source[(section.file_name, section.heading_line)] = question
-        if progress:
-            progress(done, len(groups))
-
+    # The first (highest) score of a pair of questions counts, as candidates come best first.
+    pairs: dict[tuple[int, int], float] = {}
     for candidate in candidates:
-        first = by_source[(candidate.first.file_name, candidate.first.heading_line)]
-        second = by_source[(candidate.second.file_name, candidate.second.heading_line)]
-        low, high = sorted([first, second], key=lambda q: q.pk)
-        if low.pk != high.pk:
-            DuplicateCandidate.objects.get_or_create(
-                question=low, other=high, defaults={"similarity": round(candidate.similarity, 3)}
-            )
+        first = run.by_source[(candidate.first.file_name, candidate.first.heading_line)]
+        second = run.by_source[(candidate.second.file_name, candidate.second.heading_line)]
+        if first != second:
+            pairs.setdefault((min(first, second), max(first, second)), candidate.similarity)
+    # A pair already listed (maybe decided by an editor) is left as it is.
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
+            for (low, high), score in pairs.items()
+        ],
+        batch_size=IMPORT_BATCH,
+        ignore_conflicts=True,
+    )
     report.candidates = len(candidates)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
         _import_findings(_load_json(findings_path)["findings"], report)
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
+    if report.changed:
+        transaction.on_commit(facets.invalidate)
+    if report.created and connection.vendor == "postgresql":
+        # Fresh statistics for the planner after a bulk load (autovacuum would take a while).
+        with connection.cursor() as cursor:
+            for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return report
 
 
-def _import_group(
-    group: importer.MergeGroup,
-    key: str,
-    specs: list[classify.TagSpec],
-    levels: dict[str, int],
-    tags_by_slug: dict[str, Tag],
-    fixtures_dir: Path,
-    report: ImportReport,
-) -> Question:
-    canonical = group.canonical
-    if canonical.kind == Question.Kind.NOTE:
+def _import_groups(
+    groups: list[importer.MergeGroup],
+    run: _Run,
+    pool: loading.Workers,
+    progress: ProgressCallback | None,
+) -> None:
+    report = run.report
+    existing = {
+        key: _Existing(pk, digest, origin == QuestionRevision.Origin.EDITOR, (tags, difficulty))
+        for key, pk, digest, origin, tags, difficulty in Question.objects.exclude(
+            import_key=None
+        ).values_list(
+            "import_key",
+            "pk",
+            "import_hash",
+            "live_revision__origin",
+            "tags_overridden",
+            "difficulty_overridden",
+        )
+    }
+    fingerprint = loading.specs_fingerprint(run.specs)
+    used_keys: set[str] = set()
+    new: list[tuple[importer.MergeGroup, str, str]] = []
+    changed: list[tuple[importer.MergeGroup, str]] = []
+    for group in groups:
+        _count(group, report)
+        key = _import_key(group.canonical, used_keys)
+        row = existing.get(key)
+        overrides = row.overrides if row else (False, False)
+        digest = loading.group_hash(group, fingerprint=fingerprint, overrides=overrides)
+        if row is None:
+            new.append((group, key, digest))
+        elif row.import_hash == digest:
+            report.unchanged += 1
+            report.kept_editorial += row.editorial
+            run.remember(group, row.pk)
+        else:
+            changed.append((group, key))
+    done = len(groups) - len(new) - len(changed)
+    if progress:
+        progress("questions", done, len(groups))
+
+    batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
+    options = _render_options(run.fixtures_dir)
+    jobs = (
+        loading.PrepareJob(
+            [(g.canonical.title, g.canonical.body) for g, _, _ in batch], run.specs, options
+        )
+        for batch in batches
+    )
+    for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
+        _create_batch(batch, prepared, run)
+        done += len(batch)
+        if progress:
+            progress("questions", done, len(groups))
+
+    for group, key in changed:
+        question = _update_group(group, key, run)
+        digest = loading.group_hash(
+            group,
+            fingerprint=fingerprint,
+            overrides=(question.tags_overridden, question.difficulty_overridden),
+        )
+        Question.objects.filter(pk=question.pk).update(import_hash=digest)
+        run.remember(group, question.pk)
+        done += 1
+        if progress and (done % IMPORT_BATCH == 0 or done == len(groups)):
+            progress("questions", done, len(groups))
+
+
+def _count(group: importer.MergeGroup, report: ImportReport) -> None:
+    if group.canonical.kind == Question.Kind.NOTE:
         report.notes += 1
     else:
         report.questions += 1
@@ -174,57 +282,135 @@ def _import_group(
         else:
             report.merged_near += 1
 
-    slugs = classify.suggest_tags(canonical.title, canonical.body, specs)
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted in this transaction.
+
+    Questions and their first revisions point at each other; with the revision ids known in
+    advance both are written with one INSERT each (the foreign keys are checked at commit).
+    """
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: rowids continue from the largest one; the transaction holds the write lock.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        last = cursor.fetchone()[0]
+        return list(range(last + 1, last + 1 + count))
+
+
+def _create_batch(
+    batch: list[tuple[importer.MergeGroup, str, str]],
+    prepared: list[loading.Prepared],
+    run: _Run,
+) -> None:
+    now = timezone.now()
+    revision_ids = _reserve_ids(QuestionRevision, len(batch))
+    questions = Question.objects.bulk_create(
+        [
+            Question(
+                import_key=key,
+                import_hash=digest,
+                kind=group.canonical.kind,
+                title=group.canonical.title,
+                body_markdown=group.canonical.body,
+                body_html=result.body_html,
+                has_answer=group.canonical.has_answer,
+                difficulty=result.difficulty,
+                live_revision_id=revision_id,
+                search_title=result.search_title,
+                search_body=result.search_body,
+                created_at=now,
+                updated_at=now,
+            )
+            for (group, key, digest), result, revision_id in zip(
+                batch, prepared, revision_ids, strict=True
+            )
+        ]
+    )
+    QuestionRevision.objects.bulk_create(
+        [
+            QuestionRevision(
+                id=revision_id,
+                question_id=question.pk,
+                number=1,
+                origin=QuestionRevision.Origin.IMPORT,
+                title=question.title,
+                body_markdown=question.body_markdown,
+                body_html=question.body_html,
+                tag_slugs=[],
+                difficulty=question.difficulty,
+                summary="Imported from the notes",
+                created_at=now,
+            )
+            for question, revision_id in zip(questions, revision_ids, strict=True)
+        ]
+    )
+    Question.tags.through.objects.bulk_create(
+        [
+            Question.tags.through(question_id=question.pk, tag_id=run.tags_by_slug[slug].pk)
+            for question, result in zip(questions, prepared, strict=True)
+            for slug in result.slugs
+        ]
+    )
+    sources = []
+    for (group, _, _), question in zip(batch, questions, strict=True):
+        run.remember(group, question.pk)
+        entries = _source_entries(group)
+        if any((s.file_name, s.heading_line) in run.source_keys for s, _, _ in entries):
+            _sync_sources(question, group)  # a section that moved here from another question
+            continue
+        sources += [_source(question, *entry) for entry in entries]
+    QuestionSource.objects.bulk_create(sources)
+    run.report.created += len(batch)
+
+
+def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
+    """Bring one existing question up to date with its (changed) section, row by row."""
+    report = run.report
+    canonical = group.canonical
+    levels = {spec.slug: spec.level for spec in run.specs}
+    slugs = classify.suggest_tags(canonical.title, canonical.body, run.specs)
     difficulty = classify.compute_difficulty(
         canonical.title, canonical.body, [levels[s] for s in slugs]
     )
-    question = Question.objects.filter(import_key=key).select_related("live_revision").first()
-    now = timezone.now()
-    if question is None:
-        question = Question.objects.create(
-            import_key=key,
-            kind=canonical.kind,
-            title=canonical.title,
-            difficulty=difficulty,
-            has_answer=canonical.has_answer,
-            created_at=now,
-            updated_at=now,
+    question = Question.objects.select_related("live_revision").get(import_key=key)
+    changed = False
+    editorial = (
+        question.live_revision is not None
+        and question.live_revision.origin == QuestionRevision.Origin.EDITOR
+    )
+    if editorial:
+        report.kept_editorial += 1
+    elif (question.title, question.body_markdown, question.has_answer) != (
+        canonical.title,
+        canonical.body,
+        canonical.has_answer,
+    ):
+        question.has_answer = canonical.has_answer
+        _set_content(
+            question, canonical, run.fixtures_dir, summary="Re-imported: the notes changed"
         )
-        _set_content(question, canonical, fixtures_dir, summary="Imported from the notes")
-        question.tags.set([tags_by_slug[s] for s in slugs])
-        report.created += 1
+        changed = True
+    if not question.difficulty_overridden and question.difficulty != difficulty:
+        question.difficulty = difficulty
+        question.save(update_fields=["difficulty"])
+        changed = True
+    if not question.tags_overridden:
+        current = set(question.tags.values_list("slug", flat=True))
+        if current != set(slugs):
+            question.tags.set([run.tags_by_slug[s] for s in slugs])
+            changed = True
+    if changed:
+        report.updated += 1
     else:
-        changed = False
-        editorial = (
-            question.live_revision is not None
-            and question.live_revision.origin == QuestionRevision.Origin.EDITOR
-        )
-        if editorial:
-            report.kept_editorial += 1
-        elif (question.title, question.body_markdown, question.has_answer) != (
-            canonical.title,
-            canonical.body,
-            canonical.has_answer,
-        ):
-            question.has_answer = canonical.has_answer
-            _set_content(
-                question, canonical, fixtures_dir, summary="Re-imported: the notes changed"
-            )
-            changed = True
-        if not question.difficulty_overridden and question.difficulty != difficulty:
-            question.difficulty = difficulty
-            question.save(update_fields=["difficulty"])
-            changed = True
-        if not question.tags_overridden:
-            current = set(question.tags.values_list("slug", flat=True))
-            if current != set(slugs):
-                question.tags.set([tags_by_slug[s] for s in slugs])
-                changed = True
-        if changed:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-
+        report.unchanged += 1
     _sync_sources(question, group)
     return question
 
@@ -254,24 +440,41 @@ def _set_content(
     question.save()
 
 
-def _sync_sources(question: Question, group: importer.MergeGroup) -> None:
-    entries = [(group.canonical, QuestionSource.Match.CANONICAL, 1.0)] + [
+def _source_entries(group: importer.MergeGroup) -> list[tuple[importer.Section, str, float]]:
+    return [(group.canonical, QuestionSource.Match.CANONICAL, 1.0)] + [
         (d.section, d.match, d.similarity) for d in group.duplicates
     ]
-    for section, match, similarity in entries:
+
+
+def _source_fields(section: importer.Section, match: str, similarity: float) -> dict:
+    return {
+        "start_line": section.heading_line,
+        "end_line": section.end_line,
+        "raw_title": section.raw_title[:500],
+        "original_text": section.original_text,
+        "normalised_markdown": section.body,
+        "match": match,
+        "similarity": round(similarity, 3),
+    }
+
+
+def _source(
+    question: Question, section: importer.Section, match: str, similarity: float
+) -> QuestionSource:
+    return QuestionSource(
+        question=question,
+        file_name=section.file_name,
+        heading_line=section.heading_line,
+        **_source_fields(section, match, similarity),
+    )
+
+
+def _sync_sources(question: Question, group: importer.MergeGroup) -> None:
+    for section, match, similarity in _source_entries(group):
         QuestionSource.objects.update_or_create(
             file_name=section.file_name,
             heading_line=section.heading_line,
-            defaults={
-                "question": question,
-                "start_line": section.heading_line,
-                "end_line": section.end_line,
-                "raw_title": section.raw_title[:500],
-                "original_text": section.original_text,
-                "normalised_markdown": section.body,
-                "match": match,
-                "similarity": round(similarity, 3),
-            },
+            defaults={"question": question, **_source_fields(section, match, similarity)},
         )
 
 
@@ -289,44 +492,72 @@ def _finding_key(finding: dict) -> str:
 
 def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
     """Open a flag per editorial finding, once; a high-severity one puts its question under
-    revision. A flag an editor already declined or resolved is not reopened by a re-import."""
-    sources = list(
-        QuestionSource.objects.only("question_id", "file_name", "start_line", "end_line")
-    )
+    revision. A flag an editor already declined or resolved is not reopened by a re-import.
+
+    A finding belongs to the first source (by file and heading line) of its file whose lines
+    contain the finding's heading line.
+    """
+    by_file: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    for file_name, start, end, source_question in QuestionSource.objects.order_by(
+        "file_name", "heading_line"
+    ).values_list("file_name", "start_line", "end_line", "question_id"):
+        starts, reach, owners = by_file.setdefault(file_name, ([], [], []))
+        starts.append(start)
+        # reach[i]: the furthest line any of the first i + 1 sources covers (non-decreasing).
+        reach.append(max(end, reach[-1]) if reach else end)
+        owners.append(source_question)
+    known = set(EditorialFlag.objects.exclude(import_key=None).values_list("import_key", flat=True))
+    flags: list[EditorialFlag] = []
+    high: set[int] = set()
     for finding in findings:
         key = _finding_key(finding)
-        if EditorialFlag.objects.filter(import_key=key).exists():
+        if key in known:
             continue
         line = finding["question_heading_line"]
-        source = next(
-            (
-                s
-                for s in sources
-                if s.file_name == finding["source_file"] and s.start_line <= line <= s.end_line
-            ),
-            None,
-        )
-        if source is None:
+        owner = _source_at(by_file.get(finding["source_file"]), line)
+        if owner is None:
             report.flags_unmatched.append(f"{finding['source_file']}:{line}")
             continue
+        question_id = owner
+        known.add(key)
         lines = finding["lines"]
         first, last = (lines[0], lines[-1]) if isinstance(lines, list) else (lines, lines)
-        flag = EditorialFlag.objects.create(
-            question_id=source.question_id,
-            import_key=key,
-            reason=finding["rating"],
-            severity=finding["severity"],
-            problem=finding["problem"],
-            correction=finding.get("correction", ""),
-            source_file=finding["source_file"],
-            first_line=first,
-            last_line=last,
-        )
-        report.flags_created += 1
-        if flag.severity == EditorialFlag.Severity.HIGH:
-            Question.objects.filter(pk=source.question_id).update(
-                status=Question.Status.NEEDS_REVISION
+        flags.append(
+            EditorialFlag(
+                question_id=question_id,
+                import_key=key,
+                reason=finding["rating"],
+                severity=finding["severity"],
+                problem=finding["problem"],
+                correction=finding.get("correction", ""),
+                source_file=finding["source_file"],
+                first_line=first,
+                last_line=last,
             )
+        )
+        if finding["severity"] == EditorialFlag.Severity.HIGH:
+            high.add(question_id)
+    EditorialFlag.objects.bulk_create(flags, batch_size=IMPORT_BATCH)
+    report.flags_created += len(flags)
+    ids = sorted(high)
+    for start in range(0, len(ids), IMPORT_BATCH):
+        Question.objects.filter(pk__in=ids[start : start + IMPORT_BATCH]).update(
+            status=Question.Status.NEEDS_REVISION
+        )
+
+
+def _source_at(index: tuple[list[int], list[int], list[int]] | None, line: int) -> int | None:
+    """The question of the first source with ``start <= line <= end``, in O(log n)."""
+    if index is None:
+        return None
+    starts, reach, owners = index
+    # Only sources starting at or before the line can contain it; among those, the first one
+    # reaching the line is the first whose running maximum of end lines reaches it.
+    limit = bisect.bisect_right(starts, line)
+    position = bisect.bisect_left(reach, line, 0, limit)
+    if position == limit:
+        return None
+    return owners[position]
 
 
 @transaction.atomic

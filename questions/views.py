@@ -7,9 +7,9 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
 
-from . import editorial
+from . import editorial, facets
 from .filters import QuestionFilter
-from .models import Question, QuestionSource, Tag
+from .models import Question
 
 PAGE_SIZE = 20
 
@@ -30,10 +30,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
     if request.htmx and not request.htmx.boosted:
         return render(request, "questions/list.html#results", context)
-    context["tags"] = Tag.objects.with_counts()
-    context["sources"] = (
-        QuestionSource.objects.order_by("file_name").values_list("file_name", flat=True).distinct()
-    )
+    context.update(facets.list_facets())
     return render(request, "questions/list.html", context)
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from questions import services
@@ -56,3 +57,9 @@ def loaded_bank(transactional_db) -> None:
 
     if not Question.objects.exists():
         services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the list page's sidebar is cached)."""
+    cache.clear()

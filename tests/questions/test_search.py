@@ -424,7 +424,9 @@ def test_migration_is_reversible_and_indexes_existing_rows() -> None:
             )
         executor = MigrationExecutor(connection)
         executor.migrate([("questions", "0002_search_index")])
-        assert [q.title for q in search_questions(mine(), "幻觉")] == [title]
+        # Only the title: later migrations add columns the schema at 0002 does not have yet.
+        found = search_questions(mine(), "幻觉").values_list("title", flat=True)
+        assert list(found) == [title]
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(leaves)

@@ -1,4 +1,4 @@
-import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -7,12 +7,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from questions import services
 from questions.tasks import rerender_bank
 
+STAGES = {"parse": "parsing", "questions": "questions"}
+#: Without a terminal, progress is a line every this many percent of a stage.
+LINE_EVERY_PERCENT = 10
+
 
 class Command(BaseCommand):
     help = (
         "Load the question bank from the notes in fixtures/ (idempotent: a second run changes "
         "nothing and never overwrites a revision an editor published)."
     )
+
+    _stage: str | None = None
+    _last_line: tuple[str, int] | None = None
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -38,11 +45,12 @@ class Command(BaseCommand):
             return
         if not (fixtures / "taxonomy.json").is_file():
             raise CommandError(f"{fixtures} has no taxonomy.json: is it the fixtures folder?")
-        show_progress = int(str(options.get("verbosity", 1))) >= 1 and sys.stdout.isatty()
-        report = services.import_bank(
-            fixtures_dir=fixtures, progress=self._progress if show_progress else None
-        )
-        if show_progress:
+        progress = None
+        if int(str(options.get("verbosity", 1))) >= 1:
+            progress = self._bar if self.stdout.isatty() else self._lines
+        started = time.monotonic()
+        report = services.import_bank(fixtures_dir=fixtures, progress=progress)
+        if progress == self._bar:
             self.stdout.write("")
         self.stdout.write(
             f"{report.files} files, {report.sections} sections -> {report.questions} questions, "
@@ -58,11 +66,29 @@ class Command(BaseCommand):
         for where in report.flags_unmatched:
             self.stderr.write(f"warning: no question at {where} for an editorial finding")
         self.stdout.write(
-            self.style.SUCCESS("Bank loaded." if report.changed else "Nothing to change.")
+            self.style.SUCCESS(
+                f"{'Bank loaded.' if report.changed else 'Nothing to change.'} "
+                f"({time.monotonic() - started:.1f} s)"
+            )
         )
 
-    def _progress(self, done: int, total: int) -> None:
+    def _bar(self, stage: str, done: int, total: int) -> None:
+        """A bar redrawn in place, for a terminal."""
         width = 30
         filled = width * done // max(total, 1)
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        if stage != self._stage and self._stage is not None:
+            self.stdout.write("")
+        self._stage = stage
+        bar = f"{'#' * filled}{'.' * (width - filled)}"
+        self.stdout.write(f"\r{STAGES[stage]:<10} [{bar}] {done}/{total}", ending="")
+        self.stdout.flush()
+
+    def _lines(self, stage: str, done: int, total: int) -> None:
+        """One line per ``LINE_EVERY_PERCENT`` step, for logs and pipes (no carriage returns)."""
+        percent = 100 * done // max(total, 1)
+        step = percent - percent % LINE_EVERY_PERCENT
+        if (stage, step) == self._last_line:
+            return
+        self._last_line = (stage, step)
+        self.stdout.write(f"{STAGES[stage]}: {step}% ({done}/{total})")
         self.stdout.flush()

@@ -1,0 +1,157 @@
+"""The CPU-bound half of loading the bank, as pure functions (no ORM) that can run in worker
+processes: parsing note files, and preparing a question for saving (tags, difficulty,
+rendered answer, search tokens). ``questions.services.import_bank`` does the writing.
+
+A :class:`Workers` pool spreads the work over worker processes when there is enough of it to
+pay for starting them (a 100,000-question bank); a small bank (the real notes, the tests) is
+handled in-process.
+"""
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from . import classify, importer, search
+from .markdown import render_markdown
+
+#: Part of every question's import hash: bump it when the import computes anything
+#: differently (a renderer change, a new column filled at import), so the next run redoes
+#: every question instead of skipping it as unchanged.
+IMPORT_FORMAT = 1
+
+#: Below this many bytes of notes the work is done in-process.
+POOL_THRESHOLD_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    fixtures_dir: Path  # resolved; images are looked up inside it only
+    allow_remote_images: bool
+
+
+def render(markdown_text: str, options: RenderOptions) -> str:
+    """Render and sanitise an answer the way readers see it."""
+    base = options.fixtures_dir
+
+    def image_exists(src: str) -> bool:
+        candidate = (base / src).resolve()
+        # Only files inside the fixtures folder count: "../../etc/passwd" is missing.
+        return candidate.is_relative_to(base) and candidate.is_file()
+
+    return render_markdown(
+        markdown_text,
+        allow_remote_images=options.allow_remote_images,
+        image_exists=image_exists,
+    )
+
+
+def parse_file(path: Path) -> list[importer.Section]:
+    return importer.parse_note(path.name, path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a new or changed question gets from its canonical section."""
+
+    slugs: list[str]
+    difficulty: str
+    body_html: str
+    search_title: str
+    search_body: str
+
+
+@dataclass(frozen=True)
+class PrepareJob:
+    items: list[tuple[str, str]]  # (title, body) of canonical sections
+    specs: list[classify.TagSpec]
+    options: RenderOptions
+
+
+def prepare(
+    title: str, body: str, specs: Sequence[classify.TagSpec], options: RenderOptions
+) -> Prepared:
+    levels = {spec.slug: spec.level for spec in specs}
+    slugs = classify.suggest_tags(title, body, specs)
+    difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
+    search_title, search_body = search.search_fields(title, body)
+    return Prepared(slugs, difficulty, render(body, options), search_title, search_body)
+
+
+def prepare_job(job: PrepareJob) -> list[Prepared]:
+    return [prepare(title, body, job.specs, job.options) for title, body in job.items]
+
+
+def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
+    """Changes when the taxonomy or the keywords change (tags must then be suggested again)."""
+    data = [[spec.slug, spec.level, list(spec.keywords)] for spec in specs]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def group_hash(
+    group: importer.MergeGroup, *, fingerprint: str, overrides: tuple[bool, bool]
+) -> str:
+    """The content hash of everything an import derives a question's row from.
+
+    Equal hashes mean the import would write exactly what is stored: the section texts and
+    positions, the duplicate matches, the taxonomy (``fingerprint``), the editor's override
+    switches (tags, difficulty) and ``IMPORT_FORMAT``.
+    """
+    canonical = group.canonical
+    entries = [(canonical, "canonical", 1.0)] + [
+        (d.section, d.match, d.similarity) for d in group.duplicates
+    ]
+    data = [
+        IMPORT_FORMAT,
+        fingerprint,
+        list(overrides),
+        canonical.kind,
+        canonical.title,
+        canonical.body,
+        canonical.has_answer,
+        [_source_data(section, match, similarity) for section, match, similarity in entries],
+    ]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _source_data(section: importer.Section, match: str, similarity: float) -> list[object]:
+    fields = (section.file_name, section.heading_line, section.end_line, section.raw_title)
+    return [*fields, section.original_text, section.body, match, round(similarity, 3)]
+
+
+class Workers:
+    """``imap`` over worker processes (spawned, so they share no database connection), or
+    in-process when ``count`` is 1 or there is too little work to pay for starting them."""
+
+    def __init__(self, *, count: int | None = None, work_bytes: int = 0) -> None:
+        if count is None:
+            wanted = int(os.environ.get("IMPORT_WORKERS", "0")) or min(os.cpu_count() or 1, 2)
+            count = wanted if work_bytes >= POOL_THRESHOLD_BYTES else 1
+        self.count = max(count, 1)
+        self._pool: Any = None
+
+    def __enter__(self) -> Self:
+        if self.count > 1:
+            self._pool = multiprocessing.get_context("spawn").Pool(self.count)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.terminate() if exc_type else self._pool.close()
+            self._pool.join()
+
+    def imap[T, R](self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Results in the order of ``items``."""
+        if self._pool is None:
+            return map(function, items)
+        return self._pool.imap(function, items)
