@@ -38,7 +38,9 @@ CASES = [
         lambda w: {"shown": w.answered_question_id, f"text-{w.answered_question_id}": "x"},
     ),
     Case("interviews:clock", "get", lambda w: [w.open_attempt.pk], 200),
-    Case("interviews:layout", "post", lambda w: [w.open_attempt.pk], 302, lambda w: {"layout": "all"}),
+    Case(
+        "interviews:layout", "post", lambda w: [w.open_attempt.pk], 302, lambda w: {"layout": "all"}
+    ),
     Case("interviews:submit", "post", lambda w: [w.open_attempt.pk], 302),
     Case("interviews:review", "get", lambda w: [w.finished.pk], 200),
     Case("interviews:review", "post", lambda w: [w.finished.pk], 302),
@@ -81,9 +83,7 @@ def _request(case: Case, world, user):
     if case.api and case.method in ("get", "delete"):
         return getattr(client, case.method)(url)
     if case.api:
-        return getattr(client, case.method)(
-            url, json.dumps(data), content_type="application/json"
-        )
+        return getattr(client, case.method)(url, json.dumps(data), content_type="application/json")
     return getattr(client, case.method)(url, data)
 
 
