@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from interviews import services as interviews
-from interviews.models import Attempt
+from interviews.models import Attempt, InterviewTemplate
 from questions import editorial
-from questions.models import EditorialFlag, Notification, Question
+from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
 from quizzes import services as practice
 from tests.factories import UserFactory
 
@@ -39,7 +39,7 @@ def world(db) -> SimpleNamespace:
     editor = member("editor@example.com", "editor")
     reviewer = member("reviewer@example.com", "reviewer")
     staff = UserFactory(email="staff@example.com", is_staff=True)
-    questions = list(Question.objects.practicable().order_by("pk")[:3])
+    questions = list(Question.objects.practicable().order_by("pk")[:4])
 
     criteria = interviews.Criteria(count=2, minutes=30)
     open_attempt = interviews.start_attempt(user=learner, criteria=criteria)
@@ -63,6 +63,26 @@ def world(db) -> SimpleNamespace:
     editorial.decline_flag(flag_id=declined.pk, editor=editor, reason="It is clear.")
     notification = Notification.objects.get(user=learner)
     draft = editorial.start_draft(question=questions[2], editor=editor)
+    pending = editorial.start_draft(question=questions[3], editor=editor)
+    editorial.save_draft(
+        draft_id=pending.pk,
+        editor=editor,
+        seen_version=pending.version,
+        title=pending.title,
+        body_markdown=pending.body_markdown + "\n\nCorrected.",
+        tag_slugs=pending.tag_slugs,
+        difficulty=pending.difficulty,
+    )
+    pending.refresh_from_db()
+    editorial.submit_draft(
+        draft_id=pending.pk, editor=editor, seen_version=pending.version, summary="fix", resolves=[]
+    )
+    candidate = DuplicateCandidate.objects.create(
+        question=questions[0], other=questions[1], similarity=0.9
+    )
+    template = InterviewTemplate.objects.create(
+        name="Sec", slug="sec", duration_minutes=10, question_count=2
+    )
 
     return SimpleNamespace(
         learner=learner,
@@ -79,4 +99,7 @@ def world(db) -> SimpleNamespace:
         flag=EditorialFlag.objects.get(pk=open_flag.pk),
         notification=notification,
         draft=draft,
+        submitted=pending,
+        candidate=candidate,
+        template=template,
     )

@@ -24,9 +24,6 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.views import APIView
 
-from interviews.models import InterviewTemplate
-from questions.models import DuplicateCandidate
-
 from .conftest import client_for
 
 TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -81,6 +78,7 @@ Q0 = lambda w: w.questions[0].pk  # noqa: E731
 ATTEMPT = lambda w: w.open_attempt.pk  # noqa: E731
 FINISHED = lambda w: w.finished.pk  # noqa: E731
 DRAFT = lambda w: w.draft.pk  # noqa: E731
+SUBMITTED = lambda w: w.submitted.pk  # noqa: E731
 
 CASES = [
     # Accounts.
@@ -234,15 +232,15 @@ CASES = [
     Case(
         "questions:draft-approve",
         "reviewer",
-        _r("questions:draft-approve", DRAFT),
-        _r("questions:draft", DRAFT),
+        _r("questions:draft-approve", SUBMITTED),
+        _r("questions:draft", SUBMITTED),
         302,
     ),
     Case(
         "questions:draft-request-changes",
         "reviewer",
-        _r("questions:draft-request-changes", DRAFT),
-        _r("questions:draft", DRAFT),
+        _r("questions:draft-request-changes", SUBMITTED),
+        _r("questions:draft", SUBMITTED),
         302,
         lambda w: {"comment": "more"},
     ),
@@ -406,12 +404,6 @@ def _allowlisted(name: str) -> bool:
 @pytest.fixture
 def csrf_world(world, settings):
     settings.CSRF_FAILURE_VIEW = "tests.security.test_csrf.csrf_failure"
-    world.candidate = DuplicateCandidate.objects.create(
-        question=world.questions[0], other=world.questions[1], similarity=0.9
-    )
-    world.template = InterviewTemplate.objects.create(
-        name="Sec", slug="sec", duration_minutes=10, question_count=2
-    )
     return world
 
 
