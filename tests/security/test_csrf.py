@@ -31,17 +31,22 @@ TOKEN_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
 FAILURE_HEADER = "X-Test-CSRF-Failure"
 
 
-def url_patterns(
+def _flat(
     resolver: URLResolver, prefix: str = "", ns: str = ""
-) -> Iterator[tuple[str, str]]:
-    """(qualified name, route) of every named pattern in the URLconf."""
+) -> Iterator[tuple[str, str, URLPattern]]:
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             inner = f"{ns}{entry.namespace}:" if entry.namespace else ns
-            yield from url_patterns(entry, route, inner)
+            yield from _flat(entry, route, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{ns}{entry.name}", route
+            yield f"{ns}{entry.name}", route, entry
+
+
+def url_patterns(resolver: URLResolver) -> Iterator[tuple[str, str]]:
+    """(qualified name, route) of every named pattern in the URLconf."""
+    for name, route, _pattern in _flat(resolver):
+        yield name, route
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -460,19 +465,11 @@ def test_every_endpoint_is_classified():
     assert {name for name in names if not _allowlisted(name)} - covered == set()
 
 
-def _flat(resolver: URLResolver, ns: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _flat(entry, f"{ns}{entry.namespace}:" if entry.namespace else ns)
-        elif entry.name:
-            yield f"{ns}{entry.name}", entry
-
-
 def test_api_authentication_is_token_or_session():
     """Session authentication is DRF's CSRF-enforcing class; nothing else may read cookies."""
     api = {
         name: pattern.callback.cls  # type: ignore[attr-defined]
-        for name, pattern in _flat(get_resolver())
+        for name, _route, pattern in _flat(get_resolver())
         if hasattr(pattern.callback, "cls") and issubclass(pattern.callback.cls, APIView)
     }
     assert len(api) > 20

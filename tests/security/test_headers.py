@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import UserFactory
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
@@ -30,8 +32,6 @@ def test_csp_and_browser_hardening_headers(url):
 @pytest.mark.django_db
 def test_signed_in_pages_are_never_cached_and_public_ones_may_be():
     """Pages for a signed-in user hold their private data; the same page anonymous may be cached."""
-    from tests.factories import UserFactory
-
     urls = [
         reverse("profile"),
         reverse("questions:my-reports"),
