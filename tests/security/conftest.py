@@ -1,0 +1,105 @@
+"""One small world for the security tests, built through the services as its owners would.
+
+``learner`` owns every private object; ``other`` is a second learner who must never reach
+them; ``editor`` and ``reviewer`` hold the editorial roles.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from interviews import services as interviews
+from interviews.models import Attempt, InterviewTemplate
+from questions import editorial
+from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
+from quizzes import services as practice
+from tests.factories import UserFactory
+
+
+def member(email: str, *groups: str):
+    user = UserFactory(email=email)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+def client_for(user, **kwargs) -> Client:
+    client = Client(headers={"accept-language": "en"}, **kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db) -> SimpleNamespace:
+    learner = member("owner@example.com")
+    other = member("other@example.com")
+    editor = member("editor@example.com", "editor")
+    reviewer = member("reviewer@example.com", "reviewer")
+    staff = UserFactory(email="staff@example.com", is_staff=True)
+    questions = list(Question.objects.practicable().order_by("pk")[:4])
+
+    criteria = interviews.Criteria(count=2, minutes=30)
+    open_attempt = interviews.start_attempt(user=learner, criteria=criteria)
+    first = open_attempt.slots.order_by("position").first()
+    assert first is not None
+    interviews.save_answer(attempt=open_attempt, question_id=first.question_id, text="mine")
+    finished = interviews.start_attempt(user=learner, criteria=criteria)
+    interviews.submit_attempt(attempt=finished)
+
+    practice.show_card(user=learner, question=questions[0])
+    bookmark, _created = practice.add_bookmark(user=learner, question=questions[0])
+    note = practice.save_note(user=learner, question=questions[1], text="my private note")
+    assert note is not None
+
+    open_flag = editorial.report_problem(
+        question=questions[0], reporter=learner, reason="wrong", comment="owner's report"
+    )
+    declined = editorial.report_problem(
+        question=questions[1], reporter=learner, reason="unclear", comment="declined report"
+    )
+    editorial.decline_flag(flag_id=declined.pk, editor=editor, reason="It is clear.")
+    notification = Notification.objects.get(user=learner)
+    draft = editorial.start_draft(question=questions[2], editor=editor)
+    pending = editorial.start_draft(question=questions[3], editor=editor)
+    editorial.save_draft(
+        draft_id=pending.pk,
+        editor=editor,
+        seen_version=pending.version,
+        title=pending.title,
+        body_markdown=pending.body_markdown + "\n\nCorrected.",
+        tag_slugs=pending.tag_slugs,
+        difficulty=pending.difficulty,
+    )
+    pending.refresh_from_db()
+    editorial.submit_draft(
+        draft_id=pending.pk, editor=editor, seen_version=pending.version, summary="fix", resolves=[]
+    )
+    candidate = DuplicateCandidate.objects.create(
+        question=questions[0], other=questions[1], similarity=0.9
+    )
+    template = InterviewTemplate.objects.create(
+        name="Sec", slug="sec", duration_minutes=10, question_count=2
+    )
+
+    return SimpleNamespace(
+        learner=learner,
+        other=other,
+        editor=editor,
+        reviewer=reviewer,
+        staff=staff,
+        questions=questions,
+        open_attempt=Attempt.objects.get(pk=open_attempt.pk),
+        answered_question_id=first.question_id,
+        finished=finished,
+        bookmark=bookmark,
+        note=note,
+        flag=EditorialFlag.objects.get(pk=open_flag.pk),
+        notification=notification,
+        draft=draft,
+        submitted=pending,
+        candidate=candidate,
+        template=template,
+    )
