@@ -38,10 +38,11 @@ def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
 
         page.get_by_test_id("answer-1").fill("第一题：注意力机制的答案")
         saved_at = re.compile(r"\d+:\d+:\d+")  # "Saved 10:02:03", in any UI language
-        expect(page.locator(".save-status").first).to_contain_text(saved_at)
+        # The autosave waits 800 ms after typing; allow for a busy CI machine.
+        expect(page.locator(".save-status").first).to_contain_text(saved_at, timeout=15_000)
         page.get_by_test_id("next").click()
         page.get_by_test_id("answer-2").fill("第二题的答案")
-        expect(page.locator(".save-status").first).to_contain_text(saved_at)
+        expect(page.locator(".save-status").first).to_contain_text(saved_at, timeout=15_000)
         before = page.get_by_test_id("clock").inner_text()
 
         page.reload()

@@ -362,6 +362,7 @@ CASES = [
 # test_read_only_pages_refuse_post checks, so nothing state-changing hides in this list.
 READ_ONLY = {
     "home",
+    "health",
     "password_change_done",
     "password_reset_done",
     "password_reset_complete",
