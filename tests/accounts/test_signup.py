@@ -58,7 +58,7 @@ def test_duplicate_email_message_is_translated_by_default(user, password):
     ("password", "message"),
     [
         ("password123", "This password is too common."),
-        ("a1b2c3", "This password is too short. It must contain at least 8 characters."),
+        ("a1b2c3d4e5", "This password is too short. It must contain at least 12 characters."),
         ("8675309112358", "This password is entirely numeric."),
     ],
 )
