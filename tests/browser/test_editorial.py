@@ -29,7 +29,7 @@ def _context(browser: Browser, site: str, email: str, *groups: str) -> BrowserCo
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     client = Client()
     client.force_login(user)
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.add_cookies(
         [
             {
