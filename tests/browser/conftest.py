@@ -1,7 +1,10 @@
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 # Playwright's sync API runs an event loop in this thread; Django's live server and ORM
 # calls from the test are still synchronous and safe here.
@@ -47,4 +50,40 @@ def site(live_server, loaded_bank):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # Our learners' browsers ask for Chinese; English is chosen from the language menu.
-    return {**browser_context_args, "locale": "zh-CN"}
+    # 1280x800 is also the size of the screenshots in docs/screenshots/.
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "viewport": {"width": 1280, "height": 800},
+    }
+
+
+SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """Save the page's viewport as docs/screenshots/<name>.png when SAVE_SCREENSHOTS=1.
+
+    Off by default so that test runs (and CI) never rewrite the committed pictures.
+    """
+    if os.environ.get("SAVE_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    # Let web fonts and htmx swaps settle so the picture shows the finished page.
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=SCREENSHOTS_DIR / f"{name}.png", animations="disabled")
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_up(page: Page, site: str, email: str, password: str = PASSWORD) -> None:
+    """Create an account through the sign-up form, as a new visitor does; ends logged in."""
+    page.goto(f"{site}/")
+    page.locator(".site-header").get_by_role("link", name=re.compile("注册|Sign up")).click()
+    page.get_by_label(re.compile("电子邮件|邮箱|Email")).fill(email)
+    passwords = page.locator("input[type=password]")
+    passwords.nth(0).fill(password)
+    passwords.nth(1).fill(password)
+    page.locator("form.account-form button[type=submit]").click()
+    expect(page.locator(".site-header form.nav-logout")).to_be_visible()

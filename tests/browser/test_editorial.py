@@ -11,6 +11,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from questions.models import Question
+from tests.browser.conftest import save_screenshot
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def _context(browser: Browser, site: str, email: str, *groups: str) -> BrowserCo
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     client = Client()
     client.force_login(user)
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.add_cookies(
         [
             {
@@ -59,6 +60,7 @@ def test_report_revise_review_publish(browser: Browser, site: str):
     # The editor confirms it from the queue and opens a draft.
     editor.goto(f"{site}/questions/editor/?reason=wrong")
     flag = editor.locator(".flag", has_text="MQA 与 GQA 的定义说反了")
+    save_screenshot(editor, "editor-queue")
     flag.locator("form[action$='needs-revision/'] button").click()
     expect(editor.locator(".messages")).to_be_visible()
     editor.locator(f"#queue-{question.pk} form[action$='/draft/'] button").click()
@@ -70,6 +72,7 @@ def test_report_revise_review_publish(browser: Browser, site: str):
     expect(preview.locator("strong").first).to_have_text("MQA")
     expect(preview).to_contain_text("所有查询头共享同一个键/值头")
     expect(editor.locator("#preview .draft-diff ins").first).to_be_visible()
+    save_screenshot(editor, "draft")
     editor.locator("#draft-form button[type=submit]").click()
     expect(editor.locator(".messages")).to_be_visible()
     expect(editor.locator("#id_body")).to_have_value(CORRECT)
