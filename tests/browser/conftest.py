@@ -87,3 +87,12 @@ def sign_up(page: Page, site: str, email: str, password: str = PASSWORD) -> None
     passwords.nth(1).fill(password)
     page.locator("form.account-form button[type=submit]").click()
     expect(page.locator(".site-header form.nav-logout")).to_be_visible()
+
+
+def wait_for_htmx(page) -> None:
+    """Wait until htmx has finished its request and settled the swapped content.
+
+    While it settles (20 ms, longer on a busy machine) htmx restores the new content's
+    attributes, so a key pressed in that window (no person is that fast) would be undone.
+    """
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling')")

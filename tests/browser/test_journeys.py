@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from interviews.models import Attempt
 from quizzes.models import Review
-from tests.browser.conftest import save_screenshot, sign_up
+from tests.browser.conftest import save_screenshot, sign_up, wait_for_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_new_learner_signs_up_and_practises_with_the_keyboard(page: Page, site: 
         title = card.locator("h1").inner_text()
         answer = card.locator(".reveal .answer")
         expect(answer).to_be_hidden()
+        wait_for_htmx(page)
         page.keyboard.press("Space")
         expect(answer).to_be_visible()
         if n == 0:

@@ -6,6 +6,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Review
+from tests.browser.conftest import wait_for_htmx
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,7 @@ def test_learner_practises_five_questions_with_the_keyboard(page: Page, site: st
         title = card.locator("h1").inner_text()
         answer = card.locator(".reveal .answer")
         expect(answer).to_be_hidden()
+        wait_for_htmx(page)
         page.keyboard.press("Space")
         expect(answer).to_be_visible()
         page.keyboard.press("3")  # Good
