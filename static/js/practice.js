@@ -23,8 +23,6 @@
     if (typing(event.target)) return;
 
     if (event.key === " " || event.key === "Spacebar") {
-      // On a focused button, link or summary Space keeps its own meaning (press, toggle).
-      if (event.target.closest && event.target.closest("a[href], button, summary")) return;
       event.preventDefault();
       if (!reveal.open) {
         reveal.open = true;
