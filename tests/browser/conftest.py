@@ -95,4 +95,5 @@ def wait_for_htmx(page) -> None:
     While it settles (20 ms, longer on a busy machine) htmx restores the new content's
     attributes, so a key pressed in that window (no person is that fast) would be undone.
     """
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling')")
+    # A locator, not wait_for_function: the page's CSP forbids the eval that polling uses.
+    expect(page.locator(".htmx-request, .htmx-settling")).to_have_count(0)
