@@ -55,17 +55,20 @@ class DeclineSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-class DraftSerializer(serializers.ModelSerializer[RevisionDraft]):
-    # Public names only: the history is readable by anyone, email addresses are private.
+class PublicNamesSerializer(serializers.Serializer[Any]):
+    """``author`` and ``reviewer`` by their public names: email addresses stay private."""
+
     author = serializers.SerializerMethodField()
     reviewer = serializers.SerializerMethodField()
 
-    def get_author(self, revision: QuestionRevision) -> str | None:
-        return revision.author.public_name if revision.author else None
+    def get_author(self, obj: Any) -> str | None:
+        return obj.author.public_name if obj.author else None
 
-    def get_reviewer(self, revision: QuestionRevision) -> str | None:
-        return revision.reviewer.public_name if revision.reviewer else None
+    def get_reviewer(self, obj: Any) -> str | None:
+        return obj.reviewer.public_name if obj.reviewer else None
 
+
+class DraftSerializer(PublicNamesSerializer, serializers.ModelSerializer[RevisionDraft]):
     resolves: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
@@ -111,17 +114,7 @@ class CommentSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField()
 
 
-class RevisionSerializer(serializers.ModelSerializer[QuestionRevision]):
-    # Public names only: the history is readable by anyone, email addresses are private.
-    author = serializers.SerializerMethodField()
-    reviewer = serializers.SerializerMethodField()
-
-    def get_author(self, revision: QuestionRevision) -> str | None:
-        return revision.author.public_name if revision.author else None
-
-    def get_reviewer(self, revision: QuestionRevision) -> str | None:
-        return revision.reviewer.public_name if revision.reviewer else None
-
+class RevisionSerializer(PublicNamesSerializer, serializers.ModelSerializer[QuestionRevision]):
     class Meta:
         model = QuestionRevision
         fields = (
