@@ -153,11 +153,15 @@
 
   textareas.forEach((textarea) => {
     const question = textarea.dataset.question;
-    // A draft left by a save that never completed (reload while offline, closed tab).
+    // A draft left by a save that never completed (reload while offline, closed tab), unless
+    // the learner has already typed over the page's text.
     const draft = localStorage.getItem(draftKey(question));
-    if (draft !== null && draft !== textarea.value) {
-      textarea.value = draft;
+    if (draft !== null && textarea.value === textarea.defaultValue) textarea.value = draft;
+    if (textarea.value !== textarea.defaultValue) {
+      // Text the server does not have: that draft, or typing before this script ran (a slow
+      // page) that no input event will report.
       dirty.add(question);
+      localStorage.setItem(draftKey(question), textarea.value);
       save(question);
     } else if (draft !== null) {
       localStorage.removeItem(draftKey(question));

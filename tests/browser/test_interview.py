@@ -75,3 +75,27 @@ def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
     # Weak: question 2 (scored 1) and question 3 (unanswered, unscored).
     page.get_by_test_id("practice").click()
     expect(page.locator(".messages")).to_contain_text("2")
+
+
+def test_text_typed_before_the_page_script_runs_is_saved_when_it_does(page: Page, site: str):
+    user = UserFactory()
+    InterviewTemplate.objects.create(
+        slug="ten-minutes", name="十分钟面试", duration_minutes=10, question_count=1
+    )
+    log_in(page, site, user)
+    page.goto(f"{site}/interviews/")
+    # A slow connection: the interview's script arrives after the learner started typing.
+    held_back = re.compile(r"/js/interview[^/]*\.js$")
+    page.route(held_back, lambda route: route.abort())
+    page.get_by_test_id("start-ten-minutes").click()
+    expect(page).to_have_url(re.compile(r"/interviews/\d+/$"))
+    page.get_by_test_id("answer-1").fill("脚本到达之前写下的答案")
+    status = page.locator(".save-status").first
+    expect(status).to_be_empty()
+    assert not Answer.objects.filter(attempt__user=user).exists()
+
+    page.unroute(held_back)
+    page.add_script_tag(url=page.locator("script[src*='/js/interview']").get_attribute("src"))
+    expect(status).to_contain_text(re.compile(r"\d+:\d+:\d+"), timeout=15_000)
+    answer = Answer.objects.get(attempt__user=user)
+    assert answer.text == "脚本到达之前写下的答案"
