@@ -896,7 +896,9 @@ def _conflicting_numbers(first: _Profile, second: _Profile) -> bool:
 
 
 def _whitespace_free(text: str) -> str:
-    return _WS_RUN.sub("", text)
+    # str.split() cuts at exactly the characters r"\s" matches (str.isspace()), several
+    # times faster than _WS_RUN.sub("", text) on 100,000 answers.
+    return "".join(text.split())
 
 
 def _canonical_order(section: Section) -> tuple[bool, int, str, int]:
@@ -995,6 +997,11 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
     groups: list[MergeGroup] = []
     canonical_of: dict[int, Section] = {}
     for root, numbers in merged.items():
+        if len(numbers) == 1 and len(clusters[numbers[0]]) == 1:  # most sections: no duplicate
+            canonical = clusters[numbers[0]][0]
+            groups.append(MergeGroup(canonical, ()))
+            canonical_of[root] = canonical
+            continue
         members = [section for number in numbers for section in clusters[number]]
         canonical = min(members, key=_canonical_order)
         home = next(n for n in numbers if canonical in clusters[n])

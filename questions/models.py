@@ -1,11 +1,18 @@
 """The question bank: questions, their tags, sources, revisions and editorial flags."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.urls import reverse
+from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def _question_list_path(script_prefix: str) -> str:
+    return reverse("questions:list")
 
 
 class TagQuerySet(models.QuerySet["Tag"]):
@@ -40,7 +47,8 @@ class Tag(models.Model):
         return self.name_zh
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:list") + f"?tag={self.slug}"
+        # Lists link every tag they show (dozens per page): the list's path is resolved once.
+        return f"{_question_list_path(get_script_prefix())}?tag={self.slug}"
 
     @property
     def name(self) -> str:
@@ -48,6 +56,10 @@ class Tag(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+#: A source's copies of its section's text, which only the editors' pages read.
+SOURCE_TEXT = ("original_text", "normalised_markdown", "raw_title")
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
@@ -60,50 +72,39 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.visible().filter(kind=Question.Kind.QUESTION, has_answer=True)
 
     def with_tags(self) -> "QuestionQuerySet":
-        return self.prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.order_by("level", "slug"))
-        )
+        """Prefetch the tags pages show (name and link; not their keywords or description)."""
+        shown = Tag.objects.only("slug", "name_zh", "name_en", "level").order_by("level", "slug")
+        return self.prefetch_related(Prefetch("tags", queryset=shown))
+
+    def for_listing(self) -> "QuestionQuerySet":
+        """Without the answer and its search text: lists show titles and badges only, and the
+        answer's columns are most of a question's bytes."""
+        return self.defer("body_markdown", "body_html", "search_title", "search_body")
 
     def with_detail(self) -> "QuestionQuerySet":
-        """Everything the question page shows, in a constant number of queries."""
-        return self.select_related("duplicate_of", "live_revision").prefetch_related(
-            "sources",
-            Prefetch(
-                "flags",
-                queryset=EditorialFlag.objects.open().by_severity(),
-                to_attr="open_flags",
-            ),
-        )
+        """Everything the question page shows, in a constant number of queries.
 
-    def related_to(self, question: "Question", limit: int = 6) -> "QuestionQuerySet":
-        """Other visible questions sharing the most tags with ``question``."""
-        tag_ids = [tag.pk for tag in question.tags.all()]
-        # Counted on the tag table alone, then joined to the few winners: grouping the
-        # questions' own (wide) rows took 0.2 s at 100,000 questions.
-        # Merged duplicates are few: excluding them by the duplicate_of index beats joining
-        # every candidate to the question table.
-        merged = Question.objects.filter(duplicate_of__isnull=False).values("pk")
-        through = (
-            Question.tags.through.objects.filter(tag_id__in=tag_ids)
-            .exclude(question_id=question.pk)
-            .exclude(question_id__in=merged)
-        )
-        top = (
-            through.values("question_id")
-            .annotate(shared=Count("tag_id"))
-            .order_by("-shared", "question_id")
-            .values("question_id")[:limit]
-        )
-        shared = (
-            through.filter(question_id=OuterRef("pk"))  # type: ignore[misc]
-            .values("question_id")
-            .annotate(shared=Count("tag_id"))
-            .values("shared")
-        )
+        The page needs only the number and date of the live revision: its copies of the answer
+        (Markdown and HTML, a few kilobytes each) are left unread.
+        """
         return (
-            self.filter(pk__in=Subquery(top))
-            .annotate(shared=Subquery(shared))
-            .order_by("-shared", "id")
+            self.select_related("live_revision")
+            .defer(
+                "search_title",
+                "search_body",
+                "live_revision__title",
+                "live_revision__body_markdown",
+                "live_revision__body_html",
+                "live_revision__summary",
+            )
+            .prefetch_related(
+                Prefetch("sources", queryset=QuestionSource.objects.defer(*SOURCE_TEXT)),
+                Prefetch(
+                    "flags",
+                    queryset=EditorialFlag.objects.open().by_severity(),
+                    to_attr="open_flags",
+                ),
+            )
         )
 
 

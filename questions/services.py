@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import classify, facets, importer, loading, search
+from . import bulk, caches, classify, importer, loading, search
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -24,8 +24,11 @@ from .models import (
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total); stages: "parse" (files), "questions" (merged groups)."""
 
-#: Questions written per bulk INSERT.
+#: Questions written per batch (one COPY or bulk INSERT per table).
 IMPORT_BATCH = 1000
+#: An import creating at least this many questions, and more than the bank holds already,
+#: drops the search index on PostgreSQL and builds it again after the inserts.
+REBUILD_INDEX_MIN_ROWS = 10_000
 
 
 @dataclass
@@ -192,7 +195,7 @@ def import_bank(
         _import_findings(_load_json(findings_path)["findings"], report)
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:
-        transaction.on_commit(facets.invalidate)
+        transaction.on_commit(caches.invalidate)
     if report.created and connection.vendor == "postgresql":
         # Fresh statistics for the planner after a bulk load (autovacuum would take a while).
         with connection.cursor() as cursor:
@@ -251,11 +254,17 @@ def _import_groups(
         )
         for batch in batches
     )
-    for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
-        _create_batch(batch, prepared, run)
-        done += len(batch)
-        if progress:
-            progress("questions", done, len(groups))
+    # Building the search index once after a large load beats updating it row by row; for a
+    # small re-import it is not worth locking the whole table while the index is rebuilt.
+    rebuild = len(new) >= REBUILD_INDEX_MIN_ROWS and len(new) > Question.objects.count()
+    with bulk.indexes_dropped(
+        Question, [search.PG_INDEX, search.PG_TITLE_INDEX] if rebuild else []
+    ):
+        for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
+            _create_batch(batch, prepared, run)
+            done += len(batch)
+            if progress:
+                progress("questions", done, len(groups))
 
     for group, key in changed:
         question = _update_group(group, key, run)
@@ -286,8 +295,9 @@ def _count(group: importer.MergeGroup, report: ImportReport) -> None:
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` primary keys for rows about to be inserted in this transaction.
 
-    Questions and their first revisions point at each other; with the revision ids known in
-    advance both are written with one INSERT each (the foreign keys are checked at commit).
+    Questions and their first revisions point at each other; with both ids known in advance
+    each table is written in one statement per batch (the foreign keys are checked at commit)
+    and no ids need to be read back (``COPY`` returns none).
     """
     if count == 0:
         return []
@@ -299,8 +309,14 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        # SQLite: rowids continue from the largest one; the transaction holds the write lock.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        # SQLite: ids continue after the largest one ever used (AUTOINCREMENT keeps it in
+        # sqlite_sequence, so a deleted row's id is not handed out again); the transaction
+        # holds the write lock.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
         last = cursor.fetchone()[0]
         return list(range(last + 1, last + 1 + count))
 
@@ -311,33 +327,35 @@ def _create_batch(
     run: _Run,
 ) -> None:
     now = timezone.now()
+    question_ids = _reserve_ids(Question, len(batch))
     revision_ids = _reserve_ids(QuestionRevision, len(batch))
-    questions = Question.objects.bulk_create(
-        [
-            Question(
-                import_key=key,
-                import_hash=digest,
-                kind=group.canonical.kind,
-                title=group.canonical.title,
-                body_markdown=group.canonical.body,
-                body_html=result.body_html,
-                has_answer=group.canonical.has_answer,
-                difficulty=result.difficulty,
-                live_revision_id=revision_id,
-                search_title=result.search_title,
-                search_body=result.search_body,
-                created_at=now,
-                updated_at=now,
-            )
-            for (group, key, digest), result, revision_id in zip(
-                batch, prepared, revision_ids, strict=True
-            )
-        ]
-    )
-    QuestionRevision.objects.bulk_create(
+    questions = [
+        Question(
+            id=question_id,
+            import_key=key,
+            import_hash=digest,
+            kind=group.canonical.kind,
+            title=group.canonical.title,
+            body_markdown=group.canonical.body,
+            body_html=result.body_html,
+            has_answer=group.canonical.has_answer,
+            difficulty=result.difficulty,
+            live_revision_id=revision_id,
+            search_title=result.search_title,
+            search_body=result.search_body,
+            created_at=now,
+            updated_at=now,
+        )
+        for (group, key, digest), result, question_id, revision_id in zip(
+            batch, prepared, question_ids, revision_ids, strict=True
+        )
+    ]
+    bulk.insert(Question, questions)
+    bulk.insert(
+        QuestionRevision,
         [
             QuestionRevision(
-                id=revision_id,
+                id=question.live_revision_id,
                 question_id=question.pk,
                 number=1,
                 origin=QuestionRevision.Origin.IMPORT,
@@ -349,15 +367,16 @@ def _create_batch(
                 summary="Imported from the notes",
                 created_at=now,
             )
-            for question, revision_id in zip(questions, revision_ids, strict=True)
-        ]
+            for question in questions
+        ],
     )
-    Question.tags.through.objects.bulk_create(
+    bulk.insert(
+        Question.tags.through,
         [
             Question.tags.through(question_id=question.pk, tag_id=run.tags_by_slug[slug].pk)
             for question, result in zip(questions, prepared, strict=True)
             for slug in result.slugs
-        ]
+        ],
     )
     sources = []
     for (group, _, _), question in zip(batch, questions, strict=True):
@@ -367,7 +386,7 @@ def _create_batch(
             _sync_sources(question, group)  # a section that moved here from another question
             continue
         sources += [_source(question, *entry) for entry in entries]
-    QuestionSource.objects.bulk_create(sources)
+    bulk.insert(QuestionSource, sources)
     run.report.created += len(batch)
 
 

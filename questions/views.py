@@ -7,7 +7,7 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
 
-from . import editorial, facets
+from . import caches, editorial, search
 from .filters import QuestionFilter
 from .models import Question
 
@@ -21,30 +21,51 @@ class HtmxHttpRequest(HttpRequest):
 @require_GET
 @vary_on_headers("HX-Request")
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
-    filterset = QuestionFilter(request.GET, queryset=Question.objects.visible().with_tags())
+    listing = Question.objects.visible().for_listing().with_tags()
+    filterset = QuestionFilter(request.GET, queryset=listing)
     # Invalid values (an unknown difficulty, say) are reported in the page and ignored.
     questions = filterset.qs
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(filterset.form.cleaned_data.get("q", "").strip())
+    if searched:
+        # A search ranks at most 2 x RANK_CANDIDATES questions: their ids are read, in order,
+        # by one query, counted here, and only the page's rows are loaded (a paginated
+        # queryset would run the search twice, once to count and once for the page).
+        page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = listing.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list]
+    else:
+        page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": caches.question_rows(list(page.object_list)),
+        "query": query.urlencode(),
+        # At least this many matches: only the first ones were ranked (search_questions()).
+        "search_bounded": searched and page.paginator.count >= search.RANK_CANDIDATES,
+        "rank_candidates": search.RANK_CANDIDATES,
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "questions/list.html#results", context)
-    context.update(facets.list_facets())
+    # Called by the template only when its cached sidebar has to be rendered again.
+    context.update(list_facets=caches.list_facets, bank_generation=caches.generation())
     return render(request, "questions/list.html", context)
 
 
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.with_tags().with_detail(), pk=pk)
-    if question.duplicate_of is not None:
-        return redirect(question.duplicate_of, permanent=True)
+    if question.duplicate_of_id is not None:
+        return redirect("questions:detail", question.duplicate_of_id, permanent=True)
     return render(
         request,
         "questions/detail.html",
         {
             "question": question,
-            "related": Question.objects.related_to(question),
+            "related": caches.related_questions(question),
             "updates": editorial.unread_updates(request.user, question),
             "is_editor": has_role(request.user, Role.EDITOR),
         },

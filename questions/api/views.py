@@ -29,10 +29,10 @@ class QuestionViewSet(QuestionEditorialMixin, viewsets.ReadOnlyModelViewSet[Ques
     filterset_class = QuestionAPIFilter
 
     def get_queryset(self) -> QuerySet[Question]:
-        questions = Question.objects.visible().with_tags().select_related("live_revision")
+        questions = Question.objects.visible().with_tags()
         if self.action == "retrieve":
             return questions.with_detail()
-        return questions
+        return questions.for_listing()
 
     def get_serializer_class(self) -> type[BaseSerializer[Question]]:
         if self.action == "retrieve":

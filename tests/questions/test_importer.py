@@ -643,6 +643,15 @@ def test_exact_duplicates_ignore_whitespace_and_canonical_is_the_longest_answer(
     assert groups[0].duplicates[0].match == "exact"
 
 
+@pytest.mark.parametrize("space", ["\u3000", "\xa0", "\u2029", "\x1c", "\t\r\n\v\f"])
+def test_exact_duplicates_ignore_every_kind_of_whitespace(space):
+    # Every character str.isspace() (and so the regex \s) accepts, full-width space included.
+    plain = section("什么是KV cache？", "缓存K和V。", file_name="a.txt")
+    spaced = section(f"什么是KV{space}cache？", f"缓存{space}K和V。", file_name="b.txt")
+    [group], _ = group_duplicates([plain, spaced])
+    assert [(d.section, d.match) for d in group.duplicates] == [(spaced, "exact")]
+
+
 def test_grouping_does_not_depend_on_input_order():
     shuffled = list(all_sections())
     random.Random(4).shuffle(shuffled)

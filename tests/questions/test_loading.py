@@ -1,18 +1,215 @@
-"""Loading at scale: re-imports skip unchanged questions, progress output, worker processes."""
+"""Loading at scale: re-imports skip unchanged questions, progress output, worker processes,
+COPY on PostgreSQL."""
 
+import datetime
 import io
 import shutil
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from questions import importer, loading, services
-from questions.models import Question, Tag
+from questions import bulk, importer, loading, services
+from questions.models import (
+    DuplicateCandidate,
+    EditorialFlag,
+    Question,
+    QuestionRevision,
+    QuestionSource,
+    Tag,
+)
+from questions.search import PG_INDEX, PG_TITLE_INDEX, search_questions
 from tests.conftest import FIXTURES_DIR
 
 pytestmark = pytest.mark.django_db
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("compares PostgreSQL's COPY with bulk_create (SQLite has bulk_create only)")
+
+
+def empty_bank() -> None:
+    """Delete the loaded bank (inside the test's transaction, so only for this test)."""
+    EditorialFlag.objects.all().delete()
+    DuplicateCandidate.objects.all().delete()
+    Question.objects.update(live_revision=None, duplicate_of=None)
+    QuestionRevision.objects.all().delete()
+    Question.objects.all().delete()
+
+
+def loaded_rows() -> dict[str, object]:
+    """Every column of every row a load writes, with ids replaced by natural keys (two loads
+    number their rows differently) and the load's timestamps checked, then left out."""
+    keys = dict(Question.objects.values_list("pk", "import_key"))
+    revisions = {row.pop("id"): row for row in QuestionRevision.objects.values()}
+    questions = {}
+    for row in Question.objects.values():
+        revision = revisions[row.pop("live_revision_id")]
+        assert revision["question_id"] == row["id"]
+        stamps = {row.pop("created_at"), row.pop("updated_at"), revision.pop("created_at")}
+        assert len(stamps) == 1
+        assert next(iter(stamps)).tzinfo is not None
+        del row["id"], revision["question_id"]
+        row["duplicate_of_id"] = keys.get(row["duplicate_of_id"])
+        questions[row["import_key"]] = (row, revision)
+    assert len(revisions) == len(questions)  # nothing but the live revisions
+    return {
+        "questions": questions,
+        "tags": sorted(
+            (keys[question], slug)
+            for question, slug in Question.tags.through.objects.values_list(
+                "question_id", "tag__slug"
+            )
+        ),
+        "sources": sorted(
+            (keys[row.pop("question_id")], sorted((row.pop("id"), row)[1].items()))
+            for row in QuestionSource.objects.values()
+        ),
+        "flags": sorted(
+            (keys[question], key)
+            for question, key in EditorialFlag.objects.values_list("question_id", "import_key")
+        ),
+        "candidates": sorted(
+            (keys[first], keys[second], similarity)
+            for first, second, similarity in DuplicateCandidate.objects.values_list(
+                "question_id", "other_id", "similarity"
+            )
+        ),
+    }
+
+
+def test_copy_writes_what_bulk_create_writes(monkeypatch):
+    require_postgresql()
+    empty_bank()
+    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    copied = loaded_rows()
+    assert len(copied["questions"]) == 116
+    assert len(copied["sources"]) == 130
+
+    empty_bank()
+    monkeypatch.setattr(
+        bulk, "insert", lambda model, objs: model._default_manager.bulk_create(objs)
+    )
+    services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+    assert loaded_rows() == copied
+
+
+# Text COPY escapes backslashes, tabs and line breaks, and reads "\N" as NULL.
+AWKWARD_TEXTS = ["\\N", "\\", "a\tb", "one\r\ntwo\n", "$\\frac{a}{b}$", "大模型", "", "'\""]
+
+
+def search_indexes() -> list[tuple[str, list[str]]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(oid), reloptions FROM pg_class WHERE relname IN (%s, %s) "
+            "ORDER BY relname",
+            [PG_INDEX, PG_TITLE_INDEX],
+        )
+        return cursor.fetchall()
+
+
+def test_a_large_load_rebuilds_the_search_index_as_it_was(monkeypatch):
+    require_postgresql()
+    before = search_indexes()
+    assert [options for _, options in before] == [["fastupdate=off"]] * 2
+    empty_bank()
+    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 100)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+    sql = [query["sql"] for query in queries]
+    assert f"DROP INDEX {PG_INDEX}" in sql
+    assert f"DROP INDEX {PG_TITLE_INDEX}" in sql
+    assert search_indexes() == before
+    kv = Question.objects.get(title__contains="简要介绍一下KV-Cache")
+    assert kv in search_questions(Question.objects.all(), "KV cache")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search_questions(Question.objects.all(), "幻觉").explain()
+    assert f"Bitmap Index Scan on {PG_INDEX}" in plan, plan
+
+
+def test_a_small_import_keeps_the_search_index(tmp_path, monkeypatch):
+    require_postgresql()
+    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 1)
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES_DIR, folder)
+    (folder / "zz-new.txt").write_text("#### 什么是MoE？\n混合专家模型。\n", encoding="utf-8")
+
+    with CaptureQueriesContext(connection) as queries:
+        report = services.import_bank(fixtures_dir=folder)
+
+    assert report.created == 1
+    assert not [query for query in queries if "DROP INDEX" in query["sql"]]
+
+
+def test_insert_stores_values_as_bulk_create_does():
+    require_postgresql()
+    question = Question.objects.first()
+    published = datetime.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC)
+
+    def revisions(first_number: int) -> list[QuestionRevision]:
+        return [
+            QuestionRevision(
+                question=question,
+                number=first_number + i,
+                title=text or "-",
+                body_markdown=text,
+                body_html=text,
+                tag_slugs=[text, {"nested": [text, None, 1.5, True]}],
+                difficulty="hard",
+                published_at=published if i % 2 else None,
+            )
+            for i, text in enumerate(AWKWARD_TEXTS)
+        ]
+
+    bulk.insert(QuestionRevision, revisions(100))
+    QuestionRevision.objects.bulk_create(revisions(200))
+
+    def stored(low: int) -> list[dict]:
+        rows = QuestionRevision.objects.filter(
+            question=question, number__gte=low, number__lt=low + 100
+        ).order_by("number")
+        return [
+            {**row, "id": None, "number": row["number"] - low, "created_at": None}
+            for row in rows.values()
+        ]
+
+    assert stored(100) == stored(200)
+    assert stored(100)[0]["body_markdown"] == "\\N"
+    assert stored(100)[1]["published_at"] == published
+
+
+def test_insert_without_primary_keys_lets_the_database_number_the_rows():
+    question = Question.objects.first()
+    question.tags.clear()
+    tags = list(Tag.objects.order_by("pk")[:2])
+    bulk.insert(
+        Question.tags.through,
+        [Question.tags.through(question_id=question.pk, tag_id=tag.pk) for tag in tags],
+    )
+    assert list(question.tags.order_by("pk")) == tags
+    with pytest.raises(ValueError, match="every object has its primary key or none"):
+        bulk.insert(Question, [Question(title="a"), Question(id=question.pk, title="b")])
+
+
+def test_insert_conflict_is_djangos_integrity_error():
+    source = QuestionSource.objects.first()
+    duplicate = QuestionSource.objects.get(pk=source.pk)
+    duplicate.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert(QuestionSource, [duplicate])
+
+
+def test_reserved_ids_are_never_those_of_deleted_questions():
+    question = Question.objects.create(title="deleted before the next import")
+    deleted = question.pk
+    question.delete()
+    assert services._reserve_ids(Question, 2)[0] > deleted
 
 
 @pytest.fixture

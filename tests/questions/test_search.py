@@ -291,6 +291,33 @@ def test_result_is_an_ordinary_queryset(
         assert results.count() == 2
 
 
+def test_a_broad_query_is_ranked_among_the_first_matches_and_title_matches(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 3)
+    in_body = [make_question(f"问题 {n}", "这里提到了幻觉。") for n in range(6)]
+    late_title = make_question("什么是幻觉？", "见正文。")
+    results = [q.pk for q in search_questions(mine(), "幻觉")]
+    # The title match comes first although six body matches are older; three body matches
+    # (the first the database finds) are ranked with it.
+    assert results[0] == late_title.pk
+    assert len(results) == 4
+    assert set(results[1:]) < {q.pk for q in in_body}
+    assert search_questions(mine(), "幻觉").count() == 4
+
+
+def test_the_bound_applies_after_the_other_filters(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 2)
+    for n in range(5):
+        make_question(f"问题 {n}", "这里提到了幻觉。")
+    hard = make_question("较难的问题", "这里也提到了幻觉。")
+    Question.objects.filter(pk=hard.pk).update(difficulty="hard")
+    assert found("幻觉") != [hard.pk]
+    assert [q.pk for q in search_questions(mine().filter(difficulty="hard"), "幻觉")] == [hard.pk]
+
+
 def test_result_can_be_nested_as_a_subquery(bank: dict[str, Question]) -> None:
     matches = search_questions(mine(), "显存")
     nested = mine().filter(pk__in=matches.values("pk")).exclude(title__contains="LoRA")
@@ -423,10 +450,10 @@ def test_migration_is_reversible_and_indexes_existing_rows() -> None:
                 [f"{KEY}old", title, search_fields(title, "")[0], "2026-01-01", "2026-01-01"],
             )
         executor = MigrationExecutor(connection)
-        executor.migrate([("questions", "0002_search_index")])
-        # Only the title: later migrations add columns the schema at 0002 does not have yet.
-        found = search_questions(mine(), "幻觉").values_list("title", flat=True)
-        assert list(found) == [title]
+        executor.migrate([("questions", "0005_title_search_index")])
+        # Only the title: later migrations add columns the schema at 0005 does not have yet.
+        found = search_questions(mine(), "幻觉").values_list("title", "search_title_hit")
+        assert list(found) == [(title, True)]
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(leaves)

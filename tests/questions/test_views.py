@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from questions import caches
 from questions.models import Question, Tag
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
 
@@ -144,7 +145,9 @@ def test_list_query_count_does_not_grow_with_rows(client, headers):
 
 def test_detail_query_count_does_not_grow_with_rows(client):
     question = QuestionFactory()
-    question.tags.add(TagFactory())
+    first_tag = TagFactory()
+    question.tags.add(first_tag)
+    QuestionFactory().tags.add(first_tag)  # a related question from the start
     SourceFactory(question=question)
     FlagFactory(question=question)
     one = count_queries(client, question.get_absolute_url())
@@ -155,6 +158,137 @@ def test_detail_query_count_does_not_grow_with_rows(client):
         SourceFactory(question=question)
         FlagFactory(question=question)
     assert count_queries(client, question.get_absolute_url()) == one
+
+
+def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
+    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 25)
+    tag = TagFactory()
+    matches = [QuestionFactory(title=f"zorbleflux {n}") for n in range(30)]
+    for question in matches[::2]:
+        question.tags.add(tag)
+    response = client.get(LIST, {"q": "zorbleflux"})
+    page = response.context["page"]
+    assert page.paginator.count == 25
+    html = response.content.decode()
+    assert "first 25 matches" in html or "前 25 个" in html
+    second = client.get(LIST, {"q": "zorbleflux", "page": 2}).context["page"]
+    shown = [q.pk for q in [*page.object_list, *second.object_list]]
+    # Equal ranks: id order, across the two pages, without a gap or a repeat.
+    assert len(page.object_list) == 20
+    assert shown == sorted(set(shown))
+    assert len(shown) == 25
+    assert set(shown) <= {q.pk for q in matches}
+    assert f'href="{tag.get_absolute_url()}"' in html
+    # A tag narrows the search below the bound: no notice, every tagged match counted.
+    narrowed = client.get(LIST, {"q": "zorbleflux", "tag": tag.slug})
+    assert narrowed.context["page"].paginator.count == 15
+    assert not narrowed.context["search_bounded"]
+
+
+def test_search_with_an_unknown_tag_finds_nothing(client):
+    QuestionFactory(title="zorbleflux")
+    response = client.get(LIST, {"q": "zorbleflux", "tag": "no-such-tag"})
+    assert response.context["page"].paginator.count == 0
+
+
+def test_cached_sidebar_follows_language_selection_and_the_bank(client):
+    lora = Tag.objects.get(slug="lora")
+    selected = f'<option value="lora" selected>{lora.name_zh} ('
+    assert selected in client.get(LIST, {"tag": "lora"}).content.decode()
+    assert selected not in client.get(LIST).content.decode()
+    assert (
+        f'<option value="lora" selected>{lora.name_zh} ('
+        in client.get(LIST, {"tag": "lora", "q": "显存"}).content.decode()
+    )
+    client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    assert (
+        f'<option value="lora" selected>{lora.name_en} ('
+        in client.get(LIST, {"tag": "lora"}).content.decode()
+    )
+    # A new lora question shows in the counts once the import drops the bank's cached views.
+    before = Tag.objects.with_counts().get(slug="lora").count
+    QuestionFactory().tags.add(lora)
+    assert f">{lora.name_en} ({before})<" in client.get(LIST).content.decode()
+    caches.invalidate()
+    assert f">{lora.name_en} ({before + 1})<" in client.get(LIST).content.decode()
+
+
+def test_list_rows_are_cached_under_what_they_show(client):
+    tag = TagFactory(name_zh="旧名", name_en="old name")
+    question = QuestionFactory(title="zorbleflux 行")
+    question.tags.add(tag)
+    row = client.get(LIST, {"q": "zorbleflux"}).context["rows"][0]
+    assert "zorbleflux 行" in row
+    assert "旧名" in row
+    assert "badge revision" not in row
+    # Every change a row shows gets a new key at once: no stale row, nothing to drop.
+    Question.objects.filter(pk=question.pk).update(title="zorbleflux 新", status="needs_revision")
+    Tag.objects.filter(pk=tag.pk).update(name_zh="新名")
+    row = client.get(LIST, {"q": "zorbleflux"}).context["rows"][0]
+    assert "zorbleflux 新" in row
+    assert "新名" in row
+    assert "badge revision" in row
+    client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    assert "old name" in client.get(LIST, {"q": "zorbleflux"}).context["rows"][0]
+    # Marked safe only because the row template escaped it.
+    Question.objects.filter(pk=question.pk).update(title="zorbleflux <b>粗</b>")
+    row = client.get(LIST, {"q": "zorbleflux"}).context["rows"][0]
+    assert "zorbleflux &lt;b&gt;粗&lt;/b&gt;" in row
+
+
+def related_on_page(client, question: Question) -> list[int]:
+    return [other.pk for other in client.get(question.get_absolute_url()).context["related"]]
+
+
+def test_related_questions_share_the_most_tags_then_lowest_id(client):
+    a, b, c = TagFactory(), TagFactory(), TagFactory()
+    question = QuestionFactory()
+    question.tags.add(a, b, c)
+    one_tag = QuestionFactory()
+    one_tag.tags.add(c)
+    two_tags = QuestionFactory()
+    two_tags.tags.add(a, b)
+    all_three = QuestionFactory()
+    all_three.tags.add(a, b, c)
+    merged = QuestionFactory(duplicate_of=all_three)
+    merged.tags.add(a, b, c)
+    QuestionFactory().tags.add(TagFactory())  # shares nothing
+    more = []
+    for _ in range(5):
+        more.append(QuestionFactory())
+        more[-1].tags.add(a)
+    expected = [all_three.pk, two_tags.pk, one_tag.pk, *[m.pk for m in more[:3]]]
+    assert related_on_page(client, question) == expected
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert f'<a href="{all_three.get_absolute_url()}">{escape(all_three.title)}</a>' in html
+
+
+def test_related_questions_are_ranked_once_per_set_of_tags(client):
+    tag = TagFactory()
+    first, second, third = QuestionFactory(), QuestionFactory(), QuestionFactory()
+    for question in (first, second, third):
+        question.tags.add(tag)
+    cache.clear()
+    assert related_on_page(client, first) == [second.pk, third.pk]
+    # The same set of tags: the ranking comes from the cache, only the titles are read.
+    with CaptureQueriesContext(connection) as ctx:
+        assert related_on_page(client, second) == [first.pk, third.pk]
+    assert not any("COUNT(" in query["sql"] for query in ctx.captured_queries)
+    # Titles are read live; a question merged since is left out at once.
+    Question.objects.filter(pk=third.pk).update(title="改过的标题", duplicate_of=first)
+    assert related_on_page(client, second) == [first.pk]
+    # A new question joins the ranking once the import drops the cached rankings.
+    fourth = QuestionFactory()
+    fourth.tags.add(tag)
+    assert fourth.pk not in related_on_page(client, first)
+    caches.invalidate()
+    assert related_on_page(client, first) == [second.pk, fourth.pk]
+
+
+def test_question_without_tags_has_no_related_questions(client):
+    question = QuestionFactory()
+    QuestionFactory()
+    assert related_on_page(client, question) == []
 
 
 def test_home_page_links_topics_and_counts(client):
