@@ -9,7 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,7 +204,7 @@ def todays_queue(*, user: User) -> Queue:
     """Due reviews first (by due date; a changed answer is due now), then new questions in
     bank order up to the learner's daily goal minus the new questions already started today.
 
-    Four queries whatever the size of the queue.
+    At most five queries whatever the size of the queue and of the bank.
     """
     now = timezone.now()
     due_cards = list(
@@ -212,18 +223,23 @@ def todays_queue(*, user: User) -> Queue:
     limit = max(0, user.daily_goal - new_today)
     new_questions: list[Question] = []
     if limit:
-        studied = Card.objects.for_user(user).studied().values("question")
-        # Questions that already have a card (shown before, or sent here from an interview's
-        # report) come first among the new ones, oldest card first; then bank order.
-        waiting = Card.objects.for_user(user).filter(question=OuterRef("pk")).values("created_at")
+        cards = Card.objects.for_user(user)
+        practicable = Question.objects.practicable().select_related("live_revision")
+        # Questions that already have a card but no review yet (shown before, or sent here
+        # from an interview's report) come first, oldest card first; then bank order. Two
+        # short queries: one query ordering every practicable question by its card took
+        # 0.3-0.9 s at 100,000 questions.
+        waiting = cards.filter(question=OuterRef("pk")).values("created_at")
         new_questions = list(
-            Question.objects.practicable()
-            .exclude(pk__in=studied)
+            practicable.filter(pk__in=cards.filter(reps=0).values("question"))
             .annotate(waiting_since=Subquery(waiting[:1]))
-            .select_related("live_revision")
-            .prefetch_related(_tags_prefetch())
-            .order_by(F("waiting_since").asc(nulls_last=True), "id")[:limit]
+            .order_by("waiting_since", "id")[:limit]
         )
+        if len(new_questions) < limit:
+            new_questions += practicable.exclude(pk__in=cards.values("question")).order_by("id")[
+                : limit - len(new_questions)
+            ]
+        prefetch_related_objects(new_questions, _tags_prefetch())
     items = [
         QueueItem(
             question=card.question,

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -223,12 +224,16 @@ def question_tools_context(user: User, question: Question) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"question": question, "anonymous": True}
     note = Note.objects.filter(user=user, question=question).first()
-    return {
-        "question": question,
-        "bookmarked": Bookmark.objects.filter(user=user, question=question).exists(),
-        "note": note,
-        "studied": Card.objects.filter(user=user, question=question, reps__gt=0).exists(),
-    }
+    mine = {"user": user, "question_id": OuterRef("pk")}
+    state = (
+        Question.objects.filter(pk=question.pk)
+        .values(
+            bookmarked=Exists(Bookmark.objects.filter(**mine)),
+            studied=Exists(Card.objects.filter(**mine, reps__gt=0)),
+        )
+        .get()
+    )
+    return {"question": question, "note": note, **state}
 
 
 @login_required
