@@ -39,4 +39,10 @@
     }
   });
 
+  // After a rating, htmx swaps in the next card: keyboard focus goes to its "show the answer"
+  // control instead of falling back to the top of the page (and a test can wait for it).
+  document.addEventListener("htmx:afterSettle", function () {
+    var summary = document.querySelector("#practice-card details.reveal summary");
+    if (summary && document.activeElement === document.body) summary.focus();
+  });
 })();

@@ -45,6 +45,8 @@ def test_new_learner_signs_up_and_practises_with_the_keyboard(page: Page, site: 
             save_screenshot(page, "practice")
         page.keyboard.press("3")  # Good
         expect(card.locator("h1")).not_to_have_text(title)
+        # Focus lands on the next card's "show the answer" once htmx has settled it.
+        expect(card.locator("details.reveal summary")).to_be_focused()
     assert Review.objects.filter(user__email="new.learner@example.com").count() == 3
 
     page.locator(".site-header").get_by_role("link", name="练习", exact=True).click()
