@@ -1,6 +1,6 @@
 """Time loading the question bank: a first load into an empty database and a re-run.
 
-Run with `make bench-load` (or `DJANGO_DEBUG=1 .venv/bin/python bench/load_bank.py`).
+Run with `DJANGO_DEBUG=1 .venv/bin/python bench/load_bank.py` (DATABASE_URL for PostgreSQL).
 It uses a throw-away SQLite file (or the DATABASE_URL database's `bench_` copy when
 PostgreSQL is configured) and writes the figures to bench/results/load_bank.txt.
 """

@@ -6,12 +6,17 @@
 2. Loads the generated bank (bench/generate_bank.py, in /tmp/bank100k) with
    ``manage.py load_bank``, timing the first load and a re-run; a database that already holds
    it is reused (the marker: a question imported from the generated notes) unless --reload.
-3. Creates 10,000 learners in bulk (unusable passwords: no hashing) and logs a few hundred of
-   them in by writing their sessions directly.
-4. Counts the SQL queries of each page once (Django test client, CaptureQueriesContext).
-5. Starts gunicorn (2 workers, production settings, plain HTTP on 127.0.0.1) and measures each
-   scenario of bench/scenarios.json with wrk (Debian's package; installed with apt-get when
-   missing) on loopback only, for a bounded time; then stops gunicorn.
+3. Empties its Redis database (BENCH_REDIS_URL, db 3 by default), which holds the cache and
+   the sessions as in production. Creates 10,000 learners in bulk (unusable passwords: no
+   hashing); gives a few hundred of them a practice history (reviewed cards, some due now)
+   and a running interview (started by the interviews service), and logs them in by writing
+   their sessions directly into the settings' session store (Redis in front of the
+   database), where the server reads them.
+4. Counts the SQL queries of each page once (Django test client, CaptureQueriesContext),
+   sending the request as wrk will, CSRF checked.
+5. Starts gunicorn (2 workers, production settings with REDIS_URL, plain HTTP on 127.0.0.1)
+   and measures each scenario of bench/scenarios.json with wrk (Debian's package; installed
+   with apt-get when missing) on loopback only, for a bounded time; then stops gunicorn.
 
 Figures go to bench/results/bench.txt and bench/results/bench.md (a table for the README).
 Throughput is reported as a ratio to the trivial view's in the same run.
@@ -28,19 +33,35 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BANK = Path("/tmp/bank100k")  # noqa: S108
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perf_bench")
+# Production keeps the cache and the sessions in Redis: so does the server here. This database
+# number belongs to the benchmark alone; it is emptied at the start of every run.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 LEARNERS = 10_000
 SESSIONS = 200
 QUESTION_IDS = 2_000
+# Practice state of each logged-in learner: reviewed cards, of which due now.
+CARDS = 300
+DUE = 40
+# The bench's running interviews end this far after a run starts (see ensure_attempts).
+ATTEMPT_DEADLINE = timedelta(days=30)
+# Concrete requests drawn per scenario (placeholders filled, a learner's cookies); wrk sends
+# them in random order.
+REQUESTS = 5_000
 PYTHON = sys.executable
 
 os.environ["DATABASE_URL"] = DATABASE_URL
+# Set before django.setup(): the sessions this process writes go to the server's session store.
+os.environ["REDIS_URL"] = REDIS_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
 # This process only sets up data and counts queries; the server runs with production settings.
 os.environ["DJANGO_DEBUG"] = "1"
@@ -49,6 +70,22 @@ os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 SECRET_KEY = "bench-only-secret-key-never-used-in-production-" + "x" * 20
 os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 sys.path.insert(0, str(ROOT))
+
+
+class Learner(NamedTuple):
+    """A logged-in bench learner: what its requests carry."""
+
+    session: str  # session key
+    csrf: str  # CSRF secret, sent as the csrftoken cookie and the X-CSRFToken header
+    attempt: int  # its running interview
+    questions: list[int]  # that interview's questions
+
+
+class Request(NamedTuple):
+    """One request of a scenario, as wrk sends it."""
+
+    path: str
+    headers: dict[str, str]
 
 
 def log(message: str) -> None:
@@ -114,8 +151,9 @@ def load_bank(reload: bool) -> list[str]:
 
 
 def vacuum() -> None:
-    """What an operator runs after a bulk load: the visibility map lets PostgreSQL count the
-    visible questions from an index instead of reading the table."""
+    """What an operator runs after a bulk load (the bank, then the learners' cards, which
+    every run replaces): the visibility map lets PostgreSQL count the visible questions from
+    an index instead of reading the table, and the planner sees the cards as they are."""
     import psycopg
 
     log("VACUUM ANALYZE")
@@ -123,11 +161,9 @@ def vacuum() -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def ensure_learners() -> list[str]:
-    """10,000 learners and SESSIONS logged-in sessions; return session keys."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+def ensure_learners() -> list:
+    """10,000 learners; return the SESSIONS of them whom the clients log in as."""
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
 
     from interviewprep.models import User
 
@@ -148,17 +184,109 @@ def ensure_learners() -> list[str]:
             batch_size=2000,
         )
         log(f"created {missing} learners")
-    keys = []
-    rng = random.Random(7)
     users = list(learners.order_by("pk")[:LEARNERS])
-    for user in rng.sample(users, SESSIONS):
+    return random.Random(7).sample(users, SESSIONS)
+
+
+def ensure_practice(users: list) -> None:
+    """The practice state of ``users``, made afresh at each run because "due" is relative to
+    now: CARDS reviewed cards each (random practicable questions), DUE of them due now, the
+    others due within a month; the rest of the bank is new to them. Cards only: the practice
+    queue does not read the review history.
+    """
+    from django.utils import timezone
+
+    from questions.models import Question
+    from quizzes.models import Card, CardState, Rating
+
+    Card.objects.filter(user__in=users).delete()
+    now = timezone.now()
+    rng = random.Random(13)
+    practicable = list(Question.objects.practicable().values_list("pk", "live_revision__number"))
+    cards = []
+    for user in users:
+        for n, (question, revision) in enumerate(rng.sample(practicable, CARDS)):
+            if n < DUE:
+                due = now - timedelta(hours=rng.uniform(1, 72))
+            else:
+                due = now + timedelta(days=rng.uniform(0.1, 30))
+            reviewed = min(due, now) - timedelta(days=rng.uniform(1, 30))
+            first = reviewed - timedelta(days=rng.uniform(0, 60))
+            rating = rng.choice([Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD, Rating.EASY])
+            cards.append(
+                Card(
+                    user=user,
+                    question_id=question,
+                    state=CardState.REVIEW,
+                    step=None,
+                    # fsrs schedules the next review about `stability` days out.
+                    stability=(due - reviewed).total_seconds() / 86400,
+                    difficulty=rng.uniform(2, 9),
+                    due=due,
+                    last_review=reviewed,
+                    reps=rng.randint(1, 8),
+                    again_count=int(rating == Rating.AGAIN),
+                    last_rating=rating,
+                    seen_revision=revision,
+                    first_reviewed_at=first,
+                    created_at=first,
+                )
+            )
+    Card.objects.bulk_create(cards, batch_size=5000)
+    log(f"practice: {CARDS} reviewed cards for each of {len(users)} learners, {DUE} due now")
+
+
+def ensure_attempts(users: list) -> dict[int, tuple[int, list[int]]]:
+    """A running interview for each of ``users``, started by the interviews service from the
+    first template (a real draw of questions); one left running by an earlier run is reused.
+    Returns ``{user id: (attempt id, its question ids)}``.
+    """
+    from django.utils import timezone
+
+    from interviews import services
+    from interviews.models import Attempt, AttemptQuestion, InterviewTemplate
+
+    now = timezone.now()
+    running = Attempt.objects.filter(
+        user__in=users, state=Attempt.State.STARTED, deadline__gt=now + timedelta(days=1)
+    )
+    attempts = {attempt.user_id: attempt.pk for attempt in running}
+    template = InterviewTemplate.objects.filter(is_active=True).first()
+    started = [user for user in users if user.pk not in attempts]
+    for user in started:
+        attempts[user.pk] = services.start_attempt(user=user, template=template).pk
+    log(f"interviews: {len(started)} started, {len(users) - len(started)} reused")
+    # Templates last at most 4 hours and the database is reused from run to run; a save after
+    # the deadline is refused (409) and would be measured as an error. So the bench moves the
+    # deadline of its own attempts a month out: nothing in the run can reach it.
+    Attempt.objects.filter(pk__in=attempts.values()).update(deadline=now + ATTEMPT_DEADLINE)
+    questions: dict[int, list[int]] = {pk: [] for pk in attempts.values()}
+    slots = AttemptQuestion.objects.filter(attempt__in=attempts.values())
+    for attempt, question in slots.values_list("attempt_id", "question_id"):
+        questions[attempt].append(question)
+    return {user: (pk, questions[pk]) for user, pk in attempts.items()}
+
+
+def log_in(users: list, attempts: dict[int, tuple[int, list[int]]]) -> list[Learner]:
+    """A session for each of ``users`` in the settings' session store (Redis in front of the
+    database), where the server reads it, and a CSRF secret."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    learners = []
+    for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        keys.append(session.session_key)
-    return keys
+        # What the csrftoken cookie holds; Django accepts the unmasked secret in the header too.
+        csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+        learners.append(Learner(session.session_key, csrf, *attempts[user.pk]))
+    return learners
 
 
 def question_ids() -> list[int]:
@@ -168,26 +296,63 @@ def question_ids() -> list[int]:
     return random.Random(11).sample(ids, min(QUESTION_IDS, len(ids)))
 
 
-def count_queries(scenarios: list[dict], question: int, user_email: str) -> dict[str, int]:
-    from django.core.cache import cache
+def draw_requests(scenario: dict, learners: list[Learner], ids: list[int]) -> list[Request]:
+    """REQUESTS requests of ``scenario``, its path's placeholders filled in at random.
+
+    {question}: a visible question's id; {term}: one of the scenario's ``terms`` (so that no
+    single cached answer serves a whole run). A logged-in request is one random learner's:
+    its session and CSRF cookies, its CSRF header (``csrf``), its running interview
+    ({attempt}) and one of that interview's questions ({attempt_question}).
+    """
+    rng = random.Random(scenario["name"])
+    template = quote(scenario["path"], safe="/?=&{}")
+    terms = [quote(term, safe="") for term in scenario.get("terms", [""])]
+    drawn = []
+    for _ in range(REQUESTS):
+        headers = {}
+        values = {"question": rng.choice(ids), "term": rng.choice(terms)}
+        if "content_type" in scenario:
+            headers["Content-Type"] = scenario["content_type"]
+        if scenario.get("login"):
+            learner = rng.choice(learners)
+            headers["Cookie"] = f"sessionid={learner.session}; csrftoken={learner.csrf}"
+            if scenario.get("csrf"):
+                headers["X-CSRFToken"] = learner.csrf
+            values |= {
+                "attempt": learner.attempt,
+                "attempt_question": rng.choice(learner.questions),
+            }
+        drawn.append(Request(template.format(**values), headers))
+    return drawn
+
+
+def body_of(scenario: dict) -> str | None:
+    """The scenario's request body: a string as written, anything else as JSON."""
+    body = scenario.get("body")
+    return body if body is None or isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+
+
+def count_queries(scenario: dict, request: Request) -> int:
+    """The SQL queries of ``request``, sent as wrk sends it (Django's test client, checking
+    CSRF as the server does)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from interviewprep.models import User
+    from questions import caches
 
-    client = Client()
-    client.force_login(User.objects.get(email=user_email))
-    counts = {}
-    for scenario in scenarios:
-        path = scenario["path"].replace("{question}", str(question))
-        anonymous = Client()
-        cache.clear()  # counted with the list page's sidebar not cached yet: the worst case
-        with CaptureQueriesContext(connection) as queries:
-            response = (client if scenario.get("login") else anonymous).get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        counts[scenario["name"]] = len(queries)
-    return counts
+    # Counted with the list page's sidebar and related questions not cached yet: the worst
+    # case. Only those are dropped: clearing the whole cache would drop the session too.
+    caches.invalidate()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(enforce_csrf_checks=True).generic(
+            scenario.get("method", "GET"),
+            request.path,
+            body_of(scenario) or "",
+            headers=request.headers,
+        )
+    assert response.status_code == 200, (scenario["name"], request, response.status_code)
+    return len(queries)
 
 
 def free_port() -> int:
@@ -233,53 +398,58 @@ def start_gunicorn(port: int) -> subprocess.Popen:
 
 
 LUA = """
-local paths = {%(paths)s}
-local cookies = {%(cookies)s}
-local ids = {%(ids)s}
-local n = 0
+-- The runner's requests ({path, headers}); each thread sends them in its own random order.
+local method, body = %(method)s, %(body)s
+local requests = {%(requests)s}
+local formatted, threads = {}, {}
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("seed", #threads)
+end
+init = function(args)
+  math.randomseed(seed)
+  for i, r in ipairs(requests) do formatted[i] = wrk.format(method, r[1], r[2], body) end
+end
 request = function()
-  n = n + 1
-  local path = paths[1]:gsub("{question}", ids[math.random(#ids)])
-  local headers = {}
-  if #cookies > 0 then headers["Cookie"] = cookies[math.random(#cookies)] end
-  return wrk.format("GET", path, headers)
+  return formatted[math.random(#formatted)]
+end
+-- wrk's own error count misses redirects (to the login page, say): count every non-2xx here.
+non2xx = 0
+response = function(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
 end
 done = function(summary, latency, requests)
-  local e = summary.errors
+  local e, bad = summary.errors, 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
   io.write(string.format(
     "RESULT {\\"requests\\": %%d, \\"seconds\\": %%f, \\"p50\\": %%d, \\"p95\\": %%d, "
     .. "\\"p99\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d}\\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, bad))
 end
 """
 
 
-def lua_list(items: list[str]) -> str:
-    return ", ".join(json.dumps(item, ensure_ascii=False) for item in items)
+def lua(value: object) -> str:
+    """``value`` (a string, a list or a dict of them) as a Lua literal."""
+    if isinstance(value, list):
+        return "{" + ", ".join(lua(item) for item in value) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in value.items()) + "}"
+    # A JSON string is a valid Lua string as long as it has no \u escape: ensure_ascii off.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def measure(
-    wrk: str,
-    port: int,
-    scenario: dict,
-    cookies: list[str],
-    ids: list[int],
-    args: argparse.Namespace,
+    wrk: str, port: int, scenario: dict, requests: list[Request], args: argparse.Namespace
 ) -> dict:
-    path = quote(scenario["path"], safe="/?=&{}")
     script = RESULTS / "scenario.lua.tmp"
-    script.write_text(
-        LUA
-        % {
-            "paths": lua_list([path]),
-            "cookies": lua_list([f"sessionid={key}" for key in cookies])
-            if scenario.get("login")
-            else "",
-            "ids": lua_list([str(i) for i in ids]),
-        },
-        encoding="utf-8",
-    )
+    values = {
+        "method": lua(scenario.get("method", "GET")),
+        "body": lua(body_of(scenario)) if "body" in scenario else "nil",
+        "requests": ", ".join(lua([r.path, r.headers]) for r in requests),
+    }
+    script.write_text(LUA % values, encoding="utf-8")
     command = [
         wrk,
         "-t2",
@@ -296,7 +466,7 @@ def measure(
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"^RESULT (\{.*\})$", output, re.MULTILINE)
     if match is None:
-        raise SystemExit(f"wrk printed no result for {scenario['name']}:\n{output}")
+        raise SystemExit(f"wrk printed no result:\n{output}")
     result = json.loads(match.group(1))
     result["rps"] = result["requests"] / result["seconds"]
     script.unlink()
@@ -317,7 +487,7 @@ def report(
         "| page | req/s | vs trivial | p50 ms | p95 ms | p99 ms | SQL queries | target |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    misses = []
+    misses, failed = [], []
     for scenario in scenarios:
         name = scenario["name"]
         r = results[name]
@@ -333,6 +503,8 @@ def report(
             checks.append(f"{'met' if ok else 'MISSED'}: p95 < {targets['p95_ms_max']} ms")
             ok or misses.append(name)
         errors = r["errors"] + r["non2xx"]
+        if errors:
+            failed.append(f"{name} ({r['non2xx']} non-2xx responses, {r['errors']} socket errors)")
         table.append(
             f"| {name} | {r['rps']:.0f} | {ratio:.0%} | {r['p50'] / 1000:.1f} | "
             f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {queries[name]} | "
@@ -344,6 +516,8 @@ def report(
         f"wrk -t2 -c{args.connections} -d{args.duration}s per page (after a 2 s warm-up), "
         "gunicorn -w 2 (sync workers), PostgreSQL 15, all on one 2-core machine over loopback.",
         "Misses: " + (", ".join(misses) if misses else "none"),
+        "Errors (such a page's figures measure the wrong thing): "
+        + (", ".join(failed) if failed else "none"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -357,7 +531,13 @@ def main() -> None:
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1), 60)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    scenarios = json.loads((ROOT / "bench" / "scenarios.json").read_text("utf-8"))["scenarios"]
+    scenarios = [
+        scenario
+        for scenario in json.loads((ROOT / "bench" / "scenarios.json").read_text("utf-8"))[
+            "scenarios"
+        ]
+        if not args.only or args.only in scenario["name"] or scenario.get("baseline")
+    ]
 
     wrk = ensure_wrk()
     ensure_database()
@@ -365,19 +545,29 @@ def main() -> None:
     import django
 
     django.setup()
-    header = [f"database: {urlsplit(DATABASE_URL).path.lstrip('/')}"]
+    from django.core.cache import cache
+
+    log(f"emptying {REDIS_URL} (cache and sessions of earlier runs)")
+    cache.clear()  # FLUSHDB: this Redis database number only
+    header = [
+        f"database: {urlsplit(DATABASE_URL).path.lstrip('/')}; cache and sessions: {REDIS_URL}"
+    ]
     header += load_bank(args.reload)
-    vacuum()
+    manage("load_interview_templates")
     from questions.models import Question
 
     header.append(
         f"bank: {Question.objects.count()} questions and notes "
         f"({Question.objects.visible().count()} visible)"
     )
-    cookies = ensure_learners()
-    header.append(f"learners: {LEARNERS}; {len(cookies)} logged-in sessions used by the clients")
+    users = ensure_learners()
+    ensure_practice(users)
+    learners = log_in(users, ensure_attempts(users))
+    vacuum()
+    header.append(f"learners: {LEARNERS}; {len(learners)} logged-in sessions used by the clients")
     ids = question_ids()
-    queries = count_queries(scenarios, ids[0], "learner0@bench.invalid")
+    requests = {s["name"]: draw_requests(s, learners, ids) for s in scenarios}
+    queries = {s["name"]: count_queries(s, requests[s["name"]][0]) for s in scenarios}
     from django.db import connections
 
     connections.close_all()
@@ -398,16 +588,14 @@ def main() -> None:
     results = {}
     try:
         for scenario in scenarios:
-            if args.only and args.only not in scenario["name"] and not scenario.get("baseline"):
-                continue
-            log(f"measuring {scenario['name']} for {args.duration} s")
-            results[scenario["name"]] = measure(wrk, port, scenario, cookies, ids, args)
+            name = scenario["name"]
+            log(f"measuring {name} for {args.duration} s")
+            results[name] = measure(wrk, port, scenario, requests[name], args)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log("gunicorn stopped")
-    measured = [s for s in scenarios if s["name"] in results]
-    text = report(results, measured, queries, header, args)
+    text = report(results, scenarios, queries, header, args)
     (RESULTS / "bench.txt").write_text(text, encoding="utf-8")
     table = [line for line in text.splitlines() if line.startswith("|")]
     (RESULTS / "bench.md").write_text("\n".join(table) + "\n", encoding="utf-8")
