@@ -4,7 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Locator, Page, expect
 
 # Playwright's sync API runs an event loop in this thread; Django's live server and ORM
 # calls from the test are still synchronous and safe here.
@@ -87,6 +89,25 @@ def sign_up(page: Page, site: str, email: str, password: str = PASSWORD) -> None
     passwords.nth(1).fill(password)
     page.locator("form.account-form button[type=submit]").click()
     expect(page.locator(".site-header form.nav-logout")).to_be_visible()
+
+
+def sign_in(page: Page, site: str, user) -> None:
+    """Log in through Django's test client and hand its session cookie to the browser."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site}])
+
+
+def reveal_with_the_keyboard(page: Page, card: Locator) -> str:
+    """Show the practice card's answer with Space; returns the card's title."""
+    title = card.locator("h1").inner_text()
+    answer = card.locator(".reveal .answer")
+    expect(answer).to_be_hidden()
+    wait_for_htmx(page)
+    page.keyboard.press("Space")
+    expect(answer).to_be_visible()
+    return title
 
 
 def wait_for_htmx(page) -> None:

@@ -5,22 +5,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from interviews.models import Answer, Attempt, InterviewTemplate
+from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, site: str, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
-    )
 
 
 def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
@@ -28,7 +20,7 @@ def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
     InterviewTemplate.objects.create(
         slug="one-minute", name="一分钟面试", duration_minutes=1, question_count=3
     )
-    log_in(page, site, user)
+    sign_in(page, site, user)
     # The server's clock (the live server runs in this process) stands still until moved.
     with time_machine.travel(timezone.now(), tick=True) as clock:
         page.goto(f"{site}/interviews/")
@@ -82,7 +74,7 @@ def test_text_typed_before_the_page_script_runs_is_saved_when_it_does(page: Page
     InterviewTemplate.objects.create(
         slug="ten-minutes", name="十分钟面试", duration_minutes=10, question_count=1
     )
-    log_in(page, site, user)
+    sign_in(page, site, user)
     page.goto(f"{site}/interviews/")
     # A slow connection: the interview's script arrives after the learner started typing.
     held_back = re.compile(r"/js/interview[^/]*\.js$")

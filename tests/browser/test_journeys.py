@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from interviews.models import Attempt
 from quizzes.models import Review
-from tests.browser.conftest import save_screenshot, sign_up, wait_for_htmx
+from tests.browser.conftest import reveal_with_the_keyboard, save_screenshot, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,7 @@ def test_new_learner_signs_up_and_practises_with_the_keyboard(page: Page, site: 
     page.locator("main a[href='/practice/session/']").click()
     card = page.locator("#practice-card")
     for n in range(3):
-        title = card.locator("h1").inner_text()
-        answer = card.locator(".reveal .answer")
-        expect(answer).to_be_hidden()
-        wait_for_htmx(page)
-        page.keyboard.press("Space")
-        expect(answer).to_be_visible()
+        title = reveal_with_the_keyboard(page, card)
         if n == 0:
             save_screenshot(page, "practice")
         page.keyboard.press("3")  # Good

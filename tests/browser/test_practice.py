@@ -1,26 +1,13 @@
 """A learner practises with the keyboard in a real Chromium, then checks the dashboard."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Review
-from tests.browser.conftest import wait_for_htmx
+from tests.browser.conftest import reveal_with_the_keyboard, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, site: str, user) -> None:
-    """Log in through Django's test client and hand its session cookie to the browser.
-
-    (Sign-up and the login page arrive with the accounts branch.)
-    """
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site}])
 
 
 def test_learner_practises_five_questions_with_the_keyboard(page: Page, site: str):
@@ -37,12 +24,7 @@ def test_learner_practises_five_questions_with_the_keyboard(page: Page, site: st
     page.evaluate("window.practiceMarker = 42")
     card = page.locator("#practice-card")
     for n in range(5):
-        title = card.locator("h1").inner_text()
-        answer = card.locator(".reveal .answer")
-        expect(answer).to_be_hidden()
-        wait_for_htmx(page)
-        page.keyboard.press("Space")
-        expect(answer).to_be_visible()
+        title = reveal_with_the_keyboard(page, card)
         page.keyboard.press("3")  # Good
         expect(card.locator("h1")).not_to_have_text(title)
         assert Review.objects.filter(user=user).count() == n + 1

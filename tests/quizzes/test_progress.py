@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from questions.models import Question
 from quizzes.models import LEECH_AGAIN_COUNT, CardState, Rating
@@ -125,7 +126,7 @@ def test_dashboard_page_shows_the_same_figures_and_draws_svg(client, learner, hi
     assert 'data-day="2025-03-09" data-count="2"' in html
     assert "<svg" in html
     assert "style=" not in html  # CSP: no inline styles
-    assert history["leech"].question.title in html
+    assert escape(history["leech"].question.title) in html
     assert "4/4" in html  # mastered/studied/total for the tag: 2/4/4
     assert "50% (2/4/4)" in html
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from questions.models import EditorialFlag, Question
 from quizzes import services
@@ -111,7 +112,7 @@ def test_a_question_under_revision_shows_its_notice_during_practice(client, lear
     FlagFactory(question=question, severity=EditorialFlag.Severity.HIGH, problem="公式写错了")
     client.force_login(learner)
     html = client.get(SESSION).content.decode()
-    assert question.title in html
+    assert escape(question.title) in html
     assert 'class="notice revision"' in html
     assert "公式写错了" in html
 
