@@ -34,9 +34,9 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, F, Field, FloatField, Func, Q, QuerySet
@@ -88,8 +88,7 @@ class _Link(Enum):
     HYPHEN = "hyphen"
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+class _Piece(NamedTuple):  # a tuple: built once per word of every answer a load indexes
     text: str  # a case-folded Latin (non-CJK) word, or a run of CJK characters
     cjk: bool
     link: _Link
@@ -106,7 +105,11 @@ def _is_cjk(char: str) -> bool:
     return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: most of a large bank's words were seen before
 def _fold(word: str) -> str:
+    if word.isascii():
+        # An ASCII word here is letters and digits: NFKC keeps it, casefold() is lower().
+        return word.lower()
     # casefold() can emit combining marks ("İ" -> "i̇"); keep letters and digits only.
     folded = unicodedata.normalize("NFKC", word.casefold())
     return "".join(char for char in folded if char.isalnum())
