@@ -19,12 +19,14 @@ The output is plain HTML: it is never fed to a template engine, so ``{{``,
 
 from __future__ import annotations
 
+import copy
 import html
 import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -197,6 +199,12 @@ def _math_element(tex: str, *, display: bool, block: bool) -> etree.Element:
     ``block`` says the element stands alone rather than inside a paragraph, so the
     fallback needs a paragraph of its own.
     """
+    # The same formulas ($d$, $W_0$, softmax, ...) recur across a bank: convert each once.
+    return copy.deepcopy(_converted_math(tex, display=display, block=block))
+
+
+@lru_cache(maxsize=4096)
+def _converted_math(tex: str, *, display: bool, block: bool) -> etree.Element:
     try:
         math = latex2mathml.converter.convert_to_element(
             tex, display="block" if display else "inline"

@@ -258,6 +258,19 @@ def test_display_math_becomes_block_mathml(source: str) -> None:
     assert "W" in parsed.text
 
 
+def test_a_formula_used_again_renders_the_same_each_time() -> None:
+    # Conversions are cached: a reused formula must not lose its content to the first use.
+    formula = "W = W_0 + BA"
+    source = f"${formula}$，再写一次 ${formula}$\n\n$$\n{formula}\n$$\n\n坏公式 $x^$ 与 $x^$"
+    first = render_markdown(source)
+    assert render_markdown(source) == first
+    parsed = assert_safe(first)
+    assert len(parsed.find("math", display="inline")) == 2
+    assert len(parsed.find("math", display="block")) == 1
+    assert first.count("<msub><mi>W</mi><mn>0</mn></msub>") == 3
+    assert first.count('<code class="math-tex">x^</code>') == 2
+
+
 def test_comparison_and_ampersand_in_display_math_round_trip() -> None:
     parsed = assert_safe(render_markdown("$$\na < b\n$$"))
     assert parsed.find("math", display="block")
