@@ -10,8 +10,9 @@ uses, other databases Django's.
   questions).
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 
 from django.db import connection, models
 
@@ -21,7 +22,8 @@ def insert[M: models.Model](model: type[M], objs: Sequence[M]) -> None:
 
     The rows get exactly the values ``bulk_create`` would write: every concrete column, as
     each field prepares it for saving (field defaults are filled when the instances are
-    built, JSON is encoded, datetimes keep their time zone). Either every object has its
+    built, JSON is encoded, datetimes keep their time zone; text, integer and boolean
+    attributes must already hold values of their field's type). Either every object has its
     primary key set (e.g. reserved in advance) or none has; in the second case the database
     numbers the rows and the keys are **not** read back on PostgreSQL, so use it only for
     rows nothing refers to (e.g. many-to-many links). No signals are sent, as with
@@ -41,6 +43,11 @@ def insert[M: models.Model](model: type[M], objs: Sequence[M]) -> None:
         for field in meta.concrete_fields
         if not field.generated and (with_pk or field is not meta.pk)
     ]
+    # Plain columns first: their values are read as they are, in one call per object.
+    plain = [field for field in fields if _is_plain(field)]
+    prepared = [field for field in fields if not _is_plain(field)]
+    fields = plain + prepared
+    read_plain = _reader([field.attname for field in plain])
     # A concrete field always has a column (the stubs allow None for the others).
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)  # type: ignore[arg-type]
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
@@ -53,11 +60,36 @@ def insert[M: models.Model](model: type[M], objs: Sequence[M]) -> None:
     ):
         for obj in objs:
             copy.write_row(
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+                read_plain(obj)
+                + [
+                    field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    for field in prepared
+                ]
             )
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# Fields whose saved value is the attribute itself (text, integers, booleans, foreign keys to
+# them): for a value of the field's own type Django's preparation changes nothing, so these
+# are read as they are (callers give them values of that type). Dates, JSON and the rest go
+# through get_db_prep_save.
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def _is_plain(field: models.Field) -> bool:
+    column = field.target_field if isinstance(field, models.ForeignKey) else field
+    return type(field).pre_save is models.Field.pre_save and isinstance(column, _PLAIN_FIELDS)
+
+
+def _reader(names: list[str]) -> Callable[[models.Model], list]:
+    if not names:
+        return lambda obj: []
+    get = attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: [get(obj)]
+    return lambda obj: list(get(obj))
 
 
 @contextmanager
