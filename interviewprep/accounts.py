@@ -1,8 +1,10 @@
 """Account views: sign-up, login (Django's view with our form), profile.
 
-Logout, password change and password reset are Django's own views (see ``auth_urls.py``).
+Logout, password change and password reset are Django's own views (see ``auth_urls.py``);
+the two that set a new password also email the account's owner about it.
 """
 
+from functools import partial
 from typing import cast
 
 from django.conf import settings
@@ -10,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate, gettext
+from django.utils.translation import activate, get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import LoginForm, ProfileForm, SignUpForm
 from .models import User
+from .tasks import send_password_changed_notice
 
 # Sign-up logs the new user in without authenticate(); name the backend that owns the user.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -106,3 +110,28 @@ def profile(request: HttpRequest) -> HttpResponse:
         set_language_cookie(response, user.ui_language)
         return response
     return render(request, "account/profile.html", {"form": form})
+
+
+def notify_password_changed(request: HttpRequest, user: User) -> None:
+    """Email ``user`` that their password changed, once the change is committed."""
+    notice = partial(
+        send_password_changed_notice.enqueue,
+        user_id=user.pk,
+        reset_url=request.build_absolute_uri(reverse("password_reset")),
+        language=get_language(),
+    )
+    transaction.on_commit(notice)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        notify_password_changed(self.request, form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        notify_password_changed(self.request, form.user)
+        return response

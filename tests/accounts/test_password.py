@@ -30,16 +30,64 @@ def test_password_change_keeps_the_session_and_replaces_the_password(client, use
     assert client.get(reverse("profile")).status_code == 200
 
 
-def test_password_change_needs_the_old_password(client, user):
+def test_a_changed_password_is_reported_to_the_owner_by_email(
+    client, user, password, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_change"),
+            {
+                "old_password": password,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+            headers={"Accept-Language": "zh-CN"},
+        )
+
+    [notice] = mail.outbox
+    assert notice.to == ["alice@example.org"]
+    assert notice.subject == "你的 InterviewPrep 密码已更改"
+    assert "alice@example.org" in notice.body
+    # A way back in for a person whose password someone else changed.
+    assert "http://testserver/accounts/password/reset/" in notice.body
+
+
+def test_the_notice_is_in_the_owners_chosen_language(
+    client, user, password, django_capture_on_commit_callbacks
+):
+    user.ui_language = "en"
+    user.save()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_change"),
+            {
+                "old_password": password,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+            headers={"Accept-Language": "zh-CN"},
+        )
+
+    # The saved choice wins over the browser's language.
+    assert [message.subject for message in mail.outbox] == [
+        "Your InterviewPrep password was changed"
+    ]
+
+
+def test_password_change_needs_the_old_password(client, user, django_capture_on_commit_callbacks):
     client.force_login(user)
 
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
 
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
+    assert mail.outbox == []
 
 
 def test_password_change_needs_login(client):
@@ -49,7 +97,7 @@ def test_password_change_needs_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_password_reset_end_to_end(client, user, password):
+def test_password_reset_end_to_end(client, user, password, django_capture_on_commit_callbacks):
     response = client.post(reverse("password_reset"), {"email": "ALICE@example.org"})
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
@@ -64,10 +112,15 @@ def test_password_reset_end_to_end(client, user, password):
     form_page = client.get(link.group(1), follow=True)
     assert form_page.context["validlink"] is True
     set_password_url = form_page.redirect_chain[-1][0]
-    done = client.post(
-        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
     assert done["Location"] == reverse("password_reset_complete")
+    # The owner hears of the new password too (whoever held the link).
+    assert [(m.to, m.subject) for m in mail.outbox[1:]] == [
+        (["alice@example.org"], "Your InterviewPrep password was changed")
+    ]
 
     assert login(client, "alice@example.org", password).status_code == 200
     assert login(client, "alice@example.org", NEW_PASSWORD).status_code == 302
