@@ -57,6 +57,8 @@ ATTEMPT_DEADLINE = timedelta(days=30)
 # Concrete requests drawn per scenario (placeholders filled, a learner's cookies); wrk sends
 # them in random order.
 REQUESTS = 5_000
+# The session and CSRF cookie names of production settings (interviewprep/settings.py).
+SERVER_COOKIES = ("__Host-sessionid", "__Host-csrftoken")
 PYTHON = sys.executable
 
 os.environ["DATABASE_URL"] = DATABASE_URL
@@ -315,7 +317,8 @@ def draw_requests(scenario: dict, learners: list[Learner], ids: list[int]) -> li
             headers["Content-Type"] = scenario["content_type"]
         if scenario.get("login"):
             learner = rng.choice(learners)
-            headers["Cookie"] = f"sessionid={learner.session}; csrftoken={learner.csrf}"
+            session, csrf = SERVER_COOKIES
+            headers["Cookie"] = f"{session}={learner.session}; {csrf}={learner.csrf}"
             if scenario.get("csrf"):
                 headers["X-CSRFToken"] = learner.csrf
             values |= {
@@ -545,7 +548,12 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
+
+    # The server runs with production settings, whose cookies carry the __Host- prefix: the
+    # requests counted here (and sent by wrk) use the same names.
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = SERVER_COOKIES
 
     log(f"emptying {REDIS_URL} (cache and sessions of earlier runs)")
     cache.clear()  # FLUSHDB: this Redis database number only
