@@ -44,21 +44,28 @@ def test_deploy_checks_pass_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+HOST_COOKIES_CHECK = """
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+
+# The page's static URLs need no collected manifest for this check.
+storages = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=storages):
+    response = Client(secure=True, headers={
+        "host": "interviewprep.example.com", "x-forwarded-proto": "https"}).get("/accounts/login/")
+cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+print(settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_DOMAIN,
+      settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_SECURE)
+print(response.status_code, cookie.key, cookie["secure"], cookie["path"], repr(cookie["domain"]))
+"""
+
+
 def test_production_cookies_carry_the_host_prefix():
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "from django.test import Client; "
-        "response = Client(secure=True, headers={'host': 'interviewprep.example.com', "
-        "'x-forwarded-proto': 'https'})"
-        ".get('/accounts/login/'); "
-        "cookie = response.cookies[settings.CSRF_COOKIE_NAME]; "
-        "print(settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_DOMAIN, "
-        "settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_SECURE); "
-        "print(response.status_code, cookie.key, cookie['secure'], cookie['path'], "
-        "repr(cookie['domain']))"
-    )
     env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "interviewprep.settings"}
-    result = run_django(["-c", code], env)
+    result = run_django(["-c", HOST_COOKIES_CHECK], env)
     assert result.returncode == 0, result.stderr
     session, csrf = result.stdout.splitlines()[-2:]
     assert session == "__Host-sessionid None / True"
