@@ -27,8 +27,11 @@ ProgressCallback = Callable[[str, int, int], None]
 #: Questions written per batch (one COPY or bulk INSERT per table).
 IMPORT_BATCH = 1000
 #: An import creating at least this many questions, and more than the bank holds already,
-#: drops the search index on PostgreSQL and builds it again after the inserts.
+#: drops the search indexes on PostgreSQL and builds them again after the inserts.
 REBUILD_INDEX_MIN_ROWS = 10_000
+#: The tables such an import writes in bulk: their foreign keys to each other are checked once
+#: after the inserts instead of row by row at commit (see bulk.foreign_keys_dropped).
+BANK_TABLES = (Question, QuestionRevision, QuestionSource, Question.tags.through, Tag)
 
 
 @dataclass
@@ -257,8 +260,9 @@ def _import_groups(
     # Building the search index once after a large load beats updating it row by row; for a
     # small re-import it is not worth locking the whole table while the index is rebuilt.
     rebuild = len(new) >= REBUILD_INDEX_MIN_ROWS and len(new) > Question.objects.count()
-    with bulk.indexes_dropped(
-        Question, [search.PG_INDEX, search.PG_TITLE_INDEX] if rebuild else []
+    with (
+        bulk.foreign_keys_dropped(BANK_TABLES if rebuild else []),
+        bulk.indexes_dropped(Question, [search.PG_INDEX, search.PG_TITLE_INDEX] if rebuild else []),
     ):
         for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
             _create_batch(batch, prepared, run)

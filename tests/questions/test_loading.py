@@ -133,6 +133,59 @@ def test_a_large_load_rebuilds_the_search_index_as_it_was(monkeypatch):
     assert f"Bitmap Index Scan on {PG_INDEX}" in plan, plan
 
 
+def bank_foreign_keys() -> list[tuple[str, str, str]]:
+    tables = [model._meta.db_table for model in services.BANK_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY 1, 2",
+            [tables],
+        )
+        return cursor.fetchall()
+
+
+def test_a_large_load_checks_the_foreign_keys_once_and_restores_them(monkeypatch):
+    require_postgresql()
+    before = bank_foreign_keys()
+    # Between the bank's own tables, and the revision's author (a user) among them.
+    assert len(before) >= 6
+    assert any("interviewprep_user" in definition for _, _, definition in before)
+    empty_bank()
+    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 100)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.import_bank(fixtures_dir=FIXTURES_DIR)
+
+    dropped = [q["sql"] for q in queries if "DROP CONSTRAINT" in q["sql"]]
+    assert dropped, "no foreign key was dropped for the large load"
+    assert not [sql for sql in dropped if "author" in sql]  # keys to users stay
+    assert bank_foreign_keys() == before
+    assert Question.objects.count() == 116
+
+
+def test_a_row_that_refers_to_nothing_fails_when_the_keys_are_added_again():
+    require_postgresql()
+    question = Question.objects.first()
+    before = bank_foreign_keys()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk.foreign_keys_dropped(services.BANK_TABLES),
+    ):
+        QuestionSource.objects.create(
+            question_id=question.pk + 10_000_000,
+            file_name="x.txt",
+            heading_line=1,
+            start_line=1,
+            end_line=2,
+            raw_title="x",
+            original_text="x",
+            normalised_markdown="x",
+        )
+    assert bank_foreign_keys() == before  # the failed block rolled back to its keys
+
+
 def test_a_small_import_keeps_the_search_index(tmp_path, monkeypatch):
     require_postgresql()
     monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 1)
