@@ -15,13 +15,23 @@ def login(client, email, password):
     return client.post(reverse("login"), {"username": email, "password": password})
 
 
+def change_password(client, old_password, **extra):
+    """Post the profile's password form, setting NEW_PASSWORD."""
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        **extra,
+    )
+
+
 def test_password_change_keeps_the_session_and_replaces_the_password(client, user, password):
     client.force_login(user)
 
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    response = change_password(client, password)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("password_change_done")
@@ -35,15 +45,7 @@ def test_a_changed_password_is_reported_to_the_owner_by_email(
 ):
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("password_change"),
-            {
-                "old_password": password,
-                "new_password1": NEW_PASSWORD,
-                "new_password2": NEW_PASSWORD,
-            },
-            headers={"Accept-Language": "zh-CN"},
-        )
+        change_password(client, password, headers={"Accept-Language": "zh-CN"})
 
     [notice] = mail.outbox
     assert notice.to == ["alice@example.org"]
@@ -60,15 +62,7 @@ def test_the_notice_is_in_the_owners_chosen_language(
     user.save()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("password_change"),
-            {
-                "old_password": password,
-                "new_password1": NEW_PASSWORD,
-                "new_password2": NEW_PASSWORD,
-            },
-            headers={"Accept-Language": "zh-CN"},
-        )
+        change_password(client, password, headers={"Accept-Language": "zh-CN"})
 
     # The saved choice wins over the browser's language.
     assert [message.subject for message in mail.outbox] == [
@@ -80,10 +74,7 @@ def test_password_change_needs_the_old_password(client, user, django_capture_on_
     client.force_login(user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("password_change"),
-            {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-        )
+        response = change_password(client, "wrong")
 
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
