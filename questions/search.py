@@ -38,6 +38,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, F, Field, FloatField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -461,3 +462,19 @@ def search_questions(queryset: "QuerySet[Question]", query: str) -> "QuerySet[Qu
         .annotate(search_title_hit=title_hit, search_rank=rank)
         .order_by("-search_title_hit", "-search_rank", "pk")
     )
+
+
+def ranked_page(
+    results: "QuerySet[Question]", *, rows: "QuerySet[Question]", number: str | None, per_page: int
+) -> "Page[Question]":
+    """Page ``number`` of ``search_questions()`` ``results``, its questions read from ``rows``.
+
+    A search ranks at most 2 x ``RANK_CANDIDATES`` questions: their ids are read, in order, by
+    one query and counted in Python, and only the page's rows are loaded (a paginated queryset
+    would run the search twice, once to count and once for the page).
+    """
+    # Any: the paginator counts ids, the page it hands back holds their questions.
+    paginator: Paginator[Any] = Paginator(list(results.values_list("pk", flat=True)), per_page)
+    ids = paginator.get_page(number)
+    found = rows.in_bulk(ids.object_list)
+    return Page([found[pk] for pk in ids.object_list], ids.number, ids.paginator)

@@ -27,14 +27,9 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     questions = filterset.qs
     searched = bool(filterset.form.cleaned_data.get("q", "").strip())
     if searched:
-        # A search ranks at most 2 x RANK_CANDIDATES questions: their ids are read, in order,
-        # by one query, counted here, and only the page's rows are loaded (a paginated
-        # queryset would run the search twice, once to count and once for the page).
-        page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        page = search.ranked_page(
+            questions, rows=listing, number=request.GET.get("page"), per_page=PAGE_SIZE
         )
-        rows = listing.in_bulk(page.object_list)
-        page.object_list = [rows[pk] for pk in page.object_list]
     else:
         page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -200,6 +200,22 @@ def _tags_prefetch(prefix: str = "") -> Prefetch:
     return Prefetch(f"{prefix}tags", queryset=Tag.objects.order_by("level", "slug"))
 
 
+def question_state(*, user: User, question: Question) -> dict[str, object]:
+    """The learner's own ``note`` (or None), and whether they ``bookmarked`` and ``studied``
+    (reviewed at least once) ``question``: two queries."""
+    note = Note.objects.filter(user=user, question=question).first()
+    mine = {"user": user, "question_id": OuterRef("pk")}
+    state = (
+        Question.objects.filter(pk=question.pk)
+        .values(
+            bookmarked=Exists(Bookmark.objects.filter(**mine)),
+            studied=Exists(Card.objects.filter(**mine, reps__gt=0)),
+        )
+        .get()
+    )
+    return {"note": note, **state}
+
+
 def todays_queue(*, user: User) -> Queue:
     """Due reviews first (by due date; a changed answer is due now), then new questions in
     bank order up to the learner's daily goal minus the new questions already started today.

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -223,17 +222,7 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
 def question_tools_context(user: User, question: Question) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"question": question, "anonymous": True}
-    note = Note.objects.filter(user=user, question=question).first()
-    mine = {"user": user, "question_id": OuterRef("pk")}
-    state = (
-        Question.objects.filter(pk=question.pk)
-        .values(
-            bookmarked=Exists(Bookmark.objects.filter(**mine)),
-            studied=Exists(Card.objects.filter(**mine, reps__gt=0)),
-        )
-        .get()
-    )
-    return {"question": question, "note": note, **state}
+    return {"question": question, **services.question_state(user=user, question=question)}
 
 
 @login_required
