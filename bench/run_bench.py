@@ -13,10 +13,12 @@
    their sessions directly into the settings' session store (Redis in front of the
    database), where the server reads them.
 4. Counts the SQL queries of each page once (Django test client, CaptureQueriesContext),
-   sending the request as wrk will, CSRF checked.
+   sending the request as wrk will, CSRF checked: with nothing of the bank cached, or, for a
+   scenario marked ``warm``, for the second of two requests.
 5. Starts gunicorn (2 workers, production settings with REDIS_URL, plain HTTP on 127.0.0.1)
    and measures each scenario of bench/scenarios.json with wrk (Debian's package; installed
-   with apt-get when missing) on loopback only, for a bounded time; then stops gunicorn.
+   with apt-get when missing) on loopback only, for a bounded time; then stops gunicorn. A
+   ``warm`` scenario's distinct requests are each sent once before it is measured.
 
 Figures go to bench/results/bench.txt and bench/results/bench.md (a table for the README).
 Throughput is reported as a ratio to the trivial view's in the same run.
@@ -291,20 +293,24 @@ def log_in(users: list, attempts: dict[int, tuple[int, list[int]]]) -> list[Lear
     return learners
 
 
-def question_ids() -> list[int]:
+def question_ids() -> tuple[list[int], list[int]]:
+    """QUESTION_IDS of the visible questions drawn for the run, and all of them."""
     from questions.models import Question
 
     ids = list(Question.objects.visible().values_list("pk", flat=True))
-    return random.Random(11).sample(ids, min(QUESTION_IDS, len(ids)))
+    return random.Random(11).sample(ids, min(QUESTION_IDS, len(ids))), ids
 
 
-def draw_requests(scenario: dict, learners: list[Learner], ids: list[int]) -> list[Request]:
+def draw_requests(
+    scenario: dict, learners: list[Learner], ids: list[int], all_ids: list[int]
+) -> list[Request]:
     """REQUESTS requests of ``scenario``, its path's placeholders filled in at random.
 
-    {question}: a visible question's id; {term}: one of the scenario's ``terms`` (so that no
-    single cached answer serves a whole run). A logged-in request is one random learner's:
-    its session and CSRF cookies, its CSRF header (``csrf``), its running interview
-    ({attempt}) and one of that interview's questions ({attempt_question}).
+    {question}: one of the QUESTION_IDS visible questions drawn for the run; {any_question}:
+    any visible question (the run's requests seldom repeat one); {term}: one of the scenario's
+    ``terms`` (so that no single cached answer serves a whole run). A logged-in request is
+    one random learner's: its session and CSRF cookies, its CSRF header (``csrf``), its
+    running interview ({attempt}) and one of that interview's questions ({attempt_question}).
     """
     rng = random.Random(scenario["name"])
     template = quote(scenario["path"], safe="/?=&{}")
@@ -312,7 +318,11 @@ def draw_requests(scenario: dict, learners: list[Learner], ids: list[int]) -> li
     drawn = []
     for _ in range(REQUESTS):
         headers = {}
-        values = {"question": rng.choice(ids), "term": rng.choice(terms)}
+        values = {
+            "question": rng.choice(ids),
+            "any_question": rng.choice(all_ids),
+            "term": rng.choice(terms),
+        }
         if "content_type" in scenario:
             headers["Content-Type"] = scenario["content_type"]
         if scenario.get("login"):
@@ -344,18 +354,37 @@ def count_queries(scenario: dict, request: Request) -> int:
 
     from questions import caches
 
-    # Counted with the list page's sidebar and related questions not cached yet: the worst
-    # case. Only those are dropped: clearing the whole cache would drop the session too.
+    # Counted with nothing of the bank cached yet (the list page's sidebar, related questions,
+    # question pages): the worst case; a warm scenario's page is counted when it is cached.
+    # Only those are dropped: clearing the whole cache would drop the session too.
     caches.invalidate()
-    with CaptureQueriesContext(connection) as queries:
-        response = Client(enforce_csrf_checks=True).generic(
-            scenario.get("method", "GET"),
-            request.path,
-            body_of(scenario) or "",
-            headers=request.headers,
-        )
-    assert response.status_code == 200, (scenario["name"], request, response.status_code)
+    sends = 2 if scenario.get("warm") else 1
+    for _ in range(sends):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client(enforce_csrf_checks=True).generic(
+                scenario.get("method", "GET"),
+                request.path,
+                body_of(scenario) or "",
+                headers=request.headers,
+            )
+        assert response.status_code == 200, (scenario["name"], request, response.status_code)
     return len(queries)
+
+
+def warm(port: int, requests: list[Request]) -> None:
+    """Send each distinct request once (two at a time), as readers before the run would."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(request: Request) -> None:
+        url = f"http://127.0.0.1:{port}{request.path}"
+        with urllib.request.urlopen(urllib.request.Request(url, headers=request.headers)):
+            pass
+
+    distinct = list({request.path: request for request in requests}.values())
+    started = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(send, distinct))
+    log(f"warmed {len(distinct)} pages in {time.perf_counter() - started:.0f} s")
 
 
 def free_port() -> int:
@@ -573,8 +602,8 @@ def main() -> None:
     learners = log_in(users, ensure_attempts(users))
     vacuum()
     header.append(f"learners: {LEARNERS}; {len(learners)} logged-in sessions used by the clients")
-    ids = question_ids()
-    requests = {s["name"]: draw_requests(s, learners, ids) for s in scenarios}
+    ids, all_ids = question_ids()
+    requests = {s["name"]: draw_requests(s, learners, ids, all_ids) for s in scenarios}
     queries = {s["name"]: count_queries(s, requests[s["name"]][0]) for s in scenarios}
     from django.db import connections
 
@@ -597,6 +626,8 @@ def main() -> None:
     try:
         for scenario in scenarios:
             name = scenario["name"]
+            if scenario.get("warm"):
+                warm(port, requests[name])
             log(f"measuring {name} for {args.duration} s")
             results[name] = measure(wrk, port, scenario, requests[name], args)
     finally:

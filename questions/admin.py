@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from . import caches
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -18,8 +20,31 @@ class SourceInline(admin.TabularInline):
     can_delete = False
 
 
+class DropsCachedPages(admin.ModelAdmin):
+    """Changes made here drop the cached question pages they show on (questions/caches.py);
+    ``question_field`` names the question an object belongs to ("pk" for a question)."""
+
+    question_field = "question_id"
+
+    def _forget(self, *objects) -> None:
+        caches.forget_questions(*(getattr(obj, self.question_field) for obj in objects))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._forget(obj)
+
+    def delete_model(self, request, obj):
+        self._forget(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._forget(*queryset)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(DropsCachedPages):
+    question_field = "pk"
     list_display = ("id", "title", "kind", "difficulty", "status", "has_answer", "updated_at")
     list_filter = ("kind", "difficulty", "status", "has_answer", "tags")
     search_fields = ("title",)
@@ -53,8 +78,12 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DropsCachedPages):
     list_display = ("slug", "name_zh", "name_en", "level")
+
+    # A tag's names show on every page of its questions: the bank's cached views start over.
+    def _forget(self, *objects) -> None:
+        transaction.on_commit(caches.invalidate)
 
 
 @admin.register(QuestionRevision)
@@ -70,7 +99,7 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorialFlag)
-class EditorialFlagAdmin(admin.ModelAdmin):
+class EditorialFlagAdmin(DropsCachedPages):
     list_display = ("question", "reason", "severity", "status", "created_at")
     list_filter = ("status", "severity", "reason")
     list_select_related = ("question",)

@@ -10,19 +10,30 @@
   question reads every row of its tags (35 ms at that size), but the ranking depends only on
   the set of tags, and a bank has few distinct sets (705 among the 100,000 generated
   questions), so it is computed once per set.
+* The public part of a question page (title, badges, the answer, the "under revision" notice,
+  its sources, related questions), per question and UI language: reading and rendering it
+  took most of the page's queries and time. The learner's own parts (notices, note, bookmark,
+  the editor's button) are not cached. A page is dropped when its question changes: every
+  editorial write calls :func:`forget_questions` (``questions/editorial.py``), so do the
+  admin's changes (``questions/admin.py``), and imports and re-renders replace the
+  generation. A page is kept under a *stamp* of its question that is replaced after the write
+  commits, so a page rendered from the data before a write is never read after it.
+  Related questions shown on a page may lag a retitling or merge by ``PAGE_TIMEOUT``.
 
-Both are kept at most ``TIMEOUT`` seconds per cache (Redis in production, shared by every
-worker), and dropped at once by :func:`invalidate`, which the import calls when it changes the
-bank: it replaces the *generation* that every key includes. Other changes (an editor retagging
-a question) show within ``TIMEOUT``. Only ids and counts are cached; titles and visibility are
-always read from the database.
+The facets and related questions are kept at most ``TIMEOUT`` seconds per cache (Redis in
+production, shared by every worker), and dropped at once by :func:`invalidate`, which the
+import calls when it changes the bank: it replaces the *generation* that every key includes.
+Other changes (an editor retagging a question) show in them within ``TIMEOUT``. Only ids and
+counts are cached for them; titles and visibility are read from the database.
 """
 
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
@@ -140,3 +151,77 @@ def _row_key(question: Question, language: str) -> str:
 
 def invalidate() -> None:
     cache.delete(GENERATION_KEY)
+
+
+PAGE_TEMPLATE = "questions/detail.html"
+# Partials of PAGE_TEMPLATE rendered once per question, language and stamp.
+PAGE_PARTS = ("head", "answer", "provenance", "related")
+PAGE_TIMEOUT = 600
+# Longer than PAGE_TIMEOUT: a stamp must outlive every page kept under it.
+STAMP_TIMEOUT = 24 * 3600
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """What the question page shows to everyone; ``parts`` is our own template's output."""
+
+    pk: int
+    title: str
+    duplicate_of_id: int | None
+    parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def question(self) -> Question:
+        """The question as far as the learner's tools need it (its id and title)."""
+        return Question(pk=self.pk, title=self.title)
+
+    @property
+    def html(self) -> dict[str, SafeString]:
+        # Rendered by PAGE_TEMPLATE with autoescaping; the answer was sanitised when saved.
+        return {name: mark_safe(text) for name, text in self.parts.items()}  # noqa: S308
+
+
+def question_page(pk: int) -> QuestionPage | None:
+    """The public part of question ``pk``'s page in the active language, or None if there is
+    no such question. A merged duplicate comes back without parts (the page redirects)."""
+    stamp_key = _stamp_key(pk)
+    found = cache.get_many([GENERATION_KEY, stamp_key])
+    bank = found.get(GENERATION_KEY) or generation()
+    key = f"questions:{bank}:page:{pk}:{get_language()}:{found.get(stamp_key, '0')}"
+    page = cache.get(key)
+    if page is None:
+        page = _render_page(pk)
+        if page is not None:
+            cache.set(key, page, PAGE_TIMEOUT)
+    return page
+
+
+def _render_page(pk: int) -> QuestionPage | None:
+    question = Question.objects.with_tags().with_detail().filter(pk=pk).first()
+    if question is None:
+        return None
+    if question.duplicate_of_id is not None:
+        return QuestionPage(pk, question.title, question.duplicate_of_id)
+    context = {"question": question, "related": related_questions(question)}
+    parts = {
+        name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context)) for name in PAGE_PARTS
+    }
+    return QuestionPage(pk, question.title, None, parts)
+
+
+def forget_questions(*pks: int) -> None:
+    """Drop the cached pages of questions ``pks``: each gets a new stamp now (for reads later
+    in this transaction) and again once it commits (a page another request rendered from the
+    data before the commit is kept under the stamp in between, and never read)."""
+    keys = {_stamp_key(pk) for pk in pks}
+
+    def new_stamps() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, STAMP_TIMEOUT)
+
+    if keys:
+        new_stamps()
+        transaction.on_commit(new_stamps)
+
+
+def _stamp_key(pk: int) -> str:
+    return f"questions:page-stamp:{pk}"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from interviewprep.roles import Role, has_role
 
-from . import search
+from . import caches, search
 from .models import (
     AuditEntry,
     DuplicateCandidate,
@@ -170,6 +170,9 @@ def unread_updates(user: Any, question: Question) -> list[Notification]:
 
 
 def _audit(actor: Any, action: str, question: Question | None, detail: str = "") -> None:
+    """Record an editorial write; the question's cached page is dropped when it commits."""
+    if question is not None:
+        caches.forget_questions(question.pk)
     AuditEntry.objects.create(actor=actor, action=action, question=question, detail=detail[:500])
 
 
@@ -183,6 +186,7 @@ def _refresh_status(question_id: int) -> None:
     open_high = EditorialFlag.objects.open().high().filter(question_id=question_id).exists()
     status = Question.Status.NEEDS_REVISION if open_high else Question.Status.PUBLISHED
     Question.objects.filter(pk=question_id).exclude(status=status).update(status=status)
+    caches.forget_questions(question_id)
 
 
 def _clean_content(
@@ -227,6 +231,8 @@ def report_problem(
         if reason in (EditorialFlag.Reason.WRONG, EditorialFlag.Reason.OUTDATED)
         else EditorialFlag.Severity.LOW
     )
+    # The page lists the open flags of its answer.
+    caches.forget_questions(question.pk)
     return EditorialFlag.objects.create(
         question=question, reporter=reporter, reason=reason, severity=severity, problem=comment
     )
@@ -607,6 +613,7 @@ def merge_question(*, duplicate: Question, kept: Question, editor: Any) -> None:
         status=DuplicateCandidate.Status.CONFIRMED
     )
     _refresh_status(kept.pk)
+    caches.forget_questions(duplicate.pk)
     _audit(editor, AuditEntry.Action.MERGED, kept, f"#{duplicate.pk} {duplicate.title}")
 
 

@@ -598,4 +598,6 @@ def rerender_all() -> int:
                 body_html=html, search_title=title_tokens, search_body=body_tokens
             )
             count += 1
+    if count:
+        transaction.on_commit(caches.invalidate)
     return count

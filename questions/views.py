@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -52,16 +52,17 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(Question.objects.with_tags().with_detail(), pk=pk)
-    if question.duplicate_of_id is not None:
-        return redirect("questions:detail", question.duplicate_of_id, permanent=True)
+    page = caches.question_page(pk)
+    if page is None:
+        raise Http404
+    if page.duplicate_of_id is not None:
+        return redirect("questions:detail", page.duplicate_of_id, permanent=True)
     return render(
         request,
         "questions/detail.html",
         {
-            "question": question,
-            "related": caches.related_questions(question),
-            "updates": editorial.unread_updates(request.user, question),
+            "page": page,
+            "updates": editorial.unread_updates(request.user, page.question),
             "is_editor": has_role(request.user, Role.EDITOR),
         },
     )

@@ -202,18 +202,30 @@ def _tags_prefetch(prefix: str = "") -> Prefetch:
 
 def question_state(*, user: User, question: Question) -> dict[str, object]:
     """The learner's own ``note`` (or None), and whether they ``bookmarked`` and ``studied``
-    (reviewed at least once) ``question``: two queries."""
-    note = Note.objects.filter(user=user, question=question).first()
+    (reviewed at least once) ``question``: one query."""
     mine = {"user": user, "question_id": OuterRef("pk")}
+    notes = Note.objects.filter(**mine)
     state = (
         Question.objects.filter(pk=question.pk)
         .values(
             bookmarked=Exists(Bookmark.objects.filter(**mine)),
             studied=Exists(Card.objects.filter(**mine, reps__gt=0)),
+            note_id=Subquery(notes.values("pk")),
+            note_text=Subquery(notes.values("text")),
+            note_updated_at=Subquery(notes.values("updated_at")),
         )
         .get()
     )
-    return {"note": note, **state}
+    note = None
+    if state["note_id"] is not None:
+        note = Note(
+            pk=state["note_id"],
+            user=user,
+            question=question,
+            text=state["note_text"],
+            updated_at=state["note_updated_at"],
+        )
+    return {"note": note, "bookmarked": state["bookmarked"], "studied": state["studied"]}
 
 
 def todays_queue(*, user: User) -> Queue:

@@ -23,6 +23,7 @@ from questions.models import (
 from questions.search import search_questions
 from tests.conftest import FIXTURES_DIR
 from tests.factories import FlagFactory, QuestionFactory, TagFactory, UserFactory
+from tests.questions.revisions import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -396,32 +397,11 @@ def test_only_one_active_draft_per_question(editor, editor2, mqa):
 # --- history and rollback ----------------------------------------------------------------
 
 
-def _publish(question, editor, reviewer, body, summary="s", resolves=()):
-    draft = editorial.start_draft(question=question, editor=editor)
-    draft = editorial.save_draft(
-        draft_id=draft.pk,
-        editor=editor,
-        seen_version=draft.version,
-        title=question.title,
-        body_markdown=body,
-        tag_slugs=draft.tag_slugs,
-        difficulty=draft.difficulty,
-    )
-    editorial.submit_draft(
-        draft_id=draft.pk,
-        editor=editor,
-        seen_version=draft.version,
-        summary=summary,
-        resolves=resolves,
-    )
-    return editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
-
-
 def test_history_compares_two_versions_and_rollback_grows_history(
     client, editor, reviewer, learner, mqa
 ):
     original = mqa.live_revision
-    second = _publish(mqa, editor, reviewer, CORRECT, summary="第二版")
+    second = publish(mqa, editor, reviewer, CORRECT, summary="第二版")
     url = reverse("questions:history", args=[mqa.pk])
 
     html = client.get(url, {"a": original.number, "b": second.number}).content.decode()
@@ -445,7 +425,7 @@ def test_history_compares_two_versions_and_rollback_grows_history(
 
 def test_a_draft_started_before_a_rollback_cannot_be_published(editor, reviewer, mqa):
     original = mqa.live_revision
-    _publish(mqa, editor, reviewer, CORRECT)
+    publish(mqa, editor, reviewer, CORRECT)
     draft = editorial.start_draft(question=mqa, editor=editor)
     editorial.submit_draft(
         draft_id=draft.pk, editor=editor, seen_version=draft.version, summary="s", resolves=[]
@@ -459,7 +439,7 @@ def test_a_draft_started_before_a_rollback_cannot_be_published(editor, reviewer,
 
 def test_reimport_after_publishing_keeps_the_editors_version(editor, reviewer, mqa):
     open_flags = list(mqa.flags.open().values_list("pk", flat=True))
-    revision = _publish(mqa, editor, reviewer, CORRECT, resolves=open_flags)
+    revision = publish(mqa, editor, reviewer, CORRECT, resolves=open_flags)
     mqa.refresh_from_db()
     assert mqa.status == "published"
     report = services.import_bank(fixtures_dir=FIXTURES_DIR)
@@ -535,7 +515,7 @@ def test_freshness_lists_fast_moving_topics_first_and_follows_reviews(editor, re
     assert fast == sorted(fast, reverse=True)
     target = next(q for q in questions if q.fast_moving)
     with time_machine.travel(timezone.now(), tick=False):
-        _publish(target, editor, reviewer, "新的答案")
+        publish(target, editor, reviewer, "新的答案")
         assert target not in editorial.stale_questions()
     later = timezone.now() + editorial.STALE_AFTER + timedelta(days=1)
     assert target in editorial.stale_questions(now=later)
@@ -551,7 +531,7 @@ def test_question_page_shows_when_it_was_last_reviewed(client, editor, reviewer)
         or "尚未" in client.get(question.get_absolute_url()).content.decode()
     )
     with time_machine.travel("2026-02-01 08:00 +0000", tick=False):
-        _publish(question, editor, reviewer, "答案")
+        publish(question, editor, reviewer, "答案")
     assert "2026-02-01" in client.get(question.get_absolute_url()).content.decode()
 
 
@@ -598,11 +578,11 @@ def test_queue_query_count_does_not_grow(client, editor, learner):
 
 def test_history_query_count_does_not_grow(client, editor, reviewer):
     question = QuestionFactory()
-    _publish(question, editor, reviewer, "v1")
+    publish(question, editor, reviewer, "v1")
     url = reverse("questions:history", args=[question.pk])
     one = _count(client, url)
     for n in range(49):
-        _publish(question, editor, reviewer, f"v{n}")
+        publish(question, editor, reviewer, f"v{n}")
     assert QuestionRevision.objects.filter(question=question).count() == 50
     assert _count(client, url) == one
 

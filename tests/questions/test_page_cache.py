@@ -1,0 +1,154 @@
+"""The question page's public part is cached (questions/caches.py): a second visit reads only
+the reader's own state, and every kind of write shows on the page at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from questions import caches, editorial
+from questions.models import EditorialFlag, Question
+from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory, UserFactory
+from tests.questions.revisions import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, question: Question) -> str:
+    response = client.get(question.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def tables_read(client, question: Question) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        page(client, question)
+    return [query["sql"].split(" FROM ", 1)[1].split()[0] for query in ctx.captured_queries]
+
+
+def test_a_second_visit_reads_only_the_readers_own_state(client, learner):
+    question = QuestionFactory()
+    question.tags.add(TagFactory())
+    SourceFactory(question=question)
+    FlagFactory(question=question)
+    first = tables_read(client, question)
+    assert '"questions_question"' in first
+    # Anonymous: nothing of the reader to read.
+    assert tables_read(client, question) == []
+
+    client.force_login(learner)
+    read = tables_read(client, question)
+    # Their session, user, roles, "answer updated" notices, and one query for their note,
+    # bookmark and practice.
+    assert sorted(read) == sorted(
+        [
+            '"django_session"',
+            '"interviewprep_user"',
+            '"auth_group"',
+            '"questions_notification"',
+            '"quizzes_bookmark"',
+        ]
+    )
+
+
+def test_each_language_has_its_own_copy(client):
+    question = QuestionFactory(difficulty="hard")
+    assert "困难" in page(client, question)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = page(client, question)
+    assert "Hard" in html
+    assert "困难" not in html
+
+
+def test_the_page_shows_reports_and_their_triage_at_once(client, learner, editor):
+    question = QuestionFactory()
+    page(client, question)
+    editorial.report_problem(
+        question=question, reporter=learner, reason="outdated", comment="数字过时了"
+    )
+    assert "数字过时了" in page(client, question)
+
+    flag = EditorialFlag.objects.get(question=question, reporter=learner)
+    editorial.mark_needs_revision(flag_id=flag.pk, editor=editor)
+    assert 'class="notice revision"' in page(client, question)
+
+
+def test_the_page_shows_publishing_rolling_back_and_merging_at_once(client, editor, reviewer, mqa):
+    question = mqa
+    assert "改正后的答案" not in page(client, question)
+    publish(question, editor, reviewer, "改正后的答案")
+    assert "改正后的答案" in page(client, question)
+
+    editorial.rollback_question(question=question, to_number=1, reviewer=reviewer)
+    assert "改正后的答案" not in page(client, question)
+
+    kept = QuestionFactory()
+    editorial.merge_question(duplicate=question, kept=kept, editor=editor)
+    response = client.get(question.get_absolute_url())
+    assert response.status_code == 301
+    assert response["Location"] == kept.get_absolute_url()
+
+
+def test_the_page_shows_declining_a_flag_at_once(client, editor):
+    question = QuestionFactory(status="needs_revision")
+    flag = FlagFactory(question=question, severity="high", problem="答案有误")
+    assert 'class="notice revision"' in page(client, question)
+    editorial.decline_flag(flag_id=flag.pk, editor=editor, reason="答案没有问题")
+    assert 'class="notice revision"' not in page(client, question)
+    assert "答案有误" not in page(client, question)
+
+
+def test_the_page_shows_changes_made_in_the_admin_at_once(client):
+    question = QuestionFactory(difficulty="easy")
+    tag = TagFactory(name_zh="旧标签名")
+    question.tags.add(tag)
+    flag = FlagFactory(question=question, problem="管理员会删掉的问题")
+    html = page(client, question)
+    assert "旧标签名" in html
+    assert "管理员会删掉的问题" in html
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:questions_question_change", args=[question.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(difficulty="hard", **{"sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0})
+    assert client.post(url, data).status_code == 302
+    assert "困难" in page(client, question)
+
+    tag_url = reverse("admin:questions_tag_change", args=[tag.pk])
+    tag_form = client.get(tag_url).context["adminform"].form
+    tag_data = {name: tag_form[name].value() for name in tag_form.fields}
+    tag_data.update(name_zh="新标签名")
+    assert client.post(tag_url, tag_data).status_code == 302
+    assert "新标签名" in page(client, question)
+
+    delete = reverse("admin:questions_editorialflag_delete", args=[flag.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert "管理员会删掉的问题" not in page(client, question).split("<article", 1)[1]
+
+
+def test_a_page_rendered_before_a_write_commits_is_not_read_after_it(
+    client, editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    question = QuestionFactory()
+    flag = FlagFactory(question=question, problem="请核对")
+    page(client, question)
+    before = caches.question_page(question.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        editorial.mark_needs_revision(flag_id=flag.pk, editor=editor)
+        # Another request read the question before this write committed and stores what it
+        # rendered now, under the stamp it finds.
+        with monkeypatch.context() as patch:
+            patch.setattr(caches, "_render_page", lambda pk: before)
+            assert caches.question_page(question.pk) == before
+    assert 'class="notice revision"' in page(client, question)
+
+
+def test_forgetting_a_question_leaves_the_others_cached(client):
+    first, second = QuestionFactory(), QuestionFactory()
+    page(client, first)
+    page(client, second)
+    Question.objects.filter(pk=first.pk).update(title="只改了第一题")
+    caches.forget_questions(first.pk)
+    assert "只改了第一题" in page(client, first)
+    assert tables_read(client, second) == []
