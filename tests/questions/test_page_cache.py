@@ -152,3 +152,17 @@ def test_forgetting_a_question_leaves_the_others_cached(client):
     caches.forget_questions(first.pk)
     assert "只改了第一题" in page(client, first)
     assert tables_read(client, second) == []
+
+
+def test_what_one_reader_sees_of_their_own_is_not_cached_for_the_next(client, editor, learner):
+    question = QuestionFactory()
+    client.force_login(editor)
+    client.post(reverse("practice:note", args=[question.pk]), {"text": "编辑自己的笔记"})
+    html = page(client, question)
+    assert "编辑自己的笔记" in html
+    assert reverse("questions:start-draft", args=[question.pk]) in html
+
+    client.force_login(learner)
+    html = page(client, question)
+    assert "编辑自己的笔记" not in html
+    assert reverse("questions:start-draft", args=[question.pk]) not in html
