@@ -8,7 +8,7 @@ from questions.models import Notification, Question
 from quizzes import services as practice
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from tests.factories import UserFactory
-from tests.questions.test_editorial import _publish
+from tests.questions.revisions import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_publishing_notifies_learners_who_practised_or_bookmarked_it(mqa, editor
     practice.record_review(user=practised, question=mqa, rating=Rating.GOOD)
     practice.add_bookmark(user=bookmarked, question=mqa)
 
-    _publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
+    publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
 
     notified = set(Notification.objects.filter(question=mqa).values_list("user_id", flat=True))
     assert {practised.pk, bookmarked.pk} <= notified
@@ -52,7 +52,7 @@ def test_merging_moves_cards_bookmarks_and_notes_to_the_kept_question(editor):
 
 
 def test_public_history_never_shows_email_addresses(client, mqa, editor, reviewer):
-    _publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
+    publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
     page = client.get(reverse("questions:history", args=[mqa.pk])).content.decode()
     api = client.get(f"/api/questions/{mqa.pk}/history/").content.decode()
     for text in (page, api):

@@ -9,7 +9,7 @@ from questions.tasks import notify_learners_of_update
 from quizzes import services as practice
 from quizzes.models import Rating
 from tests.factories import UserFactory
-from tests.questions.test_editorial import _publish
+from tests.questions.revisions import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_publishing_queues_the_notifications_instead_of_sending_them(
     learner = UserFactory()
     practice.record_review(user=learner, question=mqa, rating=Rating.GOOD)
 
-    revision = _publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
+    revision = publish(mqa, editor, reviewer, "MQA: all query heads share one key/value head.")
 
     assert not Notification.objects.filter(user=learner).exists()
     [queued] = queued_tasks.results
