@@ -170,7 +170,7 @@ def unread_updates(user: Any, question: Question) -> list[Notification]:
 
 
 def _audit(actor: Any, action: str, question: Question | None, detail: str = "") -> None:
-    """Record an editorial write; the question's cached page is dropped when it commits."""
+    """Record an editorial write and drop the question's cached page (caches.forget_questions)."""
     if question is not None:
         caches.forget_questions(question.pk)
     AuditEntry.objects.create(actor=actor, action=action, question=question, detail=detail[:500])
