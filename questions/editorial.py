@@ -182,11 +182,11 @@ def _require(user: Any, *roles: str) -> None:
 
 
 def _refresh_status(question_id: int) -> None:
-    """Under revision exactly while an open high-severity flag remains."""
+    """Under revision exactly while an open high-severity flag remains (every caller then
+    audits the write, which drops the question's cached page)."""
     open_high = EditorialFlag.objects.open().high().filter(question_id=question_id).exists()
     status = Question.Status.NEEDS_REVISION if open_high else Question.Status.PUBLISHED
     Question.objects.filter(pk=question_id).exclude(status=status).update(status=status)
-    caches.forget_questions(question_id)
 
 
 def _clean_content(
