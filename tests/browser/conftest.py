@@ -104,6 +104,9 @@ def reveal_with_the_keyboard(page: Page, card: Locator) -> str:
     title = card.locator("h1").inner_text()
     answer = card.locator(".reveal .answer")
     expect(answer).to_be_hidden()
+    # The card is on screen while the page is still parsing; practice.js (deferred) listens
+    # for keys from DOMContentLoaded on. On a busy machine the key could come before it.
+    page.wait_for_load_state("domcontentloaded")
     wait_for_htmx(page)
     page.keyboard.press("Space")
     expect(answer).to_be_visible()
