@@ -158,7 +158,7 @@ def main() -> None:
         )
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = "interviewprep.backends.RoleAwareModelBackend"
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         csrf = _get_new_csrf_string()

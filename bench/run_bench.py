@@ -284,7 +284,7 @@ def log_in(users: list, attempts: dict[int, tuple[int, list[int]]]) -> list[Lear
     for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "interviewprep.backends.RoleAwareModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         # What the csrftoken cookie holds; Django accepts the unmasked secret in the header too.

@@ -29,7 +29,7 @@ from .models import User
 from .tasks import send_password_changed_notice
 
 # Sign-up logs the new user in without authenticate(); name the backend that owns the user.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "interviewprep.backends.RoleAwareModelBackend"
 
 
 def _safe_next(request: HttpRequest) -> str:

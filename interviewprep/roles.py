@@ -12,7 +12,7 @@ Check roles only through this module:
 - ``IsEditor`` / ``IsReviewer`` / ``HasRole(...)`` as DRF ``permission_classes``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -43,6 +43,12 @@ GROUP_ROLES = frozenset({Role.EDITOR, Role.REVIEWER})
 # Cached on the user object so that several checks in one request cost one query; after
 # changing someone's roles, fetch the user again to see the change.
 _CACHE_ATTR = "_role_group_names"
+
+
+def remember_group_names(user: User, names: Iterable[str]) -> None:
+    """Keep the names of ``user``'s role groups on it, read with the user
+    (``interviewprep.backends``): checks in this request then cost no query."""
+    setattr(user, _CACHE_ATTR, frozenset(names))
 
 
 def _group_names(user: User) -> frozenset[str]:

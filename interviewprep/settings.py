@@ -275,7 +275,7 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     # Refuses to check passwords for a throttled account or address; must come first.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "interviewprep.backends.RoleAwareModelBackend",
 ]
 # Token first: DRF takes the WWW-Authenticate challenge from the first class, so anonymous API
 # requests get 401 rather than 403. Browsers still authenticate with their session.

@@ -6,6 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
+from quizzes.views import question_tools_context
 
 from . import caches, editorial, search
 from .filters import QuestionFilter
@@ -57,12 +58,15 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
+    tools = question_tools_context(request.user, page.question)
+    has_updates = tools.pop("has_updates", False)
     return render(
         request,
         "questions/detail.html",
         {
             "page": page,
-            "updates": editorial.unread_updates(request.user, page.question),
+            "tools": tools,
+            "updates": editorial.unread_updates(request.user, page.question) if has_updates else [],
             "is_editor": has_role(request.user, Role.EDITOR),
         },
     )

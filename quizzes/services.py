@@ -7,6 +7,7 @@ streaks) are calendar days in the site's time zone (``TIME_ZONE``).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import (
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interviewprep.models import User
-from questions.models import Question, QuestionRevision, Tag
+from questions.models import Notification, Question, QuestionRevision, Tag
 
 from . import scheduling, stats
 from .models import LEECH_AGAIN_COUNT, Bookmark, Card, CardState, Note, Rating, Review
@@ -201,31 +202,43 @@ def _tags_prefetch(prefix: str = "") -> Prefetch:
 
 
 def question_state(*, user: User, question: Question) -> dict[str, object]:
-    """The learner's own ``note`` (or None), and whether they ``bookmarked`` and ``studied``
-    (reviewed at least once) ``question``: one query."""
-    mine = {"user": user, "question_id": OuterRef("pk")}
-    notes = Note.objects.filter(**mine)
-    state = (
-        Question.objects.filter(pk=question.pk)
-        .values(
-            bookmarked=Exists(Bookmark.objects.filter(**mine)),
-            studied=Exists(Card.objects.filter(**mine, reps__gt=0)),
-            note_id=Subquery(notes.values("pk")),
-            note_text=Subquery(notes.values("text")),
-            note_updated_at=Subquery(notes.values("updated_at")),
-        )
-        .get()
-    )
-    note = None
-    if state["note_id"] is not None:
-        note = Note(
-            pk=state["note_id"],
-            user=user,
-            question=question,
-            text=state["note_text"],
-            updated_at=state["note_updated_at"],
-        )
-    return {"note": note, "bookmarked": state["bookmarked"], "studied": state["studied"]}
+    """The learner's own ``note`` (or None), whether they ``bookmarked`` and ``studied``
+    (reviewed at least once) ``question``, and whether it ``has_updates``: "answer updated"
+    notices they have not dismissed. One query.
+
+    Every signed-in view of a question page asks this, so it is written in SQL: composed with
+    the ORM (Exists and Subquery) it cost 1.5 ms of Python a view against 0.35 ms for running
+    it (PostgreSQL, bench bank). ``Note.objects.raw`` still converts the note's columns.
+    """
+    params = {"user": user.pk, "question": question.pk, "updated": Notification.Kind.UPDATED.value}
+    row: Any = next(iter(Note.objects.raw(_STATE_SQL, params)), None)  # with its annotations
+    if row is None:  # no such question
+        return {"note": None, "bookmarked": False, "studied": False, "has_updates": False}
+    state: dict[str, object] = {
+        "note": None,
+        "bookmarked": bool(row.bookmarked),
+        "studied": bool(row.studied),
+        "has_updates": bool(row.has_updates),
+    }
+    if row.pk is not None:
+        row.user, row.question = user, question
+        state["note"] = row
+    return state
+
+
+_STATE_SQL = f"""
+    SELECT n.id, n.text, n.updated_at,
+        EXISTS(SELECT 1 FROM {Bookmark._meta.db_table} b
+               WHERE b.user_id = %(user)s AND b.question_id = q.id) AS bookmarked,
+        EXISTS(SELECT 1 FROM {Card._meta.db_table} c
+               WHERE c.user_id = %(user)s AND c.question_id = q.id AND c.reps > 0) AS studied,
+        EXISTS(SELECT 1 FROM {Notification._meta.db_table} u
+               WHERE u.user_id = %(user)s AND u.question_id = q.id
+               AND u.kind = %(updated)s AND u.read_at IS NULL) AS has_updates
+    FROM {Question._meta.db_table} q
+    LEFT JOIN {Note._meta.db_table} n ON n.question_id = q.id AND n.user_id = %(user)s
+    WHERE q.id = %(question)s
+"""  # noqa: S608  (table names only; every value is a parameter)
 
 
 def todays_queue(*, user: User) -> Queue:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -219,8 +220,8 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
     return redirect(back)
 
 
-def question_tools_context(user: User, question: Question) -> dict[str, Any]:
-    if not user.is_authenticated:
+def question_tools_context(user: User | AnonymousUser, question: Question) -> dict[str, Any]:
+    if not isinstance(user, User):
         return {"question": question, "anonymous": True}
     return {"question": question, **services.question_state(user=user, question=question)}
 

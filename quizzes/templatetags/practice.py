@@ -8,13 +8,16 @@ register = template.Library()
 
 
 @register.inclusion_tag("quizzes/question_tools.html", takes_context=True)
-def question_tools(context: template.Context, question: Question) -> dict[str, Any]:
-    """The learner's bookmark and private note controls for the question page."""
+def question_tools(
+    context: template.Context, question: Question, tools: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The learner's bookmark and private note controls for the question page (``tools``:
+    ``question_tools_context`` when the view has it already)."""
     from quizzes.views import question_tools_context
 
     request = context["request"]
     return {
-        **question_tools_context(request.user, question),
+        **(tools or question_tools_context(request.user, question)),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

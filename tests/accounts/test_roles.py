@@ -105,3 +105,29 @@ def test_api_role_permissions(client, learner, url, role):
     assert anonymous.status_code == 401
     assert denied.status_code == 403
     assert allowed.status_code == 200
+
+
+def test_the_backend_reads_the_user_with_their_roles_in_one_query(
+    learner, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    from interviewprep.backends import RoleAwareModelBackend
+
+    backend = RoleAwareModelBackend()
+    learner.groups.add(Group.objects.create(name="book club"))  # not a role
+    with django_assert_num_queries(1):
+        user = backend.get_user(learner.pk)
+        assert user == learner
+        assert roles_of(user) == {Role.LEARNER}
+
+    call_command("grant_role", learner.email, "editor")
+    call_command("grant_role", learner.email, "reviewer")
+    with django_assert_num_queries(1):
+        user = backend.get_user(learner.pk)
+        assert user.email == learner.email
+        assert roles_of(user) == {Role.LEARNER, Role.EDITOR, Role.REVIEWER}
+
+    User.objects.filter(pk=learner.pk).update(is_active=False)
+    assert backend.get_user(learner.pk) is None
+    assert backend.get_user(learner.pk + 1000) is None

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Question
+from questions.models import Notification, Question
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from tests.factories import QuestionFactory, TagFactory
 
@@ -207,3 +207,44 @@ def test_bookmarks_page_query_count_does_not_grow(client, learner, other):
     response = client.get(reverse("practice:bookmarks"))
     assert len(response.context["rows"]) == 50
     assert count_queries(client, reverse("practice:bookmarks")) == one
+
+
+def test_the_question_page_shows_only_the_readers_own_state(client, learner, other, settings):
+    """The state query (quizzes.services.question_state, written in SQL) tells apart each
+    reader, question, studied and merely queued card, and read and unread notice."""
+    settings.TIME_ZONE = "Asia/Shanghai"
+    question, neighbour = practicable(2)
+    saved = timezone.make_aware(timezone.datetime(2026, 3, 4, 23, 30), timezone.UTC)
+    Note.objects.create(user=learner, question=question, text="只属于我", updated_at=saved)
+    Note.objects.create(user=other, question=neighbour, text="别人的笔记")
+    Bookmark.objects.create(user=other, question=question)
+    make_card(learner, neighbour, due=timezone.now(), reps=1)
+    make_card(learner, question, due=timezone.now(), reps=0)  # queued, never reviewed
+    Notification.objects.create(user=other, question=question, kind="updated")
+    Notification.objects.create(user=learner, question=neighbour, kind="updated")
+
+    client.force_login(learner)
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert "只属于我</textarea>" in html
+    assert "2026-03-05 07:30" in html  # the saved time, in the site's time zone
+    assert 'aria-pressed="false"' in html
+    assert "已在练习中" not in html
+    assert 'class="notice updated"' not in html
+
+    html = client.get(neighbour.get_absolute_url()).content.decode()
+    assert "别人的笔记" not in html
+    assert '<textarea id="note-text" name="text" rows="3" maxlength="10000"></textarea>' in html
+    assert "已在练习中" in html
+    assert 'class="notice updated"' in html
+    Notification.objects.filter(user=learner).update(read_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(neighbour.get_absolute_url()).content.decode()
+    assert 'class="notice updated"' not in html
+    # Read notices are not fetched at all.
+    assert not [q for q in queries.captured_queries if 'FROM "questions_notification"' in q["sql"]]
+
+    client.force_login(other)
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in html
+    assert "只属于我" not in html
+    assert 'class="notice updated"' in html
