@@ -7,7 +7,9 @@ everything that makes it safe happens here:
    highlighted by Pygments into CSS classes, ``$...$``/``$$...$$`` math turned
    into MathML by latex2mathml).
 2. Pseudo-tags that are not HTML elements (``<STOP>``, ``<Image, Caption>``) are
-   escaped so their text shows instead of being swallowed as unknown markup.
+   escaped so their text shows instead of being swallowed as unknown markup; so are
+   ``<script>`` and ``<style>`` tags, which would take their content (or, unclosed, the
+   rest of the answer) with them.
 3. nh3 cleans the result against the allowlist below.
 4. Images and external links are rewritten on that clean, canonical HTML
    (placeholders for missing files, links instead of remote images).
@@ -173,6 +175,9 @@ _KNOWN_ELEMENTS = _MATHML_TAGS | frozenset(
         "msgroup", "msline", "mstack", "msrow", "none", "annotation-xml",
     }
 )  # fmt: skip
+# The sanitiser drops these elements with everything in them, and an unclosed one takes the
+# rest of the body with it; their tags are escaped too, so what was written shows as text.
+_SHOWN_AS_TEXT = frozenset({"script", "style"})
 # A start or end tag as an HTML tokenizer sees it: "<" or "</" then a letter.
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)")
 
@@ -404,7 +409,8 @@ class _Rewriter(HTMLParser):
 
 def _escape_pseudo_tags(fragment: str) -> str:
     def escape(m: re.Match[str]) -> str:
-        if m.group(2).lower() in _KNOWN_ELEMENTS:
+        name = m.group(2).lower()
+        if name in _KNOWN_ELEMENTS and name not in _SHOWN_AS_TEXT:
             return m.group(0)
         return "&lt;" + m.group(0)[1:]
 

@@ -41,8 +41,8 @@ CORPUS = [
     "<details open ontoggle=\"document.title='pwned'\">",
     '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
     '<button formaction="javascript:window.__xss=1">btn</button>',
-    # Last on purpose: in Markdown its unclosed <style> swallows everything after it (see
-    # test_an_unclosed_style_swallows_the_rest_of_a_body).
+    # Last: its unclosed <style> once swallowed everything after it (see
+    # test_script_and_style_in_a_body_show_as_text_and_hide_nothing).
     '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=1">',
 ]
 TEXT = "\n".join(CORPUS)
@@ -51,8 +51,8 @@ DISPLAY_NAME = '"><img src=x onerror=window.__xss=1>{{ request.user.email }}'
 TITLE = "<img src=x onerror=window.__xss=1>{{ title }}"
 #: What the published Markdown body must still show: the text of links (their dangerous
 #: targets are dropped), and template syntax verbatim. The sanitiser deliberately drops
-#: disallowed elements (script, style, iframe, svg, button, details...), their event
-#: handlers and javascript:/data: URLs; script and style lose their content as well.
+#: disallowed elements (iframe, svg, button, details...), their event handlers and
+#: javascript:/data: URLs; script and style tags are shown as text.
 BODY_SURVIVORS = ["js-link", "data-link", "md-js", "md-data", "{{ request.user.email }}"]
 
 PASSWORD = "correct horse battery staple"
