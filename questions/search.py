@@ -464,17 +464,11 @@ def search_questions(queryset: "QuerySet[Question]", query: str) -> "QuerySet[Qu
     )
 
 
-def ranked_page(
-    results: "QuerySet[Question]", *, rows: "QuerySet[Question]", number: str | None, per_page: int
-) -> "Page[Question]":
-    """Page ``number`` of ``search_questions()`` ``results``, its questions read from ``rows``.
+def ranked_page(results: "QuerySet[Question]", *, number: str | None, per_page: int) -> Page[int]:
+    """Page ``number`` of the ids of ``search_questions()`` ``results``, best first.
 
     A search ranks at most 2 x ``RANK_CANDIDATES`` questions: their ids are read, in order, by
-    one query and counted in Python, and only the page's rows are loaded (a paginated queryset
-    would run the search twice, once to count and once for the page).
+    one query and counted in Python (a paginated queryset would run the search twice, once to
+    count and once for the page). The page's rows come from ``caches.question_rows``.
     """
-    # Any: the paginator counts ids, the page it hands back holds their questions.
-    paginator: Paginator[Any] = Paginator(list(results.values_list("pk", flat=True)), per_page)
-    ids = paginator.get_page(number)
-    found = rows.in_bulk(ids.object_list)
-    return Page([found[pk] for pk in ids.object_list], ids.number, ids.paginator)
+    return Paginator(list(results.values_list("pk", flat=True)), per_page).get_page(number)

@@ -22,17 +22,16 @@ class HtmxHttpRequest(HttpRequest):
 @require_GET
 @vary_on_headers("HX-Request")
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
-    listing = Question.objects.visible().for_listing().with_tags()
-    filterset = QuestionFilter(request.GET, queryset=listing)
+    filterset = QuestionFilter(request.GET, queryset=Question.objects.visible())
     # Invalid values (an unknown difficulty, say) are reported in the page and ignored.
     questions = filterset.qs
     searched = bool(filterset.form.cleaned_data.get("q", "").strip())
+    # Ids only: the rows themselves are cached (caches.question_rows).
     if searched:
-        page = search.ranked_page(
-            questions, rows=listing, number=request.GET.get("page"), per_page=PAGE_SIZE
-        )
+        page = search.ranked_page(questions, number=request.GET.get("page"), per_page=PAGE_SIZE)
     else:
-        page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = questions.values_list("pk", flat=True)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -20,6 +20,14 @@ def page(client, question: Question) -> str:
     return response.content.decode()
 
 
+def row(client, tag) -> str:
+    """The list's row of the one question tagged ``tag``: rows are kept under the same
+    stamps as pages, so every write that shows on the page shows in the list too."""
+    rows = client.get(reverse("questions:list"), {"tag": tag.slug}).context["rows"]
+    assert len(rows) == 1
+    return rows[0]
+
+
 def tables_read(client, question: Question) -> list[str]:
     with CaptureQueriesContext(connection) as ctx:
         page(client, question)
@@ -57,7 +65,10 @@ def test_each_language_has_its_own_copy(client):
 
 def test_the_page_shows_reports_and_their_triage_at_once(client, learner, editor):
     question = QuestionFactory()
+    tag = TagFactory()
+    question.tags.add(tag)
     page(client, question)
+    assert "badge revision" not in row(client, tag)
     editorial.report_problem(
         question=question, reporter=learner, reason="outdated", comment="数字过时了"
     )
@@ -66,6 +77,7 @@ def test_the_page_shows_reports_and_their_triage_at_once(client, learner, editor
     flag = EditorialFlag.objects.get(question=question, reporter=learner)
     editorial.mark_needs_revision(flag_id=flag.pk, editor=editor)
     assert 'class="notice revision"' in page(client, question)
+    assert "badge revision" in row(client, tag)
 
 
 def test_the_page_shows_publishing_rolling_back_and_merging_at_once(client, editor, reviewer, mqa):
@@ -86,14 +98,20 @@ def test_the_page_shows_publishing_rolling_back_and_merging_at_once(client, edit
 
 def test_the_page_shows_declining_a_flag_at_once(client, editor):
     question = QuestionFactory(status="needs_revision")
+    tag = TagFactory()
+    question.tags.add(tag)
     flag = FlagFactory(question=question, severity="high", problem="答案有误")
     assert 'class="notice revision"' in page(client, question)
+    assert "badge revision" in row(client, tag)
     editorial.decline_flag(flag_id=flag.pk, editor=editor, reason="答案没有问题")
     assert 'class="notice revision"' not in page(client, question)
+    assert "badge revision" not in row(client, tag)
     assert "答案有误" not in page(client, question)
 
 
-def test_the_page_shows_changes_made_in_the_admin_at_once(client):
+def test_the_page_shows_changes_made_in_the_admin_at_once(
+    client, django_capture_on_commit_callbacks
+):
     question = QuestionFactory(difficulty="easy")
     tag = TagFactory(name_zh="旧标签名")
     question.tags.add(tag)
@@ -101,6 +119,7 @@ def test_the_page_shows_changes_made_in_the_admin_at_once(client):
     html = page(client, question)
     assert "旧标签名" in html
     assert "管理员会删掉的问题" in html
+    assert "简单" in row(client, tag)
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:questions_question_change", args=[question.pk])
@@ -109,13 +128,18 @@ def test_the_page_shows_changes_made_in_the_admin_at_once(client):
     data.update(difficulty="hard", **{"sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0})
     assert client.post(url, data).status_code == 302
     assert "困难" in page(client, question)
+    assert "困难" in row(client, tag)
 
     tag_url = reverse("admin:questions_tag_change", args=[tag.pk])
     tag_form = client.get(tag_url).context["adminform"].form
     tag_data = {name: tag_form[name].value() for name in tag_form.fields}
     tag_data.update(name_zh="新标签名")
-    assert client.post(tag_url, tag_data).status_code == 302
-    assert "新标签名" in page(client, question)
+    # The bank's generation is replaced once the rename commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(tag_url, tag_data).status_code == 302
+    # (The admin's "changed successfully" message names the tag too: look in the article.)
+    assert "新标签名" in page(client, question).split("<article", 1)[1]
+    assert "新标签名" in row(client, tag)
 
     delete = reverse("admin:questions_editorialflag_delete", args=[flag.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
