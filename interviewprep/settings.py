@@ -106,6 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
     }
+    # A search ranks the first matches a scan finds (questions/search.py). With synchronised
+    # scans a sequential scan starts wherever another one is, so the same search could rank
+    # other candidates on the next request, and its page 2 repeat or skip results.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronize_seqscans=off")
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}

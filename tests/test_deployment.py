@@ -154,3 +154,16 @@ def test_passwords_are_hashed_with_argon2_in_production():
     result = run_django(["-c", code], env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("argon2$argon2id$")
+
+
+@pytest.mark.django_db
+def test_postgresql_scans_start_at_the_first_row():
+    """A search ranks the first matches a scan finds; synchronised scans (PostgreSQL's default)
+    would let the same search rank other candidates on the next request."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
