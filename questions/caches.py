@@ -122,14 +122,7 @@ ROW_TIMEOUT = 3600  # shorter than STAMP_TIMEOUT, as PAGE_TIMEOUT is
 def question_rows(pks: Sequence[int]) -> list[SafeString]:
     """The list's row for each of the questions ``pks`` that exists, in that order: from the
     cache, or read (two queries: the questions and their tags) and rendered."""
-    language = get_language()
-    stamp_keys = [_stamp_key(pk) for pk in pks]
-    found = cache.get_many([GENERATION_KEY, *stamp_keys])
-    bank = found.get(GENERATION_KEY) or generation()
-    keys = {
-        pk: f"questions:{bank}:row:{pk}:{language}:{found.get(stamp_key, '0')}"
-        for pk, stamp_key in zip(pks, stamp_keys, strict=True)
-    }
+    keys = _stamped_keys("row", pks)
     rows = cache.get_many(list(keys.values()))
     missing = [pk for pk in pks if keys[pk] not in rows]
     if missing:
@@ -179,10 +172,7 @@ class QuestionPage:
 def question_page(pk: int) -> QuestionPage | None:
     """The public part of question ``pk``'s page in the active language, or None if there is
     no such question. A merged duplicate comes back without parts (the page redirects)."""
-    stamp_key = _stamp_key(pk)
-    found = cache.get_many([GENERATION_KEY, stamp_key])
-    bank = found.get(GENERATION_KEY) or generation()
-    key = f"questions:{bank}:page:{pk}:{get_language()}:{found.get(stamp_key, '0')}"
+    key = _stamped_keys("page", [pk])[pk]
     page = cache.get(key)
     if page is None:
         page = _render_page(pk)
@@ -216,6 +206,19 @@ def forget_questions(*pks: int) -> None:
     if keys:
         new_stamps()
         transaction.on_commit(new_stamps)
+
+
+def _stamped_keys(kind: str, pks: Sequence[int]) -> dict[int, str]:
+    """The cache key of each question's ``kind`` of view in the active language, under the
+    bank's generation and the question's stamp (one cache read for them all)."""
+    stamp_keys = [_stamp_key(pk) for pk in pks]
+    found = cache.get_many([GENERATION_KEY, *stamp_keys])
+    bank = found.get(GENERATION_KEY) or generation()
+    language = get_language()
+    return {
+        pk: f"questions:{bank}:{kind}:{pk}:{language}:{found.get(stamp_key, '0')}"
+        for pk, stamp_key in zip(pks, stamp_keys, strict=True)
+    }
 
 
 def _stamp_key(pk: int) -> str:

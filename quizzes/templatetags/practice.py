@@ -2,25 +2,14 @@ from typing import Any
 
 from django import template
 
-from questions.models import Question
-
 register = template.Library()
 
 
 @register.inclusion_tag("quizzes/question_tools.html", takes_context=True)
-def question_tools(
-    context: template.Context, question: Question, tools: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The learner's bookmark and private note controls for the question page (``tools``:
-    ``question_tools_context`` when the view has it already)."""
-    from quizzes.views import question_tools_context
-
-    request = context["request"]
-    return {
-        **(tools or question_tools_context(request.user, question)),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-    }
+def question_tools(context: template.Context, tools: dict[str, Any]) -> dict[str, Any]:
+    """The learner's bookmark and private note controls for the question page; ``tools`` is
+    ``quizzes.views.question_tools_context``, which the view reads with the page."""
+    return {**tools, "request": context["request"], "csrf_token": context.get("csrf_token")}
 
 
 @register.filter
