@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,48 @@ from django.utils.translation import gettext_lazy as _
 class InterviewPrepConfig(AppConfig):
     name = "interviewprep"
     verbose_name = _("InterviewPrep")
+
+    def ready(self) -> None:
+        # Users are saved by Django's own views, forms, admin and commands (a login saves
+        # last_login): the cached copy of a user (interviewprep.backends) is dropped on every
+        # change of the user or of their groups.
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+        from .models import User
+
+        post_save.connect(_user_changed, sender=User, dispatch_uid="forget-user-saved")
+        post_delete.connect(_user_changed, sender=User, dispatch_uid="forget-user-deleted")
+        m2m_changed.connect(
+            _groups_changed, sender=User.groups.through, dispatch_uid="forget-user-groups"
+        )
+        post_save.connect(_group_changed, sender=Group, dispatch_uid="forget-group-saved")
+        pre_delete.connect(_group_changed, sender=Group, dispatch_uid="forget-group-deleted")
+
+
+def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .backends import forget_user
+
+    forget_user(instance.pk)
+
+
+def _groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    from .backends import forget_user
+
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if not reverse:  # user.groups changed
+        forget_user(instance.pk)
+    elif pk_set is not None:  # group.user_set.add/remove
+        forget_user(*pk_set)
+    else:  # group.user_set.clear()
+        forget_user(*instance.user_set.values_list("pk", flat=True))
+
+
+def _group_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A renamed or deleted group: its members' roles may change."""
+    from .backends import forget_user
+
+    forget_user(*instance.user_set.values_list("pk", flat=True))

@@ -85,8 +85,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
 
+    # Set on a user read from the cache, which holds no password (interviewprep.backends).
+    kept_session_auth_hash: str | None = None
+
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def get_session_auth_hash(self) -> str:
+        if self.kept_session_auth_hash and "password" not in self.__dict__:  # not loaded or set
+            return self.kept_session_auth_hash
+        return super().get_session_auth_hash()
 
     @property
     def public_name(self) -> str:

@@ -51,7 +51,8 @@ def remember_group_names(user: User, names: Iterable[str]) -> None:
     setattr(user, _CACHE_ATTR, frozenset(names))
 
 
-def _group_names(user: User) -> frozenset[str]:
+def role_group_names(user: User) -> frozenset[str]:
+    """The names of ``user``'s role groups (one query, once per user object)."""
     names = getattr(user, _CACHE_ATTR, None)
     if names is None:
         names = frozenset(user.groups.filter(name__in=GROUP_ROLES).values_list("name", flat=True))
@@ -65,7 +66,7 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
         return frozenset()
     if user.is_staff or user.is_superuser:
         return frozenset(Role)
-    return frozenset({Role.LEARNER} | {Role(name) for name in _group_names(user)})
+    return frozenset({Role.LEARNER} | {Role(name) for name in role_group_names(user)})
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: Role | str) -> bool:

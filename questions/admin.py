@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from interviewprep.admin import CachedFromAdmin
+
 from . import caches
 from .models import (
     DuplicateCandidate,
@@ -20,26 +22,14 @@ class SourceInline(admin.TabularInline):
     can_delete = False
 
 
-class DropsCachedPages(admin.ModelAdmin):
+class DropsCachedPages(CachedFromAdmin):
     """Changes made here drop the cached question pages they show on (questions/caches.py);
     ``question_field`` names the question an object belongs to ("pk" for a question)."""
 
     question_field = "question_id"
 
-    def _forget(self, *objects) -> None:
+    def changed(self, *objects) -> None:
         caches.forget_questions(*(getattr(obj, self.question_field) for obj in objects))
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._forget(obj)
-
-    def delete_model(self, request, obj):
-        self._forget(obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        self._forget(*queryset)
-        super().delete_queryset(request, queryset)
 
 
 @admin.register(Question)
@@ -82,7 +72,7 @@ class TagAdmin(DropsCachedPages):
     list_display = ("slug", "name_zh", "name_en", "level")
 
     # A tag's names show on every page of its questions: the bank's cached views start over.
-    def _forget(self, *objects) -> None:
+    def changed(self, *objects) -> None:
         transaction.on_commit(caches.invalidate)
 
 

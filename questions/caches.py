@@ -32,6 +32,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -122,7 +123,7 @@ ROW_TIMEOUT = 3600  # shorter than STAMP_TIMEOUT, as PAGE_TIMEOUT is
 def question_rows(pks: Sequence[int]) -> list[SafeString]:
     """The list's row for each of the questions ``pks`` that exists, in that order: from the
     cache, or read (two queries: the questions and their tags) and rendered."""
-    keys = _stamped_keys("row", pks)
+    keys = _row_keys(pks)
     rows = cache.get_many(list(keys.values()))
     missing = [pk for pk in pks if keys[pk] not in rows]
     if missing:
@@ -169,16 +170,40 @@ class QuestionPage:
         return {name: mark_safe(text) for name, text in self.parts.items()}  # noqa: S308
 
 
-def question_page(pk: int) -> QuestionPage | None:
+def page_keys(pk: int) -> list[str]:
+    """The cache keys :func:`question_page` reads; a view may fetch them in one call with its
+    own (``cache.get_many``) and pass what it found."""
+    return [GENERATION_KEY, _stamp_key(pk), _page_key(pk)]
+
+
+def question_version(pk: int, found: dict[str, Any]) -> str:
+    """The bank's generation and question ``pk``'s stamp in ``found`` (from
+    :func:`page_keys`): anything cached from the question's rows is valid under this version
+    only."""
+    bank = found.get(GENERATION_KEY) or generation()
+    return f"{bank}:{found.get(_stamp_key(pk), '0')}"
+
+
+def question_page(pk: int, found: dict[str, Any] | None = None) -> QuestionPage | None:
     """The public part of question ``pk``'s page in the active language, or None if there is
-    no such question. A merged duplicate comes back without parts (the page redirects)."""
-    key = _stamped_keys("page", [pk])[pk]
-    page = cache.get(key)
-    if page is None:
-        page = _render_page(pk)
-        if page is not None:
-            cache.set(key, page, PAGE_TIMEOUT)
+    no such question. A merged duplicate comes back without parts (the page redirects).
+
+    The page is kept with the version it was rendered under, in one key per question and
+    language, so that the version and the page are read together."""
+    if found is None:
+        found = cache.get_many(page_keys(pk))
+    version = question_version(pk, found)
+    kept = found.get(_page_key(pk))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    page = _render_page(pk)
+    if page is not None:
+        cache.set(_page_key(pk), (version, page), PAGE_TIMEOUT)
     return page
+
+
+def _page_key(pk: int) -> str:
+    return f"questions:page:{pk}:{get_language()}"
 
 
 def _render_page(pk: int) -> QuestionPage | None:
@@ -208,17 +233,12 @@ def forget_questions(*pks: int) -> None:
         transaction.on_commit(new_stamps)
 
 
-def _stamped_keys(kind: str, pks: Sequence[int]) -> dict[int, str]:
-    """The cache key of each question's ``kind`` of view in the active language, under the
-    bank's generation and the question's stamp (one cache read for them all)."""
-    stamp_keys = [_stamp_key(pk) for pk in pks]
-    found = cache.get_many([GENERATION_KEY, *stamp_keys])
-    bank = found.get(GENERATION_KEY) or generation()
+def _row_keys(pks: Sequence[int]) -> dict[int, str]:
+    """The cache key of each question's list row in the active language, under its version
+    (one cache read for them all)."""
+    found = cache.get_many([GENERATION_KEY, *(_stamp_key(pk) for pk in pks)])
     language = get_language()
-    return {
-        pk: f"questions:{bank}:{kind}:{pk}:{language}:{found.get(stamp_key, '0')}"
-        for pk, stamp_key in zip(pks, stamp_keys, strict=True)
-    }
+    return {pk: f"questions:row:{pk}:{language}:{question_version(pk, found)}" for pk in pks}
 
 
 def _stamp_key(pk: int) -> str:

@@ -499,6 +499,9 @@ def notify_update(*, question_id: int, revision_id: int) -> int:
     ]
     # The unique constraint still guards against a concurrent run of the same task.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    # The learners' states on its page (quizzes.services.cached_question_state) now show the
+    # notice: they are kept under the question's version, which this replaces.
+    caches.forget_questions(question.pk)
     return len(notifications)
 
 
@@ -669,8 +672,12 @@ def dismiss_candidate(*, candidate_id: int, editor: Any) -> DuplicateCandidate:
 @transaction.atomic
 def dismiss_notification(*, user: Any, notification_id: int) -> None:
     """Mark one of ``user``'s notifications read (someone else's: Http404)."""
+    from quizzes.services import learner_state_changed
+
     done = Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if done:
+        learner_state_changed(user.pk)
     if not done and not Notification.objects.filter(pk=notification_id, user=user).exists():
         raise Http404

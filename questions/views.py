@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,6 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
+from quizzes.services import question_state_keys
 from quizzes.views import question_tools_context
 
 from . import caches, editorial, search
@@ -52,12 +54,18 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = caches.question_page(pk)
+    user = request.user
+    # One cache read for the public page and the learner's state on it.
+    keys = caches.page_keys(pk)
+    if user.is_authenticated:
+        keys += question_state_keys(user_id=user.pk, question_id=pk)
+    found = cache.get_many(keys)
+    page = caches.question_page(pk, found)
     if page is None:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
-    tools = question_tools_context(request.user, page.question)
+    tools = question_tools_context(user, page.question, (caches.question_version(pk, found), found))
     has_updates = tools.pop("has_updates", False)
     return render(
         request,

@@ -220,10 +220,22 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
     return redirect(back)
 
 
-def question_tools_context(user: User | AnonymousUser, question: Question) -> dict[str, Any]:
+def question_tools_context(
+    user: User | AnonymousUser,
+    question: Question,
+    cached: tuple[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The learner's state for the bookmark and note controls: read, or with ``cached`` (the
+    question's version and what the cache holds for ``question_state_keys``) from there."""
     if not isinstance(user, User):
         return {"question": question, "anonymous": True}
-    return {"question": question, **services.question_state(user=user, question=question)}
+    if cached is None:
+        return {"question": question, **services.question_state(user=user, question=question)}
+    version, found = cached
+    state = services.cached_question_state(
+        user=user, question=question, question_version=version, found=found
+    )
+    return {"question": question, **state}
 
 
 @login_required

@@ -128,6 +128,7 @@ def test_the_backend_reads_the_user_with_their_roles_in_one_query(
         assert user.email == learner.email
         assert roles_of(user) == {Role.LEARNER, Role.EDITOR, Role.REVIEWER}
 
-    User.objects.filter(pk=learner.pk).update(is_active=False)
+    learner.is_active = False
+    learner.save()
     assert backend.get_user(learner.pk) is None
     assert backend.get_user(learner.pk + 1000) is None

@@ -1,13 +1,19 @@
 """The question page's public part is cached (questions/caches.py): a second visit reads only
 the reader's own state, and every kind of write shows on the page at once."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questions import caches, editorial
-from questions.models import EditorialFlag, Question
+import quizzes.services
+from questions import caches, editorial, tasks
+from questions.models import EditorialFlag, Notification, Question
+from quizzes.models import Note
+from quizzes.services import add_bookmark
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory, UserFactory
 from tests.questions.revisions import publish
 
@@ -52,6 +58,9 @@ def test_a_second_visit_reads_only_the_readers_own_state(client, learner):
     # for their note, bookmark, practice and whether they have "answer updated" notices
     # (read only when they have some).
     assert sorted(read) == ["django_session", "interviewprep_user", "quizzes_bookmark"]
+    # Both are kept from then on, until they change or an editor changes the question. (The
+    # tests keep sessions in the database; production reads them from Redis.)
+    assert tables_read(client, question) == ["django_session"]
 
 
 def test_each_language_has_its_own_copy(client):
@@ -185,3 +194,101 @@ def test_what_one_reader_sees_of_their_own_is_not_cached_for_the_next(client, ed
     html = page(client, question)
     assert "编辑自己的笔记" not in html
     assert reverse("questions:start-draft", args=[question.pk]) not in html
+
+
+def test_the_readers_own_writes_show_on_the_page_at_once(client, learner):
+    """The learner's state on the page is cached (quizzes.services.cached_question_state):
+    each of their writes, through the pages and the API, shows on the next view."""
+    question = Question.objects.practicable().order_by("id").first()
+    client.force_login(learner)
+    bookmark = reverse("practice:bookmark", args=[question.pk])
+    note = reverse("practice:note", args=[question.pk])
+    assert 'aria-pressed="false"' in page(client, question)
+
+    client.post(bookmark, {"action": "add"})
+    assert 'aria-pressed="true"' in page(client, question)
+    client.post(bookmark, {"action": "remove"})
+    assert 'aria-pressed="false"' in page(client, question)
+    client.post(reverse("practice-api:bookmark-list"), {"question": question.pk})
+    assert 'aria-pressed="true"' in page(client, question)
+
+    client.post(note, {"text": "缓存之后写的笔记"})
+    assert "缓存之后写的笔记</textarea>" in page(client, question)
+    client.put(
+        reverse("practice-api:note", args=[question.pk]),
+        {"text": "从 API 改的笔记"},
+        content_type="application/json",
+    )
+    assert "从 API 改的笔记</textarea>" in page(client, question)
+    client.post(note, {"text": ""})
+    assert "从 API 改的笔记" not in page(client, question)
+
+    assert "已在练习中" not in page(client, question)
+    client.post(
+        reverse("practice:review"), {"question": question.pk, "rating": 3, "expected_reps": 0}
+    )
+    assert "已在练习中" in page(client, question)
+
+
+def test_a_published_revision_and_its_dismissal_show_to_the_learner_at_once(
+    client, learner, editor, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    question = Question.objects.practicable().order_by("id").first()
+    client.force_login(learner)
+    client.post(
+        reverse("practice:review"), {"question": question.pk, "rating": 3, "expected_reps": 0}
+    )
+    assert 'class="notice updated"' not in page(client, question)
+    # In production a worker tells the learners after the publication commits.
+    queued = []
+    worker = SimpleNamespace(enqueue=lambda **kwargs: queued.append(kwargs))
+    monkeypatch.setattr(tasks, "notify_learners_of_update", worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(question, editor, reviewer, "改正后的答案", summary="改正了")
+    assert "改正后的答案" in page(client, question)
+    assert 'class="notice updated"' not in page(client, question)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editorial.notify_update(**queued[0]) == 1
+    notice = Notification.objects.get(user=learner, question=question)
+    assert 'class="notice updated"' in page(client, question)
+
+    client.post(reverse("questions:dismiss-notification", args=[notice.pk]))
+    assert 'class="notice updated"' not in page(client, question)
+
+
+def test_the_admins_changes_to_a_learners_things_show_on_their_page_at_once(client, learner):
+    question = Question.objects.practicable().order_by("id").first()
+    note = Note.objects.create(user=learner, question=question, text="原来的笔记")
+    client.force_login(learner)
+    assert "原来的笔记</textarea>" in page(client, question)
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    url = reverse("admin:quizzes_note_change", args=[note.pk])
+    data = {"user": learner.pk, "question": question.pk, "text": "管理员改过的笔记"}
+    data |= {"updated_at_0": "2026-12-06", "updated_at_1": "10:00:00"}
+    assert staff.post(url, data).status_code == 302
+    assert "管理员改过的笔记</textarea>" in page(client, question)
+
+    bookmark, _created = add_bookmark(user=learner, question=question)
+    assert 'aria-pressed="true"' in page(client, question)
+    delete = reverse("admin:quizzes_bookmark_delete", args=[bookmark.pk])
+    assert staff.post(delete, {"post": "yes"}).status_code == 302
+    assert 'aria-pressed="false"' in page(client, question)
+
+
+def test_a_state_read_before_a_write_commits_is_not_used_after_it(
+    client, learner, monkeypatch, django_capture_on_commit_callbacks
+):
+    question = Question.objects.practicable().order_by("id").first()
+    client.force_login(learner)
+    page(client, question)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_bookmark(user=learner, question=question)
+        # Another request read the learner's state before this write committed and keeps
+        # what it read under the version it finds.
+        with monkeypatch.context() as patch:
+            before = {"note": None, "bookmarked": False, "studied": False, "has_updates": False}
+            patch.setattr(quizzes.services, "question_state", lambda **kwargs: before)
+            assert 'aria-pressed="false"' in page(client, question)
+    assert 'aria-pressed="true"' in page(client, question)

@@ -96,6 +96,9 @@ def test_password_change_keeps_this_session_and_ends_the_others(client):
     other_device = Client()
     other_device.force_login(user)
     client.force_login(user)
+    # Both have been seen, so the user is kept in the cache (interviewprep.backends).
+    assert client.get(reverse("profile")).status_code == 200
+    assert other_device.get(reverse("profile")).status_code == 200
     new = "another long passphrase 7"
     response = client.post(
         reverse("password_change"),
