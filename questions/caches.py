@@ -17,9 +17,12 @@
   the editor's button) are not cached. A page is dropped when its question changes: every
   editorial write calls :func:`forget_questions` (``questions/editorial.py``), so do the
   admin's changes (``questions/admin.py``), and imports and re-renders replace the
-  generation. A page is kept under a *stamp* of its question that is replaced after the write
-  commits, so a page rendered from the data before a write is never read after it.
-  Related questions shown on a page may lag a retitling or merge by ``PAGE_TIMEOUT``.
+  generation. A page is kept with the *stamp* of its question it was rendered under, which is
+  replaced after the write commits, so a page rendered from the data before a write is never
+  read after it; and with a digest of the templates and translations, so a new release renders
+  it again. Related questions shown on a page may lag a retitling or merge by ``PAGE_TIMEOUT``.
+  The learner's state on the page is cached under the same version and their own
+  (``quizzes.services.cached_question_state``).
 
 The facets and related questions are kept at most ``TIMEOUT`` seconds per cache (Redis in
 production, shared by every worker), and dropped at once by :func:`invalidate`, which the
@@ -32,8 +35,11 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache as cache_in_process
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -178,10 +184,24 @@ def page_keys(pk: int) -> list[str]:
 
 def question_version(pk: int, found: dict[str, Any]) -> str:
     """The bank's generation and question ``pk``'s stamp in ``found`` (from
-    :func:`page_keys`): anything cached from the question's rows is valid under this version
-    only."""
+    :func:`page_keys`), and what its views are rendered with: anything cached from the
+    question's rows is valid under this version only."""
     bank = found.get(GENERATION_KEY) or generation()
-    return f"{bank}:{found.get(_stamp_key(pk), '0')}"
+    return f"{bank}:{found.get(_stamp_key(pk), '0')}:{rendering_fingerprint()}"
+
+
+@cache_in_process
+def rendering_fingerprint() -> str:
+    """A digest of the templates and translations cached views are rendered with, so that a
+    release changing them is not served what the one before it rendered."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in (PAGE_TEMPLATE, ROW_TEMPLATE):
+        template: Any = get_template(name)  # Django's backend: its origin is the file
+        digest.update(Path(template.origin.name).read_bytes())
+    for path in settings.LOCALE_PATHS:
+        for catalog in sorted(Path(path).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(catalog.read_bytes())
+    return digest.hexdigest()
 
 
 def question_page(pk: int, found: dict[str, Any] | None = None) -> QuestionPage | None:

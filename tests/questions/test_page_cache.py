@@ -292,3 +292,26 @@ def test_a_state_read_before_a_write_commits_is_not_used_after_it(
             patch.setattr(quizzes.services, "question_state", lambda **kwargs: before)
             assert 'aria-pressed="false"' in page(client, question)
     assert 'aria-pressed="true"' in page(client, question)
+
+
+def test_a_release_with_other_templates_renders_the_page_again(client, monkeypatch):
+    question = QuestionFactory()
+    page(client, question)
+    rendered = []
+    real = caches._render_page
+    monkeypatch.setattr(caches, "_render_page", lambda pk: rendered.append(pk) or real(pk))
+    page(client, question)
+    assert rendered == []
+    monkeypatch.setattr(caches, "rendering_fingerprint", lambda: "the next release")
+    page(client, question)
+    assert rendered == [question.pk]
+
+
+def test_the_fingerprint_changes_with_the_translations(settings, tmp_path):
+    before = caches.rendering_fingerprint()
+    caches.rendering_fingerprint.cache_clear()
+    settings.LOCALE_PATHS = [tmp_path]
+    try:
+        assert caches.rendering_fingerprint() != before  # no catalogs there
+    finally:
+        caches.rendering_fingerprint.cache_clear()
