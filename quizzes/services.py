@@ -449,14 +449,15 @@ def answer_change(*, card: Card | None, question: Question) -> AnswerChange | No
 @transaction.atomic
 def add_bookmark(*, user: User, question: Question) -> tuple[Bookmark, bool]:
     """Bookmark ``question`` (idempotent); returns the bookmark and whether it is new."""
+    bookmark = Bookmark.objects.get_or_create(user=user, question=question)
     learner_state_changed(user.pk)
-    return Bookmark.objects.get_or_create(user=user, question=question)
+    return bookmark
 
 
 @transaction.atomic
 def remove_bookmark(*, user: User, question: Question) -> None:
-    learner_state_changed(user.pk)
     Bookmark.objects.filter(user=user, question=question).delete()
+    learner_state_changed(user.pk)
 
 
 @transaction.atomic
@@ -467,13 +468,14 @@ def save_note(*, user: User, question: Question, text: str) -> Note | None:
         raise PracticeError(
             _("Your note is too long (at most %(max)d characters).") % {"max": Note.MAX_LENGTH}
         )
-    learner_state_changed(user.pk)
     if not text:
         Note.objects.filter(user=user, question=question).delete()
+        learner_state_changed(user.pk)
         return None
     note, _created = Note.objects.update_or_create(
         user=user, question=question, defaults={"text": text, "updated_at": timezone.now()}
     )
+    learner_state_changed(user.pk)
     return note
 
 
