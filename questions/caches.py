@@ -176,15 +176,13 @@ class QuestionPage:
         return {name: mark_safe(text) for name, text in self.parts.items()}  # noqa: S308
 
 
-def page_keys(pk: int) -> list[str]:
-    """The cache keys :func:`question_page` reads; a view may fetch them in one call with its
-    own (``cache.get_many``) and pass what it found."""
+def _page_keys(pk: int) -> list[str]:
     return [GENERATION_KEY, _stamp_key(pk), _page_key(pk)]
 
 
 def question_version(pk: int, found: dict[str, Any]) -> str:
     """The bank's generation and question ``pk``'s stamp in ``found`` (from
-    :func:`page_keys`), and what its views are rendered with: anything cached from the
+    :func:`_page_keys`), and what its views are rendered with: anything cached from the
     question's rows is valid under this version only."""
     bank = found.get(GENERATION_KEY) or generation()
     return f"{bank}:{found.get(_stamp_key(pk), '0')}:{rendering_fingerprint()}"
@@ -204,22 +202,37 @@ def rendering_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def question_page(pk: int, found: dict[str, Any] | None = None) -> QuestionPage | None:
+@dataclass(frozen=True)
+class PageRead:
+    """What one cache read for a question page found: the page, the question's version (see
+    :func:`question_version`) and the values of the caller's own keys, if they were there."""
+
+    page: QuestionPage | None
+    version: str
+    found: dict[str, Any]
+
+
+def read_question_page(pk: int, extra_keys: Sequence[str] = ()) -> PageRead:
+    """:func:`question_page`, with ``extra_keys`` fetched in the same cache read (the
+    learner's state on the page, ``quizzes.services.question_state_keys``)."""
+    found = cache.get_many([*_page_keys(pk), *extra_keys])
+    version = question_version(pk, found)
+    kept = found.get(_page_key(pk))
+    if kept is not None and kept[0] == version:
+        return PageRead(kept[1], version, found)
+    page = _render_page(pk)
+    if page is not None:
+        cache.set(_page_key(pk), (version, page), PAGE_TIMEOUT)
+    return PageRead(page, version, found)
+
+
+def question_page(pk: int) -> QuestionPage | None:
     """The public part of question ``pk``'s page in the active language, or None if there is
     no such question. A merged duplicate comes back without parts (the page redirects).
 
     The page is kept with the version it was rendered under, in one key per question and
     language, so that the version and the page are read together."""
-    if found is None:
-        found = cache.get_many(page_keys(pk))
-    version = question_version(pk, found)
-    kept = found.get(_page_key(pk))
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    page = _render_page(pk)
-    if page is not None:
-        cache.set(_page_key(pk), (version, page), PAGE_TIMEOUT)
-    return page
+    return read_question_page(pk).page
 
 
 def _page_key(pk: int) -> str:

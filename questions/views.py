@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,16 +55,14 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     # One cache read for the public page and the learner's state on it.
-    keys = caches.page_keys(pk)
-    if user.is_authenticated:
-        keys += question_state_keys(user_id=user.pk, question_id=pk)
-    found = cache.get_many(keys)
-    page = caches.question_page(pk, found)
+    own = question_state_keys(user_id=user.pk, question_id=pk) if user.is_authenticated else []
+    read = caches.read_question_page(pk, own)
+    page = read.page
     if page is None:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
-    tools = question_tools_context(user, page.question, (caches.question_version(pk, found), found))
+    tools = question_tools_context(user, page.question, read)
     has_updates = tools.pop("has_updates", False)
     return render(
         request,

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from interviewprep.models import User
+from questions.caches import PageRead
 from questions.models import Question
 
 from . import charts, services
@@ -221,19 +222,16 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
 
 
 def question_tools_context(
-    user: User | AnonymousUser,
-    question: Question,
-    cached: tuple[str, dict[str, Any]] | None = None,
+    user: User | AnonymousUser, question: Question, read: PageRead | None = None
 ) -> dict[str, Any]:
-    """The learner's state for the bookmark and note controls: read, or with ``cached`` (the
-    question's version and what the cache holds for ``question_state_keys``) from there."""
+    """The learner's state for the bookmark and note controls: read from the database, or
+    from the cache read of the question's page (``read``)."""
     if not isinstance(user, User):
         return {"question": question, "anonymous": True}
-    if cached is None:
+    if read is None:
         return {"question": question, **services.question_state(user=user, question=question)}
-    version, found = cached
     state = services.cached_question_state(
-        user=user, question=question, question_version=version, found=found
+        user=user, question=question, question_version=read.version, found=read.found
     )
     return {"question": question, **state}
 
