@@ -31,7 +31,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -213,6 +213,18 @@ def _member_alternatives(pieces: Sequence[_Piece]) -> list[str]:
     return [" ".join(words), "".join(words)] if len(words) > 1 else words
 
 
+def _without_longer_phrases(alternatives: Iterable[str]) -> list[str]:
+    """``alternatives`` less those containing another one as a phrase: a text holding
+    检索增强生成 holds 检索增强, so searching for both only makes the index read more
+    (``"检索 索增 增强 强生 生成"`` goes, ``"检索 索增 增强"`` stays)."""
+    unique = list(alternatives)
+    return [
+        phrase
+        for phrase in unique
+        if not any(other != phrase and f" {other} " in f" {phrase} " for other in unique)
+    ]
+
+
 @cache
 def _synonyms() -> _SynonymTable:
     """Load fixtures/synonyms.json once per process."""
@@ -241,7 +253,7 @@ def _synonyms() -> _SynonymTable:
                     f"synonyms.json: {member!r} must be Latin words or 2+ CJK characters"
                 )
             found.extend(_member_alternatives(pieces))
-        alternatives.append(list(dict.fromkeys(found)))
+        alternatives.append(_without_longer_phrases(dict.fromkeys(found)))
     return _SynonymTable(
         latin=latin,
         cjk=cjk,

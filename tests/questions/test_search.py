@@ -148,6 +148,18 @@ def test_expand_query_hyphenated_compound_is_a_phrase_or_joined() -> None:
     assert expand_query("flash attention") == [["flash"], expand_query("attention")[0]]
 
 
+def test_expand_query_leaves_out_synonyms_containing_another_one() -> None:
+    # 检索增强生成 contains 检索增强, "knowledge distillation" contains "distillation": the
+    # shorter phrase finds every text the longer one would.
+    (rag,) = expand_query("RAG")
+    assert "检索 索增 增强" in rag
+    assert "检索 索增 增强 强生 生成" not in rag
+    (distillation,) = expand_query("知识蒸馏")
+    assert {"distillation", "蒸馏", "knowledgedistillation"} == set(distillation)
+    # Different words, not one inside the other: both stay.
+    assert {"hallucination", "hallucinations"} <= set(expand_query("幻觉")[0])
+
+
 @pytest.mark.parametrize("query", ["", "   ", "？！", '"', "*", "-", "^", ":", "()"])
 def test_expand_query_of_punctuation_is_empty(query: str) -> None:
     assert expand_query(query) == []
@@ -220,6 +232,9 @@ def test_two_character_chinese_words_are_found(bank: dict[str, Question]) -> Non
 
 def test_synonyms_find_the_same_question(bank: dict[str, Question]) -> None:
     assert found("旋转位置编码") == found("RoPE") == [bank["rope"].pk]
+    # Found through the shorter member its longer members contain.
+    rag = make_question("检索增强生成的流程", "先检索文档，再生成答案。")
+    assert found("RAG") == found("检索增强生成") == found("检索增强") == [rag.pk]
     assert found("hallucination") == [bank["hallucination"].pk]
     assert set(found("quantization")) == {bank["quant"].pk, bank["compression"].pk}
 
