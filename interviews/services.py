@@ -62,6 +62,15 @@ class NotInAttempt(InterviewError):
     """The question is not one of the attempt's questions."""
 
 
+class AnswerChanged(InterviewError):
+    """The answer was saved from elsewhere (another window) since the sending page last saw
+    it; ``answer`` is what is stored, unchanged."""
+
+    def __init__(self, message: str, *, answer: "Answer") -> None:
+        super().__init__(message)
+        self.answer = answer
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What to draw an interview from; a template's settings or a learner's filter."""
@@ -248,6 +257,9 @@ def _upsert_sql() -> str:
         f"seconds_spent = {answer}.seconds_spent + EXCLUDED.seconds_spent, "
         f"saves = {answer}.saves + 1, "
         "saved_at = EXCLUDED.saved_at "
+        # The page's last known count of saves, if it sent one: another save since, from
+        # another window, leaves the row as it is (save_answer reports it).
+        f"WHERE {answer}.saves = COALESCE(%s, {answer}.saves) "
         "RETURNING saves"
     )
 
@@ -259,15 +271,21 @@ def save_answer(
     text: str | None = None,
     marked: bool | None = None,
     seconds: int = 0,
+    base_saves: int | None = None,
     now: datetime | None = None,
 ) -> SavedAnswer:
-    """Store the learner's answer (autosave): one row per question, the last write wins.
+    """Store the learner's answer (autosave): one row per question.
 
     ``text``/``marked`` left as ``None`` keep their stored value; ``seconds`` (time the
     learner spent on the question since the last save, as the page measured it) is added,
-    capped at the attempt's length. Refused with ``AttemptClosed`` when the attempt ended or
-    its deadline plus ``SAVE_GRACE`` is over (what was saved before stays), ``NotInAttempt``
-    for a question that is not part of the attempt, ``InterviewError`` for an oversized text.
+    capped at the attempt's length. ``base_saves`` is how many saves of this answer the
+    sending page knows of (0 before the first): if there have been others since, made from
+    another window, and ``text`` differs from the stored text, nothing is stored and
+    ``AnswerChanged`` carries the stored answer, so that one window cannot silently replace
+    what another saved. Without it the last write wins. Refused with ``AttemptClosed`` when
+    the attempt ended or its deadline plus ``SAVE_GRACE`` is over (what was saved before
+    stays), ``NotInAttempt`` for a question that is not part of the attempt,
+    ``InterviewError`` for an oversized text.
     """
     if text is not None and len(text) > MAX_ANSWER_CHARS:
         raise InterviewError(
@@ -291,6 +309,7 @@ def save_answer(
         cutoff,
         text,
         marked,
+        base_saves,
     ]
     # Not one transaction around everything: the refusals below must not roll back the
     # expiry they record.
@@ -310,6 +329,26 @@ def save_answer(
         )
     if not attempt.is_open:
         raise AttemptClosed(_("This interview has ended; its answers can no longer be changed."))
+    stored = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
+    if stored is not None:
+        # The row exists and the attempt is open: only the page's count of saves stopped it.
+        if text is None or text == stored.text:
+            # No text of the other window's would be replaced: keep the mark and the time.
+            return save_answer(
+                attempt=attempt,
+                question_id=question_id,
+                text=text,
+                marked=marked,
+                seconds=seconds,
+                now=now,
+            )
+        raise AnswerChanged(
+            _(
+                "This answer was saved from another window since this page last saved it. "
+                "The text here was not saved: keep it, or use the other window's version."
+            ),
+            answer=stored,
+        )
     raise NotInAttempt(_("This question is not part of this interview."))
 
 

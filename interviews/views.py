@@ -1,6 +1,6 @@
 """Pages of the mock interviews. Thin: parse input, call a service or a query, render."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,7 @@ from questions.models import Tag
 from . import charts, reports, services
 from .access import get_attempt_for_user
 from .forms import CustomInterviewForm, StartTemplateForm, TemplateForm
-from .models import SAVE_GRACE, Attempt, InterviewTemplate
+from .models import SAVE_GRACE, Answer, Attempt, AttemptQuestion, InterviewTemplate
 
 HISTORY_TREND_POINTS = 30
 
@@ -73,16 +73,32 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect(attempt)
 
 
-def _attempt_context(attempt: Attempt, position: int | None) -> dict[str, Any]:
+class _ShownAnswer(NamedTuple):
+    slot: AttemptQuestion
+    answer: Answer | None
+    # The learner's text that another window's save kept from being stored, if any.
+    unsaved_text: str | None
+
+
+def _attempt_context(
+    attempt: Attempt, position: int | None, conflicts: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """The attempt page's context. ``conflicts`` maps a question to the text the learner sent
+    for it that another window's save stopped (``services.AnswerChanged``): the page shows
+    that text for them to keep and the stored one beside it."""
+    conflicts = conflicts or {}
     slots = list(attempt.slots.all())
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     rows = [(slot, answers.get(slot.question_id)) for slot in slots]
     if attempt.layout == Attempt.Layout.ONE:
         current = min(max(position or 1, 1), len(rows))
-        shown = [rows[current - 1]]
+        shown_rows = [rows[current - 1]]
     else:
         current = 0
-        shown = rows
+        shown_rows = rows
+    shown = [
+        _ShownAnswer(slot, answer, conflicts.get(slot.question_id)) for slot, answer in shown_rows
+    ]
     now = timezone.now()
     return {
         "attempt": attempt,
@@ -122,15 +138,39 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     Works without JavaScript; with it, autosave has usually stored the same text already.
     """
     attempt = get_attempt_for_user(request.user, pk)
+    conflicts: dict[int, str] = {}
     try:
         for raw in request.POST.getlist("shown"):
             question_id = int(raw)
-            services.save_answer(
-                attempt=attempt,
-                question_id=question_id,
-                text=request.POST.get(f"text-{question_id}", ""),
-                marked=request.POST.get(f"marked-{question_id}") == "on",
-                seconds=_int(request.POST.get(f"seconds-{question_id}")),
+            text = request.POST.get(f"text-{question_id}", "")
+            base = request.POST.get(f"saves-{question_id}")
+            try:
+                services.save_answer(
+                    attempt=attempt,
+                    question_id=question_id,
+                    text=text,
+                    marked=request.POST.get(f"marked-{question_id}") == "on",
+                    seconds=_int(request.POST.get(f"seconds-{question_id}")),
+                    base_saves=_int(base) if base is not None else None,
+                )
+            except services.AnswerChanged:
+                conflicts[question_id] = text
+        if conflicts:
+            # Nothing was lost: the page comes back with the learner's text in place and
+            # the other window's beside it; sending it again keeps the learner's.
+            messages.error(
+                request,
+                _(
+                    "An answer was saved from another window since this page last saved it. "
+                    "Your text was not saved: check it below and save again to keep it."
+                ),
+            )
+            position = _int(request.POST.get("stay")) or None
+            return render(
+                request,
+                "interviews/attempt.html",
+                _attempt_context(attempt, position, conflicts),
+                status=409,
             )
         if request.POST.get("action") == "submit":
             services.submit_attempt(attempt=attempt)

@@ -63,6 +63,18 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
     )
     marked = serializers.BooleanField(required=False, allow_null=True, default=None)
     seconds = serializers.IntegerField(required=False, min_value=0, default=0)
+    base_saves = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "How many saves of this answer the client knows of (the last response's `saves`, "
+            "0 before the first). If another client saved it since, nothing is stored and the "
+            "answer is refused with 409 and `code` answer_changed, carrying the stored answer. "
+            "Left out, the last save wins."
+        ),
+    )
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):
@@ -110,6 +122,27 @@ class AnswerSavedSerializer(serializers.Serializer[Any]):
     saved_at = serializers.DateTimeField()
     saves = serializers.IntegerField()
     remaining_seconds = serializers.IntegerField()
+
+
+class StoredAnswerSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    marked = serializers.BooleanField()
+    saves = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+
+
+class AnswerRefusedSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=["answer_changed"],
+        required=False,
+        help_text="answer_changed: saved from another client since `base_saves`.",
+    )
+    answer = StoredAnswerSerializer(
+        required=False, help_text="The stored answer (with code answer_changed)."
+    )
+    state = serializers.CharField()
+    review_url = serializers.CharField()
 
 
 class AttemptStateSerializer(serializers.Serializer[Any]):

@@ -15,6 +15,7 @@ from ..access import get_attempt_for_user
 from ..models import Attempt, InterviewTemplate
 from .serializers import (
     AnswerInputSerializer,
+    AnswerRefusedSerializer,
     AnswerSavedSerializer,
     AttemptSerializer,
     AttemptStateSerializer,
@@ -35,6 +36,16 @@ def _refusal(error: services.InterviewError, attempt: Attempt | None = None) -> 
     else:
         code = status.HTTP_400_BAD_REQUEST
     body: dict[str, Any] = {"detail": str(error)}
+    if isinstance(error, services.AnswerChanged):
+        code = status.HTTP_409_CONFLICT
+        stored = error.answer
+        body["code"] = "answer_changed"
+        body["answer"] = {
+            "text": stored.text,
+            "marked": stored.marked,
+            "saves": stored.saves,
+            "saved_at": stored.saved_at.isoformat(),
+        }
     if attempt is not None:
         body["state"] = attempt.state
         body["review_url"] = reverse("interviews:review", args=[attempt.pk])
@@ -95,7 +106,9 @@ def detail(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
-    summary="Autosave one answer", request=AnswerInputSerializer, responses=AnswerSavedSerializer
+    summary="Autosave one answer",
+    request=AnswerInputSerializer,
+    responses={200: AnswerSavedSerializer, 409: AnswerRefusedSerializer},
 )
 @api_view(["PUT"])
 @permission_classes([IsAuthenticated])
@@ -111,6 +124,7 @@ def answer(request: Request, pk: int, question_id: int) -> Response:
             text=data.get("text"),
             marked=data["marked"],
             seconds=data["seconds"],
+            base_saves=data["base_saves"],
         )
     except services.InterviewError as error:
         return _refusal(error, attempt)

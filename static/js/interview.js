@@ -4,6 +4,9 @@
 // counting down locally between re-syncs. Answers are sent (debounced) to the API; until a
 // save is confirmed the text is also kept in localStorage, so a reload, a closed tab or a
 // lost connection loses nothing typed, and the pending text is sent again when possible.
+// Each save carries how many saves of the answer this page knows of: when another window
+// has saved it since, the server refuses, and the page shows both texts for the learner to
+// choose instead of one window silently replacing the other's.
 (function () {
   "use strict";
   const root = document.querySelector("[data-interview]");
@@ -79,6 +82,9 @@
   const pending = new Map(); // question id -> timer
   const dirty = new Set();
   const spent = new Map(); // question id -> seconds not yet reported
+  const chains = new Map(); // question id -> the save in flight: saves of one answer go in order
+  const others = new Map(); // question id -> the other window's stored answer, while in conflict
+  const inFlight = new Set(); // saves sent or waiting for the one before them
   let current = textareas.length === 1 ? textareas[0].dataset.question : null;
 
   function draftKey(question) {
@@ -99,18 +105,92 @@
     if (marked !== undefined) item.classList.toggle("marked", marked);
   }
 
+  function knownSaves(question) {
+    const input = root.querySelector(`input[data-saves-for="${question}"]`);
+    return input ? Number(input.value) : null;
+  }
+
+  function setKnownSaves(question, saves) {
+    const input = root.querySelector(`input[data-saves-for="${question}"]`);
+    if (input) input.value = String(saves);
+  }
+
+  // A draft is the unsaved text with the count of saves it was typed on ({text, base}).
+  function readDraft(question) {
+    const raw = localStorage.getItem(draftKey(question));
+    if (raw === null) return null;
+    try {
+      const draft = JSON.parse(raw);
+      if (draft && typeof draft.text === "string") return draft;
+    } catch (error) {
+      // An earlier version of this page kept the bare text.
+    }
+    return { text: raw, base: null };
+  }
+
+  function writeDraft(question, text) {
+    localStorage.setItem(draftKey(question), JSON.stringify({ text, base: knownSaves(question) }));
+  }
+
+  function conflictBox(question) {
+    return root.querySelector(`[data-conflict-for="${question}"]`);
+  }
+
+  function showConflict(question, other) {
+    others.set(question, other);
+    const box = conflictBox(question);
+    box.querySelector("[data-other-text]").textContent = other.text;
+    box.querySelector(".conflict-actions").hidden = false;
+    box.hidden = false;
+    status(question, data.msgConflict, true);
+  }
+
+  function resolveConflict(question, useOther) {
+    const other = others.get(question);
+    if (!other) return;
+    others.delete(question);
+    conflictBox(question).hidden = true;
+    setKnownSaves(question, other.saves);
+    const textarea = root.querySelector(`textarea[data-question="${question}"]`);
+    const mark = root.querySelector(`input[data-mark="${question}"]`);
+    if (useOther) {
+      textarea.value = other.text;
+      if (mark) mark.checked = other.marked;
+      dirty.delete(question);
+      localStorage.removeItem(draftKey(question));
+      status(question, data.msgSaved);
+      markNavigator(question, textarea, mark ? mark.checked : undefined);
+    } else {
+      dirty.add(question);
+      writeDraft(question, textarea.value);
+      save(question);
+    }
+    textarea.focus();
+  }
+
   function takeSeconds(question) {
     const seconds = spent.get(question) || 0;
     spent.set(question, 0);
     return seconds;
   }
 
-  async function save(question, { keepalive = false } = {}) {
+  function save(question, options) {
     clearTimeout(pending.get(question));
     pending.delete(question);
+    // After the save in flight: each save must carry the count the previous one returned.
+    const run = (chains.get(question) || Promise.resolve()).then(() => send(question, options));
+    const settled = run.catch(() => {});
+    chains.set(question, settled);
+    inFlight.add(settled);
+    settled.then(() => inFlight.delete(settled));
+    return run;
+  }
+
+  async function send(question, { keepalive = false } = {}) {
     const textarea = root.querySelector(`textarea[data-question="${question}"]`);
     const mark = root.querySelector(`input[data-mark="${question}"]`);
-    if (!textarea || finished) return;
+    // In conflict, nothing is sent until the learner chooses a version.
+    if (!textarea || finished || others.has(question)) return;
     const text = textarea.value;
     const seconds = takeSeconds(question);
     status(question, data.msgSaving);
@@ -119,13 +199,16 @@
         method: "PUT",
         keepalive,
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ text, marked: mark ? mark.checked : null, seconds }),
+        body: JSON.stringify({ text, marked: mark ? mark.checked : null, seconds, base_saves: knownSaves(question) }),
       });
       const body = await response.json().catch(() => ({}));
       if (response.ok) {
+        setKnownSaves(question, body.saves);
         if (textarea.value === text) {
           dirty.delete(question);
           localStorage.removeItem(draftKey(question));
+        } else {
+          writeDraft(question, textarea.value); // typed while saving: on the new count
         }
         const time = new Date(body.saved_at).toLocaleTimeString();
         status(question, `${data.msgSaved} ${time}`);
@@ -134,6 +217,9 @@
           remaining = body.remaining_seconds;
           syncedAt = performance.now();
         }
+      } else if (response.status === 409 && body.code === "answer_changed") {
+        spent.set(question, (spent.get(question) || 0) + seconds);
+        showConflict(question, body.answer);
       } else if (response.status === 409) {
         status(question, body.detail || data.msgTimeup, true);
         finish(body.review_url);
@@ -153,22 +239,51 @@
 
   textareas.forEach((textarea) => {
     const question = textarea.dataset.question;
-    // A draft left by a save that never completed (reload while offline, closed tab), unless
-    // the learner has already typed over the page's text.
-    const draft = localStorage.getItem(draftKey(question));
-    if (draft !== null && textarea.value === textarea.defaultValue) textarea.value = draft;
-    if (textarea.value !== textarea.defaultValue) {
-      // Text the server does not have: that draft, or typing before this script ran (a slow
-      // page) that no input event will report.
+    const box = conflictBox(question);
+    const mark = root.querySelector(`input[data-mark="${question}"]`);
+    box.querySelector("[data-keep-mine]").addEventListener("click", () => resolveConflict(question, false));
+    box.querySelector("[data-use-other]").addEventListener("click", () => resolveConflict(question, true));
+    if (!box.hidden) {
+      // The server sent the page back: the form's text met another window's save.
       dirty.add(question);
-      localStorage.setItem(draftKey(question), textarea.value);
-      save(question);
-    } else if (draft !== null) {
-      localStorage.removeItem(draftKey(question));
+      const other = { text: box.querySelector("[data-other-text]").textContent, saves: knownSaves(question), marked: mark ? mark.checked : false };
+      // Typed on an older count than the page shows: a reload brings the choice back.
+      localStorage.setItem(draftKey(question), JSON.stringify({ text: textarea.value, base: -1 }));
+      showConflict(question, other);
+    } else {
+      // A draft left by a save that never completed (reload while offline, closed tab),
+      // unless the learner has already typed over the page's text.
+      const draft = readDraft(question);
+      const typed = textarea.value !== textarea.defaultValue;
+      if (draft !== null && !typed && draft.text !== textarea.value) {
+        textarea.value = draft.text;
+        if (draft.base !== null && draft.base !== knownSaves(question)) {
+          // Typed on an earlier save than the page shows: another window saved since.
+          dirty.add(question);
+          showConflict(question, { text: textarea.defaultValue, saves: knownSaves(question), marked: mark ? mark.checked : false });
+        }
+      }
+      if (others.has(question)) {
+        // Waits for the learner's choice.
+      } else if (textarea.value !== textarea.defaultValue) {
+        // Text the server does not have: that draft, or typing before this script ran (a
+        // slow page) that no input event will report.
+        dirty.add(question);
+        writeDraft(question, textarea.value);
+        save(question);
+      } else if (draft !== null) {
+        localStorage.removeItem(draftKey(question));
+      }
     }
     textarea.addEventListener("input", () => {
       dirty.add(question);
-      localStorage.setItem(draftKey(question), textarea.value);
+      if (others.has(question)) {
+        // Kept in this browser; sent once the learner has chosen a version.
+        const saved = readDraft(question);
+        localStorage.setItem(draftKey(question), JSON.stringify({ text: textarea.value, base: saved ? saved.base : -1 }));
+        return;
+      }
+      writeDraft(question, textarea.value);
       clearTimeout(pending.get(question));
       pending.set(question, setTimeout(() => save(question), DEBOUNCE_MS));
     });
@@ -188,10 +303,19 @@
   }, 1000);
 
   const form = document.getElementById("answer-form");
+  let confirmed = false;
   form.addEventListener("submit", (event) => {
     const button = event.submitter;
-    if (button && button.hasAttribute("data-confirm") && !window.confirm(data.msgConfirm)) {
+    if (!confirmed && button && button.hasAttribute("data-confirm") && !window.confirm(data.msgConfirm)) {
       event.preventDefault();
+      return;
+    }
+    if (inFlight.size) {
+      // The form carries each answer's count of saves: send it once the saves in flight
+      // have returned theirs, or the server would take them for another window's.
+      event.preventDefault();
+      confirmed = true;
+      Promise.all(Array.from(inFlight)).then(() => form.requestSubmit(button));
       return;
     }
     // The form itself carries the texts; report the time and stop the pending autosaves.

@@ -91,3 +91,87 @@ def test_text_typed_before_the_page_script_runs_is_saved_when_it_does(page: Page
     expect(status).to_contain_text(re.compile(r"\d+:\d+:\d+"), timeout=15_000)
     answer = Answer.objects.get(attempt__user=user)
     assert answer.text == "脚本到达之前写下的答案"
+
+
+def start_ten_minutes(page: Page, site: str, questions: int):
+    """A new learner signed in, on the first question of a new 10-minute interview."""
+    user = UserFactory()
+    InterviewTemplate.objects.create(
+        slug="ten", name="十分钟", duration_minutes=10, question_count=questions
+    )
+    sign_in(page, site, user)
+    page.goto(f"{site}/interviews/")
+    page.get_by_test_id("start-ten").click()
+    expect(page).to_have_url(re.compile(r"/interviews/\d+/$"))
+    return user
+
+
+def test_two_windows_on_one_answer_never_silently_replace_each_other(page: Page, site: str):
+    user = start_ten_minutes(page, site, questions=1)
+    other = page.context.new_page()
+    other.goto(page.url)
+    saved_at = re.compile(r"\d+:\d+:\d+")
+
+    def stored() -> str:
+        return Answer.objects.get(attempt__user=user).text
+
+    page.get_by_test_id("answer-1").fill("窗口 A 的答案")
+    expect(page.locator(".save-status")).to_contain_text(saved_at, timeout=15_000)
+    # Window B was opened before A saved: its save is refused, and it shows both texts.
+    other.get_by_test_id("answer-1").fill("窗口 B 的答案")
+    conflict = other.locator(".answer-conflict")
+    expect(conflict).to_be_visible(timeout=15_000)
+    expect(conflict.locator("blockquote")).to_have_text("窗口 A 的答案")
+    expect(other.locator(".save-status")).to_contain_text("另一个窗口")
+    expect(other.get_by_test_id("answer-1")).to_have_value("窗口 B 的答案")
+    assert stored() == "窗口 A 的答案"
+
+    # A reload keeps B's unsaved text and the choice.
+    other.reload()
+    expect(other.get_by_test_id("answer-1")).to_have_value("窗口 B 的答案")
+    expect(conflict).to_be_visible()
+    other.get_by_role("button", name="保留我的文字").click()
+    expect(conflict).to_be_hidden()
+    expect(other.locator(".save-status")).to_contain_text(saved_at, timeout=15_000)
+    assert stored() == "窗口 B 的答案"
+
+    # Now A is behind: it is offered B's text and takes it.
+    page.get_by_test_id("answer-1").fill("窗口 A 的第二版")
+    expect(page.locator(".answer-conflict")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="改用另一个版本").click()
+    expect(page.get_by_test_id("answer-1")).to_have_value("窗口 B 的答案")
+    assert stored() == "窗口 B 的答案"
+    # Its next change saves normally, on the count it now knows.
+    page.get_by_test_id("answer-1").fill("窗口 B 的答案，A 补充了一句")
+    expect(page.locator(".save-status")).to_contain_text(saved_at, timeout=15_000)
+    assert stored() == "窗口 B 的答案，A 补充了一句"
+    assert Answer.objects.get(attempt__user=user).saves == 3
+
+
+def test_leaving_a_question_while_its_save_is_on_the_way_is_no_conflict(page: Page, site: str):
+    user = start_ten_minutes(page, site, questions=2)
+    held = []
+    autosave = re.compile(r"/api/interviews/\d+/answers/\d+/$")
+
+    def hold(route):  # the first autosave only
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(autosave, hold)
+    page.get_by_test_id("answer-1").fill("第一版")
+    for _ in range(150):  # the autosave waits 800 ms after typing
+        if held:
+            break
+        page.wait_for_timeout(100)
+    # The server stores the autosave; its answer has not reached the page yet.
+    response = held[0].fetch()
+    assert Answer.objects.get(attempt__user=user).saves == 1
+    page.get_by_test_id("answer-1").fill("第一版，再补一句")
+    page.get_by_test_id("next").click()
+    held[0].fulfill(response=response)
+    # The page sends the form once its save has returned the new count: no conflict.
+    expect(page).to_have_url(re.compile(r"\?q=2$"))
+    answer = Answer.objects.get(attempt__user=user)
+    assert answer.text == "第一版，再补一句"

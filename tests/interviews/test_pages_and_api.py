@@ -287,3 +287,94 @@ def test_history_queries_do_not_grow(client, learner, other_learner, start):
         services.submit_attempt(attempt=attempt)
     assert Attempt.objects.filter(user=learner).count() == 50
     assert count_queries(client, "/interviews/history/") == one
+
+
+def test_a_save_from_a_window_that_missed_another_ones_is_refused_through_the_api(
+    client, learner, start
+):
+    attempt = now_attempt(start, learner)
+    question = attempt.slots.first().question_id
+    client.force_login(learner)
+    url = f"/api/interviews/{attempt.pk}/answers/{question}/"
+
+    def put(body):
+        return client.put(url, json.dumps(body), content_type="application/json")
+
+    # Window A saves twice (knowing of its own saves), window B still thinks there are none.
+    first = put({"text": "A 的第一版", "base_saves": 0})
+    assert first.status_code == 200
+    assert first.json()["saves"] == 1
+    assert put({"text": "A 的第二版", "marked": True, "base_saves": 1}).json()["saves"] == 2
+    stale = put({"text": "B 的旧文字", "base_saves": 0, "seconds": 30})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["code"] == "answer_changed"
+    assert "另一个窗口" in body["detail"]  # "another window"
+    assert body["answer"]["text"] == "A 的第二版"
+    assert body["answer"]["marked"] is True
+    assert body["answer"]["saves"] == 2
+    assert body["state"] == "started"
+    stored = Answer.objects.get(attempt=attempt, question_id=question)
+    assert (stored.text, stored.saves, stored.seconds_spent) == ("A 的第二版", 2, 0)
+    # B keeps its text, now on the count the refusal reported.
+    kept = put({"text": "B 的旧文字", "base_saves": 2})
+    assert kept.status_code == 200
+    assert kept.json()["saves"] == 3
+    # A stale count with the text already stored replaces nothing: the mark and time are kept
+    # (a page's own save still in flight when it sends the same text again).
+    same = put({"text": "B 的旧文字", "marked": False, "seconds": 5, "base_saves": 1})
+    assert same.status_code == 200
+    stored = Answer.objects.get(attempt=attempt, question_id=question)
+    assert (stored.saves, stored.marked, stored.seconds_spent) == (4, False, 5)
+    # A client that sends no count is not checked: the last save wins, as before.
+    assert put({"text": "不带计数"}).status_code == 200
+    assert Answer.objects.get(attempt=attempt, question_id=question).text == "不带计数"
+    # A first save from a window that saw no answer meets the one another window created.
+    other = attempt.slots.all()[1].question_id
+    other_url = f"/api/interviews/{attempt.pk}/answers/{other}/"
+    assert (
+        client.put(
+            other_url, '{"text": "A", "base_saves": 0}', content_type="application/json"
+        ).status_code
+        == 200
+    )
+    late = client.put(other_url, '{"text": "B", "base_saves": 0}', content_type="application/json")
+    assert late.status_code == 409
+    assert late.json()["answer"]["text"] == "A"
+    bad = put({"text": "x", "base_saves": -1})
+    assert bad.status_code == 400
+    assert "base_saves" in bad.json()
+
+
+def test_the_page_form_shows_both_texts_when_another_window_saved_first(client, learner, start):
+    attempt = now_attempt(start, learner)
+    question = attempt.slots.first().question_id
+    client.force_login(learner)
+    page = client.get(f"/interviews/{attempt.pk}/").content.decode()
+    assert f'name="saves-{question}" value="0"' in page
+    # Another window saves; this page still sends the count it was rendered with.
+    services.save_answer(
+        attempt=attempt, question_id=question, text="另一个窗口的答案", base_saves=0
+    )
+    form = {
+        "shown": question,
+        f"text-{question}": "这个窗口的答案",
+        f"saves-{question}": "0",
+        "action": "submit",
+    }
+    response = client.post(f"/interviews/{attempt.pk}/save/", form)
+    assert response.status_code == 409
+    html = response.content.decode()
+    # Both texts are on the page: the learner's in the form, the other beside it.
+    assert ">这个窗口的答案</textarea>" in html
+    assert "另一个窗口的答案</blockquote>" in html
+    assert f'name="saves-{question}" value="1"' in html
+    assert "你的文字尚未保存" in html  # "your text was not saved"
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.STARTED  # not submitted
+    assert Answer.objects.get(attempt=attempt, question_id=question).text == "另一个窗口的答案"
+    # Sending the page again keeps this window's text and submits.
+    form[f"saves-{question}"] = "1"
+    again = client.post(f"/interviews/{attempt.pk}/save/", form)
+    assert again.url == f"/interviews/{attempt.pk}/review/"
+    assert Answer.objects.get(attempt=attempt, question_id=question).text == "这个窗口的答案"
