@@ -4,15 +4,18 @@ Logout, password change and password reset are Django's own views (see ``auth_ur
 the two that set a new password also email the account's owner about it.
 """
 
+import base64
 from functools import partial
 from typing import cast
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -23,8 +26,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import LoginForm, ProfileForm, SignUpForm
+from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm
 from .models import User
 from .tasks import send_password_changed_notice
 
@@ -110,6 +115,55 @@ def profile(request: HttpRequest) -> HttpResponse:
         set_language_cookie(response, user.ui_language)
         return response
     return render(request, "account/profile.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Staff set up the authenticator app whose codes the admin asks for (django-otp TOTP).
+
+    A new secret is shown (QR code and text) until a code from the app confirms it; the
+    session is then verified and goes on to the admin. With a confirmed app, a verified
+    session may replace it; a lost one is removed by another admin (TOTP devices in the
+    admin).
+    """
+    user = cast(User, request.user)
+    if not user.is_staff:
+        raise PermissionDenied
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed is not None:
+        verified = user.is_verified()  # type: ignore[attr-defined]
+        if request.method == "POST" and request.POST.get("action") == "replace" and verified:
+            TOTPDevice.objects.filter(user=user).delete()
+            messages.success(
+                request, gettext("Your authenticator app was removed: set up the new one.")
+            )
+            return redirect("two_factor")
+        return render(
+            request, "account/two_factor.html", {"confirmed": confirmed, "verified": verified}
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=gettext("Authenticator app"), confirmed=False
+        )
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        messages.success(
+            request,
+            gettext("Two-step sign-in is on. The admin asks for a code each time you sign in."),
+        )
+        return redirect("admin:index")
+    context = {
+        "form": form,
+        "qr_code": segno.make(device.config_url).svg_inline(scale=4, title=gettext("QR code")),
+        "secret": base64.b32encode(device.bin_key).decode(),
+    }
+    return render(request, "account/two_factor.html", context)
 
 
 def notify_password_changed(request: HttpRequest, user: User) -> None:

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class InterviewPrepConfig(AppConfig):
+    default = True
     name = "interviewprep"
     verbose_name = _("InterviewPrep")
 
@@ -52,3 +54,10 @@ def _group_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     from .backends import forget_user
 
     forget_user(*instance.user_set.values_list("pk", flat=True))
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with :class:`interviewprep.admin_site.VerifiedAdminSite` as ``admin.site``."""
+
+    default = False  # "interviewprep" in INSTALLED_APPS means InterviewPrepConfig
+    default_site = "interviewprep.admin_site.VerifiedAdminSite"

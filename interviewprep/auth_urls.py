@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", accounts.profile, name="profile"),
+    path("two-factor/", accounts.two_factor, name="two_factor"),
     path(
         "password/change/",
         accounts.PasswordChangeView.as_view(),

@@ -62,3 +62,37 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["daily_goal"].widget.attrs.update(min=DAILY_GOAL_MIN, max=DAILY_GOAL_MAX)
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six digits an authenticator app shows, checked against the learner's device."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+        help_text=_("Six digits; the app shows a new code every 30 seconds."),
+    )
+
+    def __init__(self, *args: Any, device: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        # Guessing is slowed down: after a wrong code the device refuses every code for a
+        # while (1 s, then twice as long after each further one).
+        allowed, _details = self.device.verify_is_allowed()
+        if not allowed:
+            raise ValidationError(
+                _("Codes are refused for a while; try again soon."), code="throttled"
+            )
+        if not code.isdigit() or not self.device.verify_token(code):
+            raise ValidationError(
+                _("This code is not right or has expired. Enter the code the app shows now."),
+                code="invalid",
+            )
+        return code

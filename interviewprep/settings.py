@@ -40,7 +40,8 @@ INSTALLED_APPS = [
     "questions",
     "quizzes",
     "interviews",
-    "django.contrib.admin",
+    # Django's admin, on a site that asks staff for a one-time code too (interviewprep.admin).
+    "interviewprep.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a one-time code this session.
+    "django_otp.middleware.OTPMiddleware",
     "interviewprep.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -293,6 +298,9 @@ LOGGING = {
 INSTALLED_APPS += ["rest_framework.authtoken", "axes"]
 # Axes' middleware turns a throttled login into its lockout response; it must come last.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+
+# The name authenticator apps show beside the admin's codes (accounts.two_factor).
+OTP_TOTP_ISSUER = "InterviewPrep"
 AUTHENTICATION_BACKENDS = [
     # Refuses to check passwords for a throttled account or address; must come first.
     "axes.backends.AxesStandaloneBackend",

@@ -63,3 +63,25 @@ class FlagFactory(factory.django.DjangoModelFactory):
     reason = EditorialFlag.Reason.WRONG
     severity = EditorialFlag.Severity.LOW
     problem = factory.Sequence(lambda n: f"Problem number {n}")
+
+
+def sign_in_to_admin(client, user):
+    """``client`` signed in as ``user`` with a confirmed authenticator app, its session
+    verified as the admin's login form does after a right code (django_otp.login)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def current_code(device) -> str:
+    """The code ``device``'s authenticator app shows now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviewprep.backends import RoleAwareModelBackend
+from tests.factories import sign_in_to_admin
 
 from .conftest import PASSWORD
 
@@ -54,7 +55,9 @@ def test_a_deactivated_user_is_signed_out_at_once(make_user):
     user = make_user("deactivated@example.com")
     browser = signed_in(user)
     assert browser.get(reverse("profile")).status_code == 200
-    staff = signed_in(make_user("staff@example.com", is_staff=True, is_superuser=True))
+    staff = sign_in_to_admin(
+        Client(), make_user("staff@example.com", is_staff=True, is_superuser=True)
+    )
     url = reverse("admin:interviewprep_user_change", args=[user.pk])
     form = staff.get(url).context["adminform"].form
     data = {name: value for name in form.fields if (value := form[name].value()) is not None}

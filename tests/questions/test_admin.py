@@ -2,15 +2,14 @@ import pytest
 from django.urls import reverse
 
 from questions.models import DuplicateCandidate, EditorialFlag, Question, QuestionRevision, Tag
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
+    return sign_in_to_admin(client, UserFactory(is_staff=True, is_superuser=True))
 
 
 @pytest.mark.parametrize("model", [Question, EditorialFlag, DuplicateCandidate, QuestionRevision])

@@ -14,7 +14,14 @@ from questions import caches, editorial, tasks
 from questions.models import EditorialFlag, Notification, Question
 from quizzes.models import Note
 from quizzes.services import add_bookmark
-from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory, UserFactory
+from tests.factories import (
+    FlagFactory,
+    QuestionFactory,
+    SourceFactory,
+    TagFactory,
+    UserFactory,
+    sign_in_to_admin,
+)
 from tests.questions.revisions import publish
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +137,7 @@ def test_the_page_shows_changes_made_in_the_admin_at_once(
     assert "管理员会删掉的问题" in html
     assert "简单" in row(client, tag)
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_to_admin(client, UserFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:questions_question_change", args=[question.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
@@ -261,8 +268,7 @@ def test_the_admins_changes_to_a_learners_things_show_on_their_page_at_once(clie
     note = Note.objects.create(user=learner, question=question, text="原来的笔记")
     client.force_login(learner)
     assert "原来的笔记</textarea>" in page(client, question)
-    staff = Client()
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff = sign_in_to_admin(Client(), UserFactory(is_staff=True, is_superuser=True))
 
     url = reverse("admin:quizzes_note_change", args=[note.pk])
     data = {"user": learner.pk, "question": question.pk, "text": "管理员改过的笔记"}

@@ -21,8 +21,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.views import APIView
+
+from tests.factories import current_code
 
 from .conftest import client_for
 
@@ -127,6 +130,14 @@ CASES = [
             "new_password1": "another long passphrase 7",
             "new_password2": "another long passphrase 7",
         },
+    ),
+    Case(
+        "two_factor",
+        "staff",
+        _r("two_factor"),
+        _r("two_factor"),
+        302,
+        lambda w: {"code": current_code(TOTPDevice.objects.get(user=w.staff, confirmed=False))},
     ),
     Case(
         "password_reset",
