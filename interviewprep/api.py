@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .authentication import token_expires, valid_token_for
 from .models import Language, User
 from .roles import roles_of
 from .throttling import lockout_message
@@ -47,14 +48,25 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class ObtainTokenView(APIView):
-    """``POST {"email", "password"}`` → ``{"token": "..."}``; throttled like the login page."""
+    """``POST {"email", "password"}`` → ``{"token": "...", "expires": "..."}``; throttled like
+    the login page."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "Token",
+                {
+                    "token": serializers.CharField(),
+                    "expires": serializers.DateTimeField(
+                        help_text="After this the token is refused: sign in again for a new one."
+                    ),
+                },
+            )
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
@@ -71,10 +83,11 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [gettext("Unable to log in with the provided credentials.")]}
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        # The token the user's other clients use, unless it has expired.
+        token = valid_token_for(user)
         # A token login is a login: last_login is updated and axes forgets earlier failures.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        return Response({"token": token.key})
+        return Response({"token": token.key, "expires": token_expires(token).isoformat()})
 
 
 class LogoutTokenView(APIView):

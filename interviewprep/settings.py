@@ -298,9 +298,6 @@ LOGGING = {
 INSTALLED_APPS += ["rest_framework.authtoken", "axes"]
 # Axes' middleware turns a throttled login into its lockout response; it must come last.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-
-# The name authenticator apps show beside the admin's codes (accounts.two_factor).
-OTP_TOTP_ISSUER = "InterviewPrep"
 AUTHENTICATION_BACKENDS = [
     # Refuses to check passwords for a throttled account or address; must come first.
     "axes.backends.AxesStandaloneBackend",
@@ -309,9 +306,14 @@ AUTHENTICATION_BACKENDS = [
 # Token first: DRF takes the WWW-Authenticate challenge from the first class, so anonymous API
 # requests get 401 rather than 403. Browsers still authenticate with their session.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "rest_framework.authentication.TokenAuthentication",
+    "interviewprep.authentication.ExpiringTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
+# An API token works this long after it was issued; signing in again then gives a new one.
+API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30")))
+
+# The name authenticator apps show beside the admin's codes (accounts.two_factor).
+OTP_TOTP_ISSUER = "InterviewPrep"
 
 # The 6th failed login within 15 minutes, per account and (separately) per client address,
 # is refused; the block lifts by itself 15 minutes after the last counted failure.

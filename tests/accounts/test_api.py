@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +25,34 @@ def test_obtain_token(client, user, password):
     response = obtain(client, "ALICE@example.org", password)
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    token = Token.objects.get(user=user)
+    assert response.json() == {
+        "token": token.key,
+        "expires": (token.created + timedelta(days=30)).isoformat(),
+    }
     user.refresh_from_db()
     assert user.last_login is not None
+
+
+def test_a_token_expires_and_signing_in_again_gives_a_new_one(client, user, password):
+    first = obtain(client, "alice@example.org", password).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Token {first}"}
+    with time_machine.travel(timezone.now() + timedelta(days=29, hours=23)):
+        assert client.get("/api/me/", **auth).status_code == 200
+        # Signing in again within the 30 days gives the same token (other clients keep it).
+        assert obtain(client, "alice@example.org", password).json()["token"] == first
+    with time_machine.travel(timezone.now() + timedelta(days=30, minutes=1)):
+        expired = client.get("/api/me/", **auth)
+        assert expired.status_code == 401
+        assert "has expired" in expired.json()["detail"]
+        assert not Token.objects.filter(key=first).exists()
+        renewed = obtain(client, "alice@example.org", password).json()
+        assert renewed["token"] != first
+        new_auth = {"HTTP_AUTHORIZATION": f"Token {renewed['token']}"}
+        assert client.get("/api/me/", **new_auth).status_code == 200
+    # An expired token left in the table (never presented since) is replaced at sign-in too.
+    Token.objects.filter(user=user).update(created=timezone.now() - timedelta(days=31))
+    assert obtain(client, "alice@example.org", password).json()["token"] != renewed["token"]
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.views import APIView
 
+from interviewprep.authentication import ExpiringTokenAuthentication
 from tests.factories import current_code
 
 from .conftest import client_for
@@ -491,7 +492,7 @@ def test_api_authentication_is_token_or_session():
             # Credentials in the body, no cookie read: nothing for a forged request to ride on.
             assert classes == set()
         else:
-            assert classes == {TokenAuthentication, SessionAuthentication}, name
+            assert classes == {ExpiringTokenAuthentication, SessionAuthentication}, name
 
 
 API_WRITES = [
