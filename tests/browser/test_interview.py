@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from interviews.models import Answer, Attempt, InterviewTemplate
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import save_screenshot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -125,6 +125,8 @@ def test_two_windows_on_one_answer_never_silently_replace_each_other(page: Page,
     expect(other.locator(".save-status")).to_contain_text("另一个窗口")
     expect(other.get_by_test_id("answer-1")).to_have_value("窗口 B 的答案")
     assert stored() == "窗口 A 的答案"
+    conflict.scroll_into_view_if_needed()
+    save_screenshot(other, "interview-conflict")
 
     # A reload keeps B's unsaved text and the choice.
     other.reload()
