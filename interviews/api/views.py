@@ -31,13 +31,15 @@ def _refusal(error: services.InterviewError, attempt: Attempt | None = None) -> 
     code: int
     if isinstance(error, services.NotInAttempt):
         code = status.HTTP_404_NOT_FOUND
-    elif isinstance(error, services.AttemptClosed | services.IllegalTransition):
+    elif isinstance(
+        error, services.AttemptClosed | services.IllegalTransition | services.AnswerChanged
+    ):
         code = status.HTTP_409_CONFLICT
     else:
         code = status.HTTP_400_BAD_REQUEST
     body: dict[str, Any] = {"detail": str(error)}
     if isinstance(error, services.AnswerChanged):
-        code = status.HTTP_409_CONFLICT
+        # The client shows the stored answer beside its own text (static/js/interview.js).
         stored = error.answer
         body["code"] = "answer_changed"
         body["answer"] = {
