@@ -4,11 +4,9 @@ Logout, password change and password reset are Django's own views (see ``auth_ur
 the two that set a new password also email the account's owner about it.
 """
 
-import base64
 from functools import partial
 from typing import cast
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,9 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor as two_factor_apps
 from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm
 from .models import User
 from .tasks import send_password_changed_notice
@@ -131,11 +128,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not user.is_staff:
         raise PermissionDenied
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    confirmed = two_factor_apps.confirmed_app(user)
     if confirmed is not None:
         verified = user.is_verified()  # type: ignore[attr-defined]
         if request.method == "POST" and request.POST.get("action") == "replace" and verified:
-            TOTPDevice.objects.filter(user=user).delete()
+            two_factor_apps.remove_apps(request=request)
             messages.success(
                 request, gettext("Your authenticator app was removed: set up the new one.")
             )
@@ -143,26 +140,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(
             request, "account/two_factor.html", {"confirmed": confirmed, "verified": verified}
         )
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name=gettext("Authenticator app"), confirmed=False
-        )
+    device = two_factor_apps.app_to_set_up(user=user)
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None, device=device)
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        two_factor_apps.confirm_app(request=request, device=device)
         messages.success(
             request,
             gettext("Two-step sign-in is on. The admin asks for a code each time you sign in."),
         )
         return redirect("admin:index")
-    context = {
-        "form": form,
-        "qr_code": segno.make(device.config_url).svg_inline(scale=4, title=gettext("QR code")),
-        "secret": base64.b32encode(device.bin_key).decode(),
-    }
+    qr_code, secret = two_factor_apps.setup_details(device)
+    context = {"form": form, "qr_code": qr_code, "secret": secret}
     return render(request, "account/two_factor.html", context)
 
 

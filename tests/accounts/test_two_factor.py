@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from interviewprep import two_factor
 from tests.factories import current_code
 
 from .conftest import PASSWORD
@@ -115,3 +117,16 @@ def test_only_a_verified_session_replaces_the_app(staff):
     assert response.status_code == 200
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert not TOTPDevice.objects.get(user=staff).confirmed  # a new secret to set up
+
+
+def test_removing_the_app_needs_a_session_signed_in_with_a_code(staff, rf):
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    request = rf.post("/")
+    request.user = staff
+    staff.is_verified = lambda: False  # what OTPMiddleware says of a password-only session
+    with pytest.raises(PermissionDenied):
+        two_factor.remove_apps(request=request)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    staff.is_verified = lambda: True
+    two_factor.remove_apps(request=request)
+    assert not TOTPDevice.objects.filter(user=staff).exists()
