@@ -22,6 +22,7 @@ from .serializers import (
     InterviewReportSerializer,
     InterviewReviewInputSerializer,
     StartSerializer,
+    StoredAnswerSerializer,
     TemplateSerializer,
     attempt_data,
 )
@@ -40,14 +41,8 @@ def _refusal(error: services.InterviewError, attempt: Attempt | None = None) -> 
     body: dict[str, Any] = {"detail": str(error)}
     if isinstance(error, services.AnswerChanged):
         # The client shows the stored answer beside its own text (static/js/interview.js).
-        stored = error.answer
         body["code"] = "answer_changed"
-        body["answer"] = {
-            "text": stored.text,
-            "marked": stored.marked,
-            "saves": stored.saves,
-            "saved_at": stored.saved_at.isoformat(),
-        }
+        body["answer"] = StoredAnswerSerializer(error.answer).data
     if attempt is not None:
         body["state"] = attempt.state
         body["review_url"] = reverse("interviews:review", args=[attempt.pk])

@@ -82,9 +82,10 @@
   const pending = new Map(); // question id -> timer
   const dirty = new Set();
   const spent = new Map(); // question id -> seconds not yet reported
-  const chains = new Map(); // question id -> the save in flight: saves of one answer go in order
+  // Question id -> its last save not yet returned (saves of one answer go in order); gone
+  // once it has returned.
+  const chains = new Map();
   const others = new Map(); // question id -> the other window's stored answer, while in conflict
-  const inFlight = new Set(); // saves sent or waiting for the one before them
   let current = textareas.length === 1 ? textareas[0].dataset.question : null;
 
   function draftKey(question) {
@@ -181,8 +182,7 @@
     const run = (chains.get(question) || Promise.resolve()).then(() => send(question, options));
     const settled = run.catch(() => {});
     chains.set(question, settled);
-    inFlight.add(settled);
-    settled.then(() => inFlight.delete(settled));
+    settled.then(() => { if (chains.get(question) === settled) chains.delete(question); });
     return run;
   }
 
@@ -310,12 +310,12 @@
       event.preventDefault();
       return;
     }
-    if (inFlight.size) {
+    if (chains.size) {
       // The form carries each answer's count of saves: send it once the saves in flight
       // have returned theirs, or the server would take them for another window's.
       event.preventDefault();
       confirmed = true;
-      Promise.all(Array.from(inFlight)).then(() => form.requestSubmit(button));
+      Promise.all(Array.from(chains.values())).then(() => form.requestSubmit(button));
       return;
     }
     // The form itself carries the texts; report the time and stop the pending autosaves.
