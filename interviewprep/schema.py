@@ -6,7 +6,11 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 
 ERROR_BODY = {
     "type": "object",
-    "description": 'Either {"detail": "message"} or {"field": ["message", ...]}.',
+    "description": (
+        'A refusal: {"detail": "message", "code": "..."}, where a refusal of the service may add '
+        'what it ran into (interviewprep.errors); invalid input: {"field": ["message", ...]}.'
+    ),
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
     "additionalProperties": True,
 }
 ERRORS = {

@@ -175,6 +175,8 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "interviewprep.schema.AutoSchema",
+    # Services' refusals (interviewprep.errors.DomainError) answer here, in one place.
+    "EXCEPTION_HANDLER": "interviewprep.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

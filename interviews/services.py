@@ -22,6 +22,7 @@ from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interviewprep.errors import Conflict, DomainError, NotFound
 from questions.models import Question, Tag
 
 from . import drawing
@@ -46,28 +47,41 @@ RECENT_ATTEMPTS = 3
 POOL = 200
 
 
-class InterviewError(Exception):
-    """An expected refusal; ``str(error)`` is a message for the learner."""
+class InterviewError(DomainError):
+    """An expected refusal; ``message`` is for the learner. ``attempt`` is the attempt it
+    refused to change, if there is one, in the state the refusal left it."""
+
+    def __init__(self, message: str, *, attempt: Attempt | None = None) -> None:
+        super().__init__(message)
+        self.attempt = attempt
 
 
-class AttemptClosed(InterviewError):
+class AttemptClosed(InterviewError, Conflict):
     """The attempt has ended (submitted, or its time ran out): nothing more can be saved."""
 
+    code = "attempt_closed"
 
-class IllegalTransition(InterviewError):
+
+class IllegalTransition(InterviewError, Conflict):
     """The attempt is not in a state the requested move can start from."""
 
+    code = "illegal_transition"
 
-class NotInAttempt(InterviewError):
+
+class NotInAttempt(InterviewError, NotFound):
     """The question is not one of the attempt's questions."""
 
+    code = "not_in_attempt"
 
-class AnswerChanged(InterviewError):
+
+class AnswerChanged(InterviewError, Conflict):
     """The answer was saved from elsewhere (another window) since the sending page last saw
     it; ``answer`` is what is stored, unchanged."""
 
-    def __init__(self, message: str, *, answer: "Answer") -> None:
-        super().__init__(message)
+    code = "answer_changed"
+
+    def __init__(self, message: str, *, answer: Answer, attempt: Attempt) -> None:
+        super().__init__(message, attempt=attempt)
         self.answer = answer
 
 
@@ -290,7 +304,8 @@ def save_answer(
     if text is not None and len(text) > MAX_ANSWER_CHARS:
         raise InterviewError(
             _("An answer can be at most %(max)d characters long; this one has %(length)d.")
-            % {"max": MAX_ANSWER_CHARS, "length": len(text)}
+            % {"max": MAX_ANSWER_CHARS, "length": len(text)},
+            attempt=attempt,
         )
     now = now or timezone.now()
     seconds = max(0, min(int(seconds), attempt.total_seconds))
@@ -325,10 +340,13 @@ def save_answer(
             _(
                 "Time is up: this change arrived after the deadline and was not saved. "
                 "Everything saved before the deadline is kept."
-            )
+            ),
+            attempt=attempt,
         )
     if not attempt.is_open:
-        raise AttemptClosed(_("This interview has ended; its answers can no longer be changed."))
+        raise AttemptClosed(
+            _("This interview has ended; its answers can no longer be changed."), attempt=attempt
+        )
     stored = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
     if stored is not None:
         # The row exists and the attempt is open: only the page's count of saves stopped it.
@@ -348,8 +366,9 @@ def save_answer(
                 "The text here was not saved: keep it, or use the other window's version."
             ),
             answer=stored,
+            attempt=attempt,
         )
-    raise NotInAttempt(_("This question is not part of this interview."))
+    raise NotInAttempt(_("This question is not part of this interview."), attempt=attempt)
 
 
 def _transition(attempt: Attempt, target: str, *, also: Q | None = None, **values: Any) -> bool:
@@ -408,11 +427,14 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     if attempt.is_open:
         expire_if_due(attempt=attempt, now=now)
         raise AttemptClosed(
-            _("Time ran out before the interview was submitted; it ended at its deadline.")
+            _("Time ran out before the interview was submitted; it ended at its deadline."),
+            attempt=attempt,
         )
     if attempt.state == Attempt.State.EXPIRED:
-        raise AttemptClosed(_("Time ran out; the interview ended at its deadline."))
-    raise IllegalTransition(_("This interview was already submitted."))
+        raise AttemptClosed(
+            _("Time ran out; the interview ended at its deadline."), attempt=attempt
+        )
+    raise IllegalTransition(_("This interview was already submitted."), attempt=attempt)
 
 
 @transaction.atomic
@@ -429,7 +451,9 @@ def record_review(
         Attempt.State.EXPIRED,
         Attempt.State.REVIEWED,
     ):
-        raise IllegalTransition(_("An interview can be reviewed once it has ended."))
+        raise IllegalTransition(
+            _("An interview can be reviewed once it has ended."), attempt=attempt
+        )
     slots = {
         slot.question_id: slot
         for slot in AttemptQuestion.objects.filter(attempt=attempt).select_related("question")
@@ -438,12 +462,14 @@ def record_review(
     for item in assessments:
         slot = slots.get(item.question_id)
         if slot is None:
-            raise NotInAttempt(_("This question is not part of this interview."))
+            raise NotInAttempt(_("This question is not part of this interview."), attempt=attempt)
         if item.score is not None and not 0 <= item.score <= 3:
-            raise InterviewError(_("A score is 0, 1, 2 or 3."))
+            raise InterviewError(_("A score is 0, 1, 2 or 3."), attempt=attempt)
         count = len(key_points(slot.question.body_html))
         if any(not 0 <= index < count for index in item.points):
-            raise InterviewError(_("A ticked key point does not exist in the reference answer."))
+            raise InterviewError(
+                _("A ticked key point does not exist in the reference answer."), attempt=attempt
+            )
         slot.self_score = item.score
         slot.points_ticked = sorted(set(item.points))
         changed.append(slot)
@@ -456,7 +482,7 @@ def record_review(
 @transaction.atomic
 def set_layout(*, attempt: Attempt, layout: str) -> Attempt:
     if layout not in Attempt.Layout.values:
-        raise InterviewError(_("Unknown layout."))
+        raise InterviewError(_("Unknown layout."), attempt=attempt)
     Attempt.objects.filter(pk=attempt.pk).update(layout=layout)
     attempt.layout = layout
     return attempt

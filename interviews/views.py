@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.roles import Role, role_required
 from questions.models import Tag
 
@@ -48,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@shows_refusal(lambda request, error: reverse("interviews:index"))
 def start(request: HttpRequest) -> HttpResponse:
     if "template" in request.POST:
         chosen = StartTemplateForm(request.POST)
@@ -63,13 +65,9 @@ def start(request: HttpRequest) -> HttpResponse:
             return render(request, "interviews/index.html", context, status=400)
         template, criteria = None, form.criteria()
         layout = form.cleaned_data["layout"]
-    try:
-        attempt = services.start_attempt(
-            user=request.user, template=template, criteria=criteria, layout=layout
-        )
-    except services.InterviewError as error:
-        messages.error(request, str(error))
-        return redirect("interviews:index")
+    attempt = services.start_attempt(
+        user=request.user, template=template, criteria=criteria, layout=layout
+    )
     return redirect(attempt)
 
 
@@ -130,8 +128,21 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interviews/attempt.html", _attempt_context(attempt, position))
 
 
+def _page_to_go_to(request: HttpRequest, pk: int) -> str:
+    goto = _int(request.POST.get("goto")) or _int(request.POST.get("stay")) or 1
+    return reverse("interviews:attempt", args=[pk]) + f"?q={goto}"
+
+
+def _save_refused(request: HttpRequest, error: DomainError, pk: int) -> str:
+    """Back to the question the learner was on, or to the review once the attempt ended."""
+    if isinstance(error, services.InterviewError) and error.attempt and not error.attempt.is_open:
+        return reverse("interviews:review", args=[pk])
+    return _page_to_go_to(request, pk)
+
+
 @require_POST
 @login_required
+@shows_refusal(_save_refused)
 def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     """The form behind the page: saves what is shown, then navigates or submits.
 
@@ -139,51 +150,45 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     """
     attempt = get_attempt_for_user(request.user, pk)
     conflicts: dict[int, str] = {}
-    try:
-        for raw in request.POST.getlist("shown"):
-            question_id = int(raw)
-            text = request.POST.get(f"text-{question_id}", "")
-            base = request.POST.get(f"saves-{question_id}")
-            try:
-                services.save_answer(
-                    attempt=attempt,
-                    question_id=question_id,
-                    text=text,
-                    marked=request.POST.get(f"marked-{question_id}") == "on",
-                    seconds=_int(request.POST.get(f"seconds-{question_id}")),
-                    base_saves=_int(base) if base is not None else None,
-                )
-            except services.AnswerChanged:
-                conflicts[question_id] = text
-        if conflicts:
-            # Nothing was lost: the page comes back with the learner's text in place and
-            # the other window's beside it; sending it again keeps the learner's.
-            messages.error(
-                request,
-                _(
-                    "An answer was saved from another window since this page last saved it. "
-                    "Your text was not saved: check it below and save again to keep it."
-                ),
+    for raw in request.POST.getlist("shown"):
+        # Not a number: no such question in the attempt, which save_answer refuses.
+        question_id = _int(raw)
+        text = request.POST.get(f"text-{question_id}", "")
+        base = request.POST.get(f"saves-{question_id}")
+        try:
+            services.save_answer(
+                attempt=attempt,
+                question_id=question_id,
+                text=text,
+                marked=request.POST.get(f"marked-{question_id}") == "on",
+                seconds=_int(request.POST.get(f"seconds-{question_id}")),
+                base_saves=_int(base) if base is not None else None,
             )
-            position = _int(request.POST.get("stay")) or None
-            return render(
-                request,
-                "interviews/attempt.html",
-                _attempt_context(attempt, position, conflicts),
-                status=409,
-            )
-        if request.POST.get("action") == "submit":
-            services.submit_attempt(attempt=attempt)
-            messages.success(request, _("Your interview was submitted."))
-            return redirect("interviews:review", pk=attempt.pk)
-    except (ValueError, services.NotInAttempt):
-        messages.error(request, _("This question is not part of this interview."))
-    except services.InterviewError as error:
-        messages.error(request, str(error))
-        if not attempt.is_open:
-            return redirect("interviews:review", pk=attempt.pk)
-    goto = _int(request.POST.get("goto")) or _int(request.POST.get("stay")) or 1
-    return redirect(reverse("interviews:attempt", args=[attempt.pk]) + f"?q={goto}")
+        except services.AnswerChanged:
+            # Not a refusal of the whole form: the other answers shown are still saved.
+            conflicts[question_id] = text
+    if conflicts:
+        # Nothing was lost: the page comes back with the learner's text in place and
+        # the other window's beside it; sending it again keeps the learner's.
+        messages.error(
+            request,
+            _(
+                "An answer was saved from another window since this page last saved it. "
+                "Your text was not saved: check it below and save again to keep it."
+            ),
+        )
+        position = _int(request.POST.get("stay")) or None
+        return render(
+            request,
+            "interviews/attempt.html",
+            _attempt_context(attempt, position, conflicts),
+            status=409,
+        )
+    if request.POST.get("action") == "submit":
+        services.submit_attempt(attempt=attempt)
+        messages.success(request, _("Your interview was submitted."))
+        return redirect("interviews:review", pk=attempt.pk)
+    return redirect(_page_to_go_to(request, attempt.pk))
 
 
 def _int(value: str | None) -> int:
@@ -215,24 +220,22 @@ def clock(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_POST
 @login_required
+@shows_refusal(lambda request, error, pk: reverse("interviews:attempt", args=[pk]))
 def layout(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, pk)
-    try:
-        services.set_layout(attempt=attempt, layout=request.POST.get("layout", ""))
-    except services.InterviewError as error:
-        messages.error(request, str(error))
+    services.set_layout(attempt=attempt, layout=request.POST.get("layout", ""))
     return redirect(attempt)
 
 
 @require_POST
 @login_required
+@shows_refusal(
+    lambda request, error, pk: reverse("interviews:review", args=[pk]), level=messages.INFO
+)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, pk)
-    try:
-        services.submit_attempt(attempt=attempt)
-        messages.success(request, _("Your interview was submitted."))
-    except services.InterviewError as error:
-        messages.info(request, str(error))
+    services.submit_attempt(attempt=attempt)
+    messages.success(request, _("Your interview was submitted."))
     return redirect("interviews:review", pk=attempt.pk)
 
 
@@ -244,6 +247,7 @@ def _finished_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@shows_refusal(lambda request, error, pk: reverse("interviews:review", args=[pk]))
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _finished_attempt(request, pk)
     if attempt.is_open:
@@ -262,11 +266,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
             )
-        try:
-            services.record_review(attempt=attempt, assessments=assessments)
-        except services.InterviewError as error:
-            messages.error(request, str(error))
-            return redirect("interviews:review", pk=attempt.pk)
+        services.record_review(attempt=attempt, assessments=assessments)
         messages.success(request, _("Your self-assessment was saved."))
         return redirect("interviews:report", pk=attempt.pk)
     return render(

@@ -1,8 +1,9 @@
 """Pages for reporting problems (learners) and curating the bank (editors, reviewers, staff).
 
 Thin views: parse the request, call one function of ``questions.editorial``, render. A refused
-action re-renders its page with the message and the user's text, with status 400 (403 when the
-user may not do it).
+action (``shows_refusal``) re-renders its form with the message and the user's text, with status
+400 (409 for a stale draft), or shows the message on the page it goes back to; 403 when the user
+may not do it.
 """
 
 from typing import Any
@@ -14,10 +15,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
 from . import editorial
@@ -49,43 +52,59 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Redirect to the same-site ``next`` field, else to ``default``."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
+def _next(request: HttpRequest, default: str) -> str:
+    """The same-site ``next`` field, else ``default``."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = default
-    return redirect(target or default)
+        return default
+    return target or default
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Redirect to the same-site ``next`` field, else to ``default``."""
+    return redirect(_next(request, default))
+
+
+def _back_to_queue(request: HttpRequest, error: DomainError, pk: int) -> str:
+    return _next(request, reverse("questions:editor-queue"))
+
+
+def _to_draft(request: HttpRequest, error: DomainError, pk: int) -> str:
+    return reverse("questions:draft", args=[pk])
 
 
 # --- learners ----------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(Question.objects.visible(), pk=pk)
-    context: dict[str, Any] = {
-        "question": question,
+def _report_page(request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "question": get_object_or_404(Question.objects.visible(), pk=pk),
         "reasons": [(r.value, r.label) for r in editorial.LEARNER_REASONS],
         "reason": request.POST.get("reason", ""),
         "comment": request.POST.get("comment", ""),
+        "error": error,
     }
-    if request.method == "POST":
-        try:
-            editorial.report_problem(
-                question=question,
-                reporter=request.user,
-                reason=context["reason"],
-                comment=context["comment"],
-            )
-        except editorial.EditorialError as error:
-            context["error"] = error.message
-            return render(request, "questions/report.html", context, status=400)
-        messages.success(request, _("Thank you. Editors will look at your report."))
-        return redirect("questions:my-reports")
-    return render(request, "questions/report.html", context)
+    return render(request, "questions/report.html", context, status=status)
+
+
+def _report_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
+    return _report_page(request, pk, error.message, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@shows_refusal(_report_refused)
+def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _report_page(request, pk)
+    editorial.report_problem(
+        question=get_object_or_404(Question.objects.visible(), pk=pk),
+        reporter=request.user,
+        reason=request.POST.get("reason", ""),
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, _("Thank you. Editors will look at your report."))
+    return redirect("questions:my-reports")
 
 
 @login_required
@@ -178,29 +197,21 @@ def flag_queue(request: HtmxHttpRequest) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(_back_to_queue)
 def decline_flag(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EditorialFlag, pk=pk)
-    try:
-        editorial.decline_flag(
-            flag_id=pk, editor=request.user, reason=request.POST.get("reason", "")
-        )
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Report declined; the reporter will see your reason."))
+    editorial.decline_flag(flag_id=pk, editor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Report declined; the reporter will see your reason."))
     return _back(request, reverse("questions:editor-queue"))
 
 
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(_back_to_queue)
 def mark_needs_revision(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EditorialFlag, pk=pk)
-    try:
-        editorial.mark_needs_revision(flag_id=pk, editor=request.user)
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The question is marked as under revision."))
+    editorial.mark_needs_revision(flag_id=pk, editor=request.user)
+    messages.success(request, _("The question is marked as under revision."))
     return _back(request, reverse("questions:editor-queue"))
 
 
@@ -209,14 +220,10 @@ def mark_needs_revision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(lambda request, error, pk: reverse("questions:detail", args=[pk]))
 def start_draft(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
-    try:
-        draft = editorial.start_draft(question=question, editor=request.user)
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-        return redirect(question)
-    return redirect(draft)
+    return redirect(editorial.start_draft(question=question, editor=request.user))
 
 
 def _draft_context(
@@ -273,8 +280,33 @@ def _posted_values(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _draft_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
+    """The editor again, with the editor's text and the refusal; for a stale save (409), what
+    is saved now beside it: the next save deliberately replaces theirs."""
+    values = _posted_values(request)
+    if not isinstance(error, editorial.DraftConflict):
+        context = _draft_context(request, editorial.get_draft_for_editor(request.user, pk), values)
+        context["error"] = error.message
+        return render(request, "questions/editor/draft.html", context, status=400)
+    current = error.current
+    context = _draft_context(request, current, {**values, "version": current.version})
+    context["error"] = error.message
+    context["conflict"] = {
+        "draft": current,
+        "title": diff_html(current.title, values["title"]),
+        "body": diff_html(
+            current.body_markdown,
+            values["body_markdown"],
+            old_label=_("Saved by %(who)s") % {"who": current.edited_by},
+            new_label=_("Your text"),
+        ),
+    }
+    return render(request, "questions/editor/draft.html", context, status=409)
+
+
 @role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
+@shows_refusal(_draft_refused)
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor: GET shows the draft; POST saves it (refused if someone saved meanwhile)."""
     draft = editorial.get_draft_for_editor(request.user, pk)
@@ -285,36 +317,15 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_role(request.user, Role.EDITOR):
         raise PermissionDenied
     values = _posted_values(request)
-    try:
-        editorial.save_draft(
-            draft_id=draft.pk,
-            editor=request.user,
-            seen_version=values["version"],
-            title=values["title"],
-            body_markdown=values["body_markdown"],
-            tag_slugs=values["tag_slugs"],
-            difficulty=values["difficulty"],
-        )
-    except editorial.DraftConflict as conflict:
-        current = conflict.current
-        # Keep the editor's text in the form; the next save deliberately replaces theirs.
-        context = _draft_context(request, current, {**values, "version": current.version})
-        context["error"] = conflict.message
-        context["conflict"] = {
-            "draft": current,
-            "title": diff_html(current.title, values["title"]),
-            "body": diff_html(
-                current.body_markdown,
-                values["body_markdown"],
-                old_label=_("Saved by %(who)s") % {"who": current.edited_by},
-                new_label=_("Your text"),
-            ),
-        }
-        return render(request, "questions/editor/draft.html", context, status=409)
-    except editorial.EditorialError as error:
-        context = _draft_context(request, draft, values)
-        context["error"] = error.message
-        return render(request, "questions/editor/draft.html", context, status=400)
+    editorial.save_draft(
+        draft_id=draft.pk,
+        editor=request.user,
+        seen_version=values["version"],
+        title=values["title"],
+        body_markdown=values["body_markdown"],
+        tag_slugs=values["tag_slugs"],
+        difficulty=values["difficulty"],
+    )
     messages.success(request, _("Draft saved."))
     return redirect(draft)
 
@@ -334,62 +345,42 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questions/editor/draft.html#preview", context)
 
 
-def _draft_action(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
-    draft = editorial.get_draft_for_editor(request.user, pk)
-    try:
-        action(draft)
-    except editorial.NotPermitted as error:
-        raise PermissionDenied(error.message) from error
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(draft)
-
-
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(_to_draft)
 def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _draft_action(
-        request,
-        pk,
-        lambda draft: editorial.submit_draft(
-            draft_id=draft.pk,
-            editor=request.user,
-            seen_version=_int(request.POST.get("version")) or 0,
-            summary=request.POST.get("summary", ""),
-            resolves=[i for i in map(_int, request.POST.getlist("resolves")) if i is not None],
-        ),
-        _("Submitted for review."),
+    draft = editorial.get_draft_for_editor(request.user, pk)
+    editorial.submit_draft(
+        draft_id=draft.pk,
+        editor=request.user,
+        seen_version=_int(request.POST.get("version")) or 0,
+        summary=request.POST.get("summary", ""),
+        resolves=[i for i in map(_int, request.POST.getlist("resolves")) if i is not None],
     )
+    messages.success(request, _("Submitted for review."))
+    return redirect(draft)
 
 
 @role_required(Role.REVIEWER)
 @require_POST
+@shows_refusal(_to_draft)
 def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
     draft = editorial.get_draft_for_editor(request.user, pk)
-    try:
-        editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
-    except editorial.NotPermitted as error:
-        raise PermissionDenied(error.message) from error
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-        return redirect(draft)
+    editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
     messages.success(request, _("Published."))
     return redirect(draft.question)
 
 
 @role_required(Role.REVIEWER)
 @require_POST
+@shows_refusal(_to_draft)
 def draft_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
-    return _draft_action(
-        request,
-        pk,
-        lambda draft: editorial.request_changes(
-            draft_id=draft.pk, reviewer=request.user, comment=request.POST.get("comment", "")
-        ),
-        _("Sent back to the author."),
+    draft = editorial.get_draft_for_editor(request.user, pk)
+    editorial.request_changes(
+        draft_id=draft.pk, reviewer=request.user, comment=request.POST.get("comment", "")
     )
+    messages.success(request, _("Sent back to the author."))
+    return redirect(draft)
 
 
 @role_required(*EDITORS)
@@ -405,18 +396,15 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 @require_POST
+@shows_refusal(lambda request, error, pk: reverse("questions:history", args=[pk]))
 def rollback(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), pk=pk)
-    try:
-        editorial.rollback_question(
-            question=question,
-            to_number=_int(request.POST.get("number")) or 0,
-            reviewer=request.user,
-            summary=request.POST.get("summary", ""),
-        )
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-        return redirect("questions:history", pk=pk)
+    editorial.rollback_question(
+        question=question,
+        to_number=_int(request.POST.get("number")) or 0,
+        reviewer=request.user,
+        summary=request.POST.get("summary", ""),
+    )
     messages.success(request, _("Rolled back: a new version was published."))
     return redirect("questions:history", pk=pk)
 
@@ -426,17 +414,14 @@ def rollback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(_back_to_queue)
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = get_object_or_404(Question, pk=pk)
     kept = Question.objects.filter(pk=_int(request.POST.get("kept")) or 0).first()
     if kept is None:
         messages.error(request, _("Give the number of the question to keep."))
         return _back(request, reverse("questions:editor-queue"))
-    try:
-        editorial.merge_question(duplicate=duplicate, kept=kept, editor=request.user)
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
-        return _back(request, reverse("questions:editor-queue"))
+    editorial.merge_question(duplicate=duplicate, kept=kept, editor=request.user)
     messages.success(request, _("Merged: the old address now leads here."))
     return redirect(kept)
 
@@ -456,19 +441,17 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 @require_POST
+@shows_refusal(lambda request, error, pk: reverse("questions:editor-candidates"))
 def decide_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DuplicateCandidate, pk=pk)
-    try:
-        if request.POST.get("decision") == "dismiss":
-            editorial.dismiss_candidate(candidate_id=pk, editor=request.user)
-            messages.success(request, _("Marked as not a duplicate."))
-        else:
-            editorial.confirm_candidate(
-                candidate_id=pk, keep_id=_int(request.POST.get("keep")) or 0, editor=request.user
-            )
-            messages.success(request, _("Merged."))
-    except editorial.EditorialError as error:
-        messages.error(request, error.message)
+    if request.POST.get("decision") == "dismiss":
+        editorial.dismiss_candidate(candidate_id=pk, editor=request.user)
+        messages.success(request, _("Marked as not a duplicate."))
+    else:
+        editorial.confirm_candidate(
+            candidate_id=pk, keep_id=_int(request.POST.get("keep")) or 0, editor=request.user
+        )
+        messages.success(request, _("Merged."))
     return redirect("questions:editor-candidates")
 
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interviewprep.errors import Conflict, DomainError, NotPermitted
 from interviewprep.roles import Role, has_role
 
 from . import caches, search
@@ -48,24 +49,19 @@ LEARNER_REASONS = (
 COMMENT_MAX = 2000
 
 
-class EditorialError(Exception):
+class EditorialError(DomainError):
     """An editorial action refused, with a message for the person who tried it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(EditorialError):
-    """The action is not allowed for this user (maps to HTTP 403)."""
-
-
-class DraftConflict(EditorialError):
+class DraftConflict(EditorialError, Conflict):
     """The draft changed since the editor loaded it; ``current`` is what is saved now."""
 
-    def __init__(self, current: RevisionDraft) -> None:
+    code = "draft_changed"
+
+    def __init__(self, current: RevisionDraft, message: str | None = None) -> None:
         super().__init__(
-            _(
+            message
+            or _(
                 "Someone else saved this draft since you opened it. Your text was not saved; "
                 "compare it with theirs below, then save again to replace theirs."
             )

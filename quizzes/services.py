@@ -28,6 +28,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interviewprep.errors import Conflict, DomainError
 from interviewprep.models import User
 from questions.models import Notification, Question, QuestionRevision, Tag
 
@@ -41,12 +42,14 @@ DECK_SIZE = 50
 MAX_ATTEMPT_LENGTH = 10_000
 
 
-class PracticeError(Exception):
+class PracticeError(DomainError):
     """Input the learner can correct; the message is shown to them as it is."""
 
 
-class AlreadyRated(PracticeError):
+class AlreadyRated(PracticeError, Conflict):
     """The card was rated in the meantime (a double submit or a second tab)."""
+
+    code = "already_rated"
 
 
 # --- days ---------------------------------------------------------------------------------
@@ -494,6 +497,13 @@ class TagMastery:
         return stats.percent(self.mastered, self.total) or 0
 
 
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    reviews: int
+    seconds: int
+
+
 @dataclass
 class Progress:
     today: date
@@ -522,6 +532,14 @@ class Progress:
         """Seconds spent today and the six days before."""
         first = self.today - timedelta(days=6)
         return sum(s for day, s in self.seconds_by_day.items() if first <= day <= self.today)
+
+    @property
+    def days(self) -> list[DayCount]:
+        """Each day with reviews, in order."""
+        return [
+            DayCount(day, reviews, self.seconds_by_day.get(day, 0))
+            for day, reviews in sorted(self.reviews_by_day.items())
+        ]
 
     @property
     def retention(self) -> int | None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.models import User
 from questions.caches import PageRead
 from questions.models import Question
@@ -132,38 +133,52 @@ def session(request: PracticeRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-@require_POST
-def review(request: PracticeRequest) -> HttpResponse:
-    """Rate the current card, then show the next one (htmx) or redirect to it."""
-    form = ReviewForm(request.POST)
-    deck = request.POST.get("deck") in ("1", "True", "true", "on")
-    error = ""
-    if form.is_valid():
-        question = get_practicable_question(form.cleaned_data["question"])
-        try:
-            services.record_review(
-                user=request.user,
-                question=question,
-                rating=form.cleaned_data["rating"],
-                attempt=form.cleaned_data["attempt"],
-                expected_reps=form.cleaned_data["expected_reps"],
-            )
-        except services.AlreadyRated as exc:
-            messages.info(request, str(exc))
-        except services.PracticeError as exc:
-            error = str(exc)
-    else:
-        error = " ".join(str(message) for errors in form.errors.values() for message in errors)
-    if error:
-        # Show the same question again with what the learner typed, and say what was wrong.
-        context = _card_context(request, deck=deck)
-        context.update(error=error, attempt=request.POST.get("attempt", ""), revealed=True)
-        template = "quizzes/session.html#card" if request.htmx else "quizzes/session.html"
-        return render(request, template, context, status=400)
+def _posted_deck(request: PracticeRequest) -> bool:
+    return request.POST.get("deck") in ("1", "True", "true", "on")
+
+
+def _next_card(request: PracticeRequest) -> HttpResponse:
+    deck = _posted_deck(request)
     if request.htmx:
         return render(request, "quizzes/session.html#card", _card_context(request, deck=deck))
     return redirect(_session_url(deck))
+
+
+def _card_refused(request: PracticeRequest, error: str) -> HttpResponse:
+    """The same question again with what the learner typed, saying what was wrong."""
+    context = _card_context(request, deck=_posted_deck(request))
+    context.update(error=error, attempt=request.POST.get("attempt", ""), revealed=True)
+    template = "quizzes/session.html#card" if request.htmx else "quizzes/session.html"
+    return render(request, template, context, status=400)
+
+
+def _review_refused(request: PracticeRequest, error: DomainError) -> HttpResponse:
+    if isinstance(error, services.AlreadyRated):
+        # A double submit: the first rating stands, the learner moves on.
+        messages.info(request, error.message)
+        return _next_card(request)
+    return _card_refused(request, error.message)
+
+
+@login_required
+@require_POST
+@shows_refusal(_review_refused)
+def review(request: PracticeRequest) -> HttpResponse:
+    """Rate the current card, then show the next one (htmx) or redirect to it."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _card_refused(
+            request,
+            " ".join(str(message) for errors in form.errors.values() for message in errors),
+        )
+    services.record_review(
+        user=request.user,
+        question=get_practicable_question(form.cleaned_data["question"]),
+        rating=form.cleaned_data["rating"],
+        attempt=form.cleaned_data["attempt"],
+        expected_reps=form.cleaned_data["expected_reps"],
+    )
+    return _next_card(request)
 
 
 @login_required
@@ -250,6 +265,11 @@ def bookmark(request: PracticeRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@shows_refusal(
+    lambda request, error, pk: _tools_response(
+        request, get_visible_question(pk), note_error=error.message
+    )
+)
 def note(request: PracticeRequest, pk: int) -> HttpResponse:
     question = get_visible_question(pk)
     form = NoteForm(request.POST)
@@ -258,8 +278,5 @@ def note(request: PracticeRequest, pk: int) -> HttpResponse:
         return _tools_response(
             request, question, note_error=error, note_text=request.POST.get("text", "")
         )
-    try:
-        services.save_note(user=request.user, question=question, text=form.cleaned_data["text"])
-    except services.PracticeError as exc:
-        return _tools_response(request, question, note_error=str(exc))
+    services.save_note(user=request.user, question=question, text=form.cleaned_data["text"])
     return _tools_response(request, question)

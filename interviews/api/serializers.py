@@ -12,6 +12,7 @@ from ..models import (
     Attempt,
     InterviewTemplate,
 )
+from ..reports import Report, ReviewItem, TagRow
 
 
 class TemplateSerializer(serializers.ModelSerializer[InterviewTemplate]):
@@ -87,7 +88,8 @@ class InterviewReviewInputSerializer(serializers.Serializer[Any]):
     items = AssessmentSerializer(many=True)
 
 
-# The shapes of the responses, for the OpenAPI schema (the views build the data itself).
+# The shapes of the responses: attempt_data() below builds an attempt's, the views a save's;
+# a report is serialised from interviews.reports.Report.
 
 
 class AttemptQuestionSerializer(serializers.Serializer[Any]):
@@ -133,10 +135,11 @@ class StoredAnswerSerializer(serializers.Serializer[Any]):
 
 class AnswerRefusedSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
-    code = serializers.ChoiceField(
-        choices=["answer_changed"],
-        required=False,
-        help_text="answer_changed: saved from another client since `base_saves`.",
+    code = serializers.CharField(
+        help_text=(
+            "answer_changed: saved from another client since `base_saves`; attempt_closed: "
+            "the interview has ended or its time is up."
+        ),
     )
     answer = StoredAnswerSerializer(
         required=False, help_text="The stored answer (with code answer_changed)."
@@ -149,40 +152,47 @@ class AttemptStateSerializer(serializers.Serializer[Any]):
     state = serializers.CharField()
 
 
-class InterviewReportTagSerializer(serializers.Serializer[Any]):
-    slug = serializers.CharField()
+class InterviewReportTagSerializer(serializers.Serializer[TagRow]):
+    slug = serializers.CharField(source="tag.slug")
     questions = serializers.IntegerField()
     percent = serializers.IntegerField(allow_null=True)
 
 
-class InterviewReportItemSerializer(serializers.Serializer[Any]):
-    question = serializers.IntegerField()
-    title = serializers.CharField()
-    answer = serializers.CharField(allow_blank=True)
-    reference_html = serializers.CharField(allow_blank=True)
-    under_revision = serializers.BooleanField()
+class InterviewReportItemSerializer(serializers.Serializer[ReviewItem]):
+    question = serializers.IntegerField(source="question.pk")
+    title = serializers.CharField(source="question.title")
+    answer = serializers.CharField(source="text", allow_blank=True)
+    reference_html = serializers.CharField(source="question.body_html", allow_blank=True)
+    under_revision = serializers.BooleanField(source="question.under_revision")
     seconds = serializers.IntegerField()
-    self_score = serializers.IntegerField(allow_null=True)
-    key_points = serializers.ListField(child=serializers.CharField())
-    points_ticked = serializers.ListField(child=serializers.IntegerField())
-    coverage_hint_percent = serializers.IntegerField(allow_null=True)
+    self_score = serializers.IntegerField(source="slot.self_score", allow_null=True)
+    key_points = serializers.ListField(source="points", child=serializers.CharField())
+    points_ticked = serializers.ListField(
+        source="slot.points_ticked", child=serializers.IntegerField()
+    )
+    coverage_hint_percent = serializers.IntegerField(source="coverage.percent", allow_null=True)
 
 
-class InterviewReportSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    state = serializers.CharField()
-    score = serializers.IntegerField()
+class InterviewReportSerializer(serializers.Serializer[Report]):
+    """A finished attempt's report (``interviews.reports.Report``)."""
+
+    id = serializers.IntegerField(source="attempt.pk")
+    state = serializers.CharField(source="attempt.state")
+    score = serializers.IntegerField(source="score_sum")
     score_max = serializers.IntegerField()
     percent = serializers.IntegerField(allow_null=True)
     scored = serializers.IntegerField()
     answered = serializers.IntegerField()
-    seconds_used = serializers.IntegerField(allow_null=True)
-    seconds_allowed = serializers.IntegerField()
+    seconds_used = serializers.IntegerField(source="attempt.seconds_used", allow_null=True)
+    seconds_allowed = serializers.IntegerField(source="attempt.total_seconds")
     seconds_on_questions = serializers.IntegerField()
     tags = InterviewReportTagSerializer(many=True)
-    weakest_tags = serializers.ListField(child=serializers.CharField())
-    weak_question_ids = serializers.ListField(child=serializers.IntegerField())
+    weakest_tags = serializers.SerializerMethodField()
+    weak_question_ids = serializers.ListField(source="weak_ids", child=serializers.IntegerField())
     items = InterviewReportItemSerializer(many=True)
+
+    def get_weakest_tags(self, report: Report) -> list[str]:
+        return [row.tag.slug for row in report.weakest]
 
 
 def attempt_data(attempt: Attempt) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interviewprep.errors import refusal_payload
+
 from .. import reports, services
 from ..access import get_attempt_for_user
 from ..models import Attempt, InterviewTemplate
@@ -28,25 +30,21 @@ from .serializers import (
 )
 
 
-def _refusal(error: services.InterviewError, attempt: Attempt | None = None) -> Response:
-    code: int
-    if isinstance(error, services.NotInAttempt):
-        code = status.HTTP_404_NOT_FOUND
-    elif isinstance(
-        error, services.AttemptClosed | services.IllegalTransition | services.AnswerChanged
-    ):
-        code = status.HTTP_409_CONFLICT
-    else:
-        code = status.HTTP_400_BAD_REQUEST
-    body: dict[str, Any] = {"detail": str(error)}
-    if isinstance(error, services.AnswerChanged):
-        # The client shows the stored answer beside its own text (static/js/interview.js).
-        body["code"] = "answer_changed"
-        body["answer"] = StoredAnswerSerializer(error.answer).data
-    if attempt is not None:
-        body["state"] = attempt.state
-        body["review_url"] = reverse("interviews:review", args=[attempt.pk])
-    return Response(body, status=code)
+@refusal_payload(services.InterviewError)
+def _attempt_payload(error: services.InterviewError) -> dict[str, Any]:
+    """A refusal about an attempt says its state and where its review is."""
+    if error.attempt is None:
+        return {}
+    return {
+        "state": error.attempt.state,
+        "review_url": reverse("interviews:review", args=[error.attempt.pk]),
+    }
+
+
+@refusal_payload(services.AnswerChanged)
+def _stored_answer_payload(error: services.AnswerChanged) -> dict[str, Any]:
+    # The client shows the stored answer beside its own text (static/js/interview.js).
+    return {"answer": StoredAnswerSerializer(error.answer).data}
 
 
 def _loaded(request: Request, pk: int) -> Attempt:
@@ -80,15 +78,9 @@ def start(request: Request) -> Response:
             tag_slugs=tuple(tag.slug for tag in data.get("tags", [])),
             difficulty_mix=dict.fromkeys(data.get("difficulties", []), 1),
         )
-    try:
-        attempt = services.start_attempt(
-            user=request.user,
-            template=data.get("template"),
-            criteria=criteria,
-            layout=data["layout"],
-        )
-    except services.InterviewError as error:
-        return _refusal(error)
+    attempt = services.start_attempt(
+        user=request.user, template=data.get("template"), criteria=criteria, layout=data["layout"]
+    )
     return Response(attempt_data(_loaded(request, attempt.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -114,17 +106,14 @@ def answer(request: Request, pk: int, question_id: int) -> Response:
     serializer = AnswerInputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
-    try:
-        saved = services.save_answer(
-            attempt=attempt,
-            question_id=question_id,
-            text=data.get("text"),
-            marked=data["marked"],
-            seconds=data["seconds"],
-            base_saves=data["base_saves"],
-        )
-    except services.InterviewError as error:
-        return _refusal(error, attempt)
+    saved = services.save_answer(
+        attempt=attempt,
+        question_id=question_id,
+        text=data.get("text"),
+        marked=data["marked"],
+        seconds=data["seconds"],
+        base_saves=data["base_saves"],
+    )
     return Response(
         {
             "question": saved.question_id,
@@ -140,10 +129,7 @@ def answer(request: Request, pk: int, question_id: int) -> Response:
 @permission_classes([IsAuthenticated])
 def submit(request: Request, pk: int) -> Response:
     attempt = get_attempt_for_user(request.user, pk)
-    try:
-        services.submit_attempt(attempt=attempt)
-    except services.InterviewError as error:
-        return _refusal(error, attempt)
+    services.submit_attempt(attempt=attempt)
     return Response(attempt_data(_loaded(request, pk)))
 
 
@@ -164,10 +150,7 @@ def review(request: Request, pk: int) -> Response:
         )
         for item in serializer.validated_data["items"]
     ]
-    try:
-        services.record_review(attempt=attempt, assessments=assessments)
-    except services.InterviewError as error:
-        return _refusal(error, attempt)
+    services.record_review(attempt=attempt, assessments=assessments)
     return Response({"state": attempt.state})
 
 
@@ -177,42 +160,7 @@ def review(request: Request, pk: int) -> Response:
 def report(request: Request, pk: int) -> Response:
     attempt = _loaded(request, pk)
     if attempt.is_open:
-        return _refusal(
-            services.IllegalTransition("The interview is still running; no report yet."), attempt
+        raise services.IllegalTransition(
+            "The interview is still running; no report yet.", attempt=attempt
         )
-    built = reports.build_report(attempt)
-    return Response(
-        {
-            "id": attempt.pk,
-            "state": attempt.state,
-            "score": built.score_sum,
-            "score_max": built.score_max,
-            "percent": built.percent,
-            "scored": built.scored,
-            "answered": built.answered,
-            "seconds_used": attempt.seconds_used(),
-            "seconds_allowed": attempt.total_seconds,
-            "seconds_on_questions": built.seconds_on_questions,
-            "tags": [
-                {"slug": row.tag.slug, "questions": row.questions, "percent": row.percent}
-                for row in built.tags
-            ],
-            "weakest_tags": [row.tag.slug for row in built.weakest],
-            "weak_question_ids": built.weak_ids,
-            "items": [
-                {
-                    "question": item.question.pk,
-                    "title": item.question.title,
-                    "answer": item.text,
-                    "reference_html": item.question.body_html,
-                    "under_revision": item.question.under_revision,
-                    "seconds": item.seconds,
-                    "self_score": item.slot.self_score,
-                    "key_points": item.points,
-                    "points_ticked": item.slot.points_ticked,
-                    "coverage_hint_percent": item.coverage.percent,
-                }
-                for item in built.items
-            ],
-        }
-    )
+    return Response(InterviewReportSerializer(reports.build_report(attempt)).data)

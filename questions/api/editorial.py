@@ -1,10 +1,10 @@
 """The editorial API: reports, the editors' queue, drafts and their review, history.
 
 Same services as the HTML pages (``questions.editorial``). A refused action answers 400 with
-``detail``; a rule about who may do it 403; a stale draft save 409 with the saved draft.
+``detail`` and ``code``; a rule about who may do it 403; a stale draft save 409 with the saved
+draft (``interviewprep.errors`` turns the refusals into these answers).
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interviewprep.errors import refusal_payload
 from interviewprep.roles import IsEditor, IsReviewer
 from questions import editorial
 from questions.models import EditorialFlag, Question, QuestionRevision, RevisionDraft
@@ -133,21 +133,17 @@ class RevisionSerializer(PublicNamesSerializer, serializers.ModelSerializer[Ques
         read_only_fields = fields
 
 
-def _run(call: Callable[[], Any]) -> Any:
-    """Call a service; its refusals become DRF answers."""
-    try:
-        return call()
-    except editorial.NotPermitted as error:
-        raise PermissionDenied(error.message) from error
+class DraftConflictSerializer(serializers.Serializer[Any]):
+    """A save refused because the draft changed since it was read (409)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    current = DraftSerializer(help_text="The draft as it is saved now.")
 
 
-def _refused(error: editorial.EditorialError) -> Response:
-    if isinstance(error, editorial.DraftConflict):
-        return Response(
-            {"detail": error.message, "current": DraftSerializer(error.current).data},
-            status=status.HTTP_409_CONFLICT,
-        )
-    return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
+@refusal_payload(editorial.DraftConflict)
+def _conflict_payload(error: editorial.DraftConflict) -> dict[str, Any]:
+    return {"current": DraftSerializer(error.current).data}
 
 
 class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
@@ -163,20 +159,15 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         question = get_object_or_404(Question.objects.visible(), pk=pk)
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            flag = _run(
-                lambda: editorial.report_problem(
-                    question=question, reporter=request.user, **data.validated_data
-                )
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        flag = editorial.report_problem(
+            question=question, reporter=request.user, **data.validated_data
+        )
         return Response(EditorialFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Start or save the question's revision draft",
         request=DraftWriteSerializer,
-        responses={200: DraftSerializer, 201: DraftSerializer, 409: DraftSerializer},
+        responses={200: DraftSerializer, 201: DraftSerializer, 409: DraftConflictSerializer},
     )
     @action(detail=True, methods=["post"], url_path="revisions", permission_classes=[IsEditor])
     def revisions(self, request: Request, pk: str) -> Response:
@@ -186,30 +177,19 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         values = data.validated_data
         existing = RevisionDraft.objects.active().filter(question=question).first()
         if existing is not None and "version" not in values:
-            return Response(
-                {
-                    "detail": "This question already has a draft; send its version to save it.",
-                    "current": DraftSerializer(existing).data,
-                },
-                status=status.HTTP_409_CONFLICT,
+            raise editorial.DraftConflict(
+                existing, "This question already has a draft; send its version to save it."
             )
-        try:
-            draft = existing or _run(
-                lambda: editorial.start_draft(question=question, editor=request.user)
-            )
-            saved = _run(
-                lambda: editorial.save_draft(
-                    draft_id=draft.pk,
-                    editor=request.user,
-                    seen_version=values.get("version", draft.version),
-                    title=values["title"],
-                    body_markdown=values["body_markdown"],
-                    tag_slugs=values.get("tag_slugs", draft.tag_slugs),
-                    difficulty=values.get("difficulty", draft.difficulty),
-                )
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        draft = existing or editorial.start_draft(question=question, editor=request.user)
+        saved = editorial.save_draft(
+            draft_id=draft.pk,
+            editor=request.user,
+            seen_version=values.get("version", draft.version),
+            title=values["title"],
+            body_markdown=values["body_markdown"],
+            tag_slugs=values.get("tag_slugs", draft.tag_slugs),
+            difficulty=values.get("difficulty", draft.difficulty),
+        )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return Response(DraftSerializer(saved).data, status=code)
 
@@ -231,9 +211,9 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
 
 
 class EditorialFlagViewSet(viewsets.ReadOnlyModelViewSet[EditorialFlag]):
-    lookup_value_regex = "[0-9]{1,18}"
     """Open reports for editors (``?tag=``, ``?reason=``), most severe first."""
 
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = EditorialFlagSerializer
     permission_classes = [IsEditor]
     filterset_class = None
@@ -261,31 +241,23 @@ class EditorialFlagViewSet(viewsets.ReadOnlyModelViewSet[EditorialFlag]):
         flag = self.get_object()
         data = DeclineSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            flag = _run(
-                lambda: editorial.decline_flag(
-                    flag_id=flag.pk, editor=request.user, reason=data.validated_data["reason"]
-                )
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        flag = editorial.decline_flag(
+            flag_id=flag.pk, editor=request.user, reason=data.validated_data["reason"]
+        )
         return Response(EditorialFlagSerializer(flag).data)
 
     @extend_schema(summary="Confirm a report: the question needs revision", request=None)
     @action(detail=True, methods=["post"], url_path="needs-revision")
     def needs_revision(self, request: Request, pk: str) -> Response:
         flag = self.get_object()
-        try:
-            flag = _run(lambda: editorial.mark_needs_revision(flag_id=flag.pk, editor=request.user))
-        except editorial.EditorialError as error:
-            return _refused(error)
+        flag = editorial.mark_needs_revision(flag_id=flag.pk, editor=request.user)
         return Response(EditorialFlagSerializer(flag).data)
 
 
 class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
-    lookup_value_regex = "[0-9]{1,18}"
     """Active drafts (editors and reviewers) and their review."""
 
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = DraftSerializer
     filterset_class = None
     filter_backends: list[Any] = []
@@ -312,18 +284,13 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            draft = _run(
-                lambda: editorial.submit_draft(
-                    draft_id=draft.pk,
-                    editor=request.user,
-                    seen_version=values["version"],
-                    summary=values["summary"],
-                    resolves=values.get("resolves", []),
-                )
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        draft = editorial.submit_draft(
+            draft_id=draft.pk,
+            editor=request.user,
+            seen_version=values["version"],
+            summary=values["summary"],
+            resolves=values.get("resolves", []),
+        )
         return Response(DraftSerializer(draft).data)
 
     @extend_schema(
@@ -334,12 +301,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
-        try:
-            revision = _run(
-                lambda: editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        revision = editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
         return Response(RevisionSerializer(revision).data)
 
     @extend_schema(summary="Send a submitted draft back with a comment", request=CommentSerializer)
@@ -348,14 +310,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         draft = self.get_object()
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            draft = _run(
-                lambda: editorial.request_changes(
-                    draft_id=draft.pk,
-                    reviewer=request.user,
-                    comment=data.validated_data["comment"],
-                )
-            )
-        except editorial.EditorialError as error:
-            return _refused(error)
+        draft = editorial.request_changes(
+            draft_id=draft.pk, reviewer=request.user, comment=data.validated_data["comment"]
+        )
         return Response(DraftSerializer(draft).data)

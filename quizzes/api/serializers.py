@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from questions.models import Question, Tag
 from quizzes.models import Bookmark, Card, Note, Rating, Review
-from quizzes.services import MAX_ATTEMPT_LENGTH
+from quizzes.services import MAX_ATTEMPT_LENGTH, Progress
 
 
 class PracticeQuestionSerializer(serializers.ModelSerializer[Question]):
@@ -120,7 +120,9 @@ class DayCountSerializer(serializers.Serializer):
     seconds = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(serializers.Serializer[Progress]):
+    """The learner's progress (``quizzes.services.Progress``)."""
+
     today = serializers.DateField()
     due_today = serializers.IntegerField()
     due_week = serializers.IntegerField(help_text="Due after today, within seven days.")
@@ -133,6 +135,9 @@ class ProgressSerializer(serializers.Serializer):
     seconds_today = serializers.IntegerField()
     seconds_week = serializers.IntegerField()
     seconds_total = serializers.IntegerField()
-    reviews_per_day = DayCountSerializer(many=True)
+    reviews_per_day = DayCountSerializer(source="days", many=True)
     tags = TagMasterySerializer(many=True)
-    leeches = serializers.ListField(child=serializers.IntegerField(), help_text="Question ids.")
+    leeches = serializers.SerializerMethodField(help_text="Question ids.")
+
+    def get_leeches(self, progress: Progress) -> list[int]:
+        return [card.question_id for card in progress.leeches]

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,18 +77,13 @@ class ReviewCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            review = services.record_review(
-                user=_user(request),
-                question=data.validated_data["question"],
-                rating=data.validated_data["rating"],
-                attempt=data.validated_data.get("attempt", ""),
-                expected_reps=data.validated_data.get("expected_reps"),
-            )
-        except services.AlreadyRated as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except services.PracticeError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        review = services.record_review(
+            user=_user(request),
+            question=data.validated_data["question"],
+            rating=data.validated_data["rating"],
+            attempt=data.validated_data.get("attempt", ""),
+            expected_reps=data.validated_data.get("expected_reps"),
+        )
         review.card = Card.objects.get(pk=review.card_id)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
@@ -99,26 +93,7 @@ class ProgressView(APIView):
 
     @extend_schema(summary="My practice progress", responses=ProgressSerializer)
     def get(self, request: Request) -> Response:
-        progress = services.progress(user=_user(request))
-        data = {
-            "today": progress.today,
-            "due_today": progress.due_today,
-            "due_week": progress.due_week,
-            "reviews_today": progress.reviews_today,
-            "total_reviews": progress.total_reviews,
-            "retention": progress.retention,
-            "streak": progress.streak,
-            "seconds_today": progress.seconds_today,
-            "seconds_week": progress.seconds_week,
-            "seconds_total": progress.seconds_total,
-            "reviews_per_day": [
-                {"day": day, "reviews": n, "seconds": progress.seconds_by_day.get(day, 0)}
-                for day, n in sorted(progress.reviews_by_day.items())
-            ],
-            "tags": progress.tags,
-            "leeches": [card.question_id for card in progress.leeches],
-        }
-        return Response(ProgressSerializer(data).data)
+        return Response(ProgressSerializer(services.progress(user=_user(request))).data)
 
 
 @extend_schema_view(
@@ -192,12 +167,9 @@ class NoteDetailView(APIView):
         question = get_visible_question(question_id)
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            note = services.save_note(
-                user=_user(request), question=question, text=data.validated_data["text"]
-            )
-        except services.PracticeError as exc:
-            raise ValidationError({"text": [str(exc)]}) from exc
+        note = services.save_note(
+            user=_user(request), question=question, text=data.validated_data["text"]
+        )
         if note is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(NoteSerializer(note).data)

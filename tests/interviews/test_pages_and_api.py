@@ -95,6 +95,8 @@ def test_whole_flow_through_the_api(client, learner):
         again = client.post(f"/api/interviews/{pk}/submit/")
         assert again.status_code == 409
         assert "已经交卷" in again.json()["detail"]  # "already submitted", in the default language
+        assert again.json()["code"] == "illegal_transition"
+        assert again.json()["review_url"] == f"/interviews/{pk}/review/"
         late = client.put(
             f"/api/interviews/{pk}/answers/{first}/",
             {"text": "改"},
@@ -115,6 +117,26 @@ def test_whole_flow_through_the_api(client, learner):
         )
         assert reviewed.json() == {"state": "reviewed"}
         report = client.get(f"/api/interviews/{pk}/report/").json()
+    assert list(report) == [
+        "id",
+        "state",
+        "score",
+        "score_max",
+        "percent",
+        "scored",
+        "answered",
+        "seconds_used",
+        "seconds_allowed",
+        "seconds_on_questions",
+        "tags",
+        "weakest_tags",
+        "weak_question_ids",
+        "items",
+    ]
+    assert (report["id"], report["state"], report["percent"]) == (pk, "reviewed", 11)
+    scored_tags = {row["slug"] for row in report["tags"] if row["percent"] == 33}
+    assert report["weakest_tags"]
+    assert set(report["weakest_tags"]) <= scored_tags
     assert report["score"] == 1
     assert report["score_max"] == 9
     assert report["seconds_used"] == 120
@@ -137,7 +159,7 @@ def test_late_save_through_the_api_keeps_the_earlier_answer(client, learner):
         clock.shift(timedelta(seconds=70))
         late = client.put(url, {"text": "迟到"}, content_type="application/json")
         assert late.status_code == 409
-        assert late.json()["state"] == "expired"
+        assert (late.json()["state"], late.json()["code"]) == ("expired", "attempt_closed")
         assert "截止时间" in late.json()["detail"]  # "after the deadline"
         page = client.get(f"/interviews/{data['id']}/", follow=True)
     assert page.redirect_chain[-1][0].endswith("/review/")

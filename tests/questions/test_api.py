@@ -75,6 +75,18 @@ def test_schema_and_docs(client):
     assert "cdn." not in docs.content.decode()
 
 
+def test_schema_documents_the_refusals(client):
+    schema = client.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+    document = schema.json()
+    revisions = document["paths"]["/api/questions/{id}/revisions/"]["post"]["responses"]
+    conflict = revisions["409"]["content"]["application/json"]["schema"]["$ref"]
+    conflict_fields = document["components"]["schemas"][conflict.rsplit("/", 1)[-1]]["properties"]
+    assert {"detail", "code", "current"} <= set(conflict_fields)
+    decline = document["paths"]["/api/editorial/flags/{id}/decline/"]["post"]["responses"]
+    refusal = decline["400"]["content"]["application/json"]["schema"]
+    assert set(refusal["properties"]) == {"detail", "code"}
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -48,6 +48,7 @@ def test_flag_list_and_decline_are_for_editors(client, learner, editor, mqa):
     assert response.json()["status"] == "declined"
     again = client.post(decline, {"reason": "写法正确"}, content_type="application/json")
     assert again.status_code == 400
+    assert again.json() == {"detail": "该报告已被处理。", "code": "invalid"}
 
 
 def test_draft_submit_review_and_publish(client, learner, editor, editor2, reviewer, mqa):
@@ -75,6 +76,8 @@ def test_draft_submit_review_and_publish(client, learner, editor, editor2, revie
         content_type="application/json",
     )
     assert stale.status_code == 409
+    assert stale.json()["code"] == "draft_changed"
+    assert stale.json()["current"]["version"] == draft["version"]
     assert RevisionDraft.objects.get(pk=draft["id"]).body_markdown == BODY
 
     client.force_login(editor)
@@ -132,6 +135,8 @@ def test_author_cannot_approve_own_draft(client, reviewer, mqa):
     client.force_login(reviewer)
     response = client.post(f"/api/revisions/{draft.pk}/approve/")
     assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert response.json()["detail"] == "草稿必须由作者以外的人审校。"
     draft.refresh_from_db()
     assert draft.state == "submitted"
 

@@ -73,7 +73,8 @@ def test_review_input_errors_are_clear(client, learner):
         assert field in response.json()
     payload = {"question": question.pk, "rating": 3, "expected_reps": 0}
     assert client.post(REVIEWS, payload, content_type="application/json").status_code == 201
-    assert client.post(REVIEWS, payload, content_type="application/json").status_code == 409
+    again = client.post(REVIEWS, payload, content_type="application/json")
+    assert (again.status_code, again.json()["code"]) == (409, "already_rated")
     assert Review.objects.count() == 1
 
 

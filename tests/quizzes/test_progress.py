@@ -87,6 +87,7 @@ EXPECTED = {
 def test_progress_api_figures(client, learner, history):
     client.force_login(learner)
     data = client.get(reverse("practice-api:progress")).json()
+    assert list(data) == [*EXPECTED, "reviews_per_day", "tags", "leeches"]
     assert {key: data[key] for key in EXPECTED} == EXPECTED
     assert data["reviews_per_day"] == [
         {"day": "2025-02-28", "reviews": 1, "seconds": 5},

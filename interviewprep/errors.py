@@ -1,0 +1,122 @@
+"""One error path: a service refuses with a :class:`DomainError`; one place turns it into an
+API response (:func:`api_exception_handler`, DRF's ``EXCEPTION_HANDLER``) and one decorator
+into what a page shows (:func:`shows_refusal`). Views and endpoints do not catch refusals.
+
+Each app subclasses these for its own refusals (``questions.editorial.EditorialError``,
+``quizzes.writes.PracticeError``, ``interviews.services.InterviewError``) and mixes in the
+kind that gives the HTTP status: :class:`NotPermitted` (403, also Django's
+``PermissionDenied``), :class:`NotFound` (404) or :class:`Conflict` (409).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+type Payload = Callable[[Any], dict[str, Any]]
+type ViewFunc = Callable[..., HttpResponse]
+
+_payloads: dict[type["DomainError"], Payload] = {}
+
+
+class DomainError(Exception):
+    """A refusal: ``message`` for the person (translated), ``code`` for programs, ``status``
+    the HTTP status it answers with. Subclasses set ``code`` and ``status`` as class
+    attributes; the constructor may override them for one refusal."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+
+class NotPermitted(DomainError, PermissionDenied):
+    """The user may not do this. A page that lets it through answers 403 (``403.html``)."""
+
+    code = "permission_denied"
+    status = 403
+
+
+class NotFound(DomainError):
+    """The object the action names does not exist, or not where the request says."""
+
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DomainError):
+    """Refused by the current state of the data: a double submit, a stale edit, time is up."""
+
+    code = "conflict"
+    status = 409
+
+
+def refusal_payload[E: DomainError](kind: type[E]) -> Callable[[Callable[[E], dict]], Callable]:
+    """Register what the API adds to the body of a ``kind`` refusal besides ``detail`` and
+    ``code`` (e.g. the saved draft a stale save ran into, serialised by the API's serializer).
+    The payloads of every registered class an error is an instance of are merged, the most
+    general first."""
+
+    def register(payload: Callable[[E], dict]) -> Callable[[E], dict]:
+        _payloads[kind] = payload
+        return payload
+
+    return register
+
+
+def refusal_body(error: DomainError) -> dict[str, Any]:
+    """``{"detail": message, "code": code}`` and the registered payloads of ``error``."""
+    body: dict[str, Any] = {"detail": error.message, "code": error.code}
+    for kind in reversed(type(error).__mro__):
+        if kind in _payloads:
+            body.update(_payloads[kind](error))
+    return body
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's ``EXCEPTION_HANDLER``: a :class:`DomainError` answers its ``status`` with
+    :func:`refusal_body`; everything else is DRF's own handling."""
+    if isinstance(exc, DomainError):
+        return Response(refusal_body(exc), status=exc.status)
+    return exception_handler(exc, context)
+
+
+def shows_refusal(
+    respond: Callable[..., str | HttpResponse], *, level: int = messages.ERROR
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Page view decorator: a :class:`DomainError` the view lets through is shown to the person.
+
+    ``respond(request, error, *args, **kwargs)`` (the view's own arguments) returns either the
+    page's own rendering of the refusal, or the URL to go back to, where the message is shown
+    with ``level``. :class:`NotPermitted` is not caught: it is a ``PermissionDenied`` (403).
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except NotPermitted:
+                raise
+            except DomainError as error:
+                shown = respond(request, error, *args, **kwargs)
+                if isinstance(shown, HttpResponse):
+                    return shown
+                messages.add_message(request, level, error.message)
+                return redirect(shown)
+
+        return wrapper
+
+    return decorator
