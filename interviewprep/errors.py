@@ -3,7 +3,7 @@ API response (:func:`api_exception_handler`, DRF's ``EXCEPTION_HANDLER``) and on
 into what a page shows (:func:`shows_refusal`). Views and endpoints do not catch refusals.
 
 Each app subclasses these for its own refusals (``questions.editorial.EditorialError``,
-``quizzes.writes.PracticeError``, ``interviews.services.InterviewError``) and mixes in the
+``quizzes.services.PracticeError``, ``interviews.services.InterviewError``) and mixes in the
 kind that gives the HTTP status: :class:`NotPermitted` (403, also Django's
 ``PermissionDenied``), :class:`NotFound` (404) or :class:`Conflict` (409).
 """

@@ -199,7 +199,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "questions.models.Question.Kind",
         "QueueItemKindEnum": ["review", "changed", "new"],
         "FlagReasonEnum": "questions.models.EditorialFlag.Reason",
-        "LearnerReportReasonEnum": "questions.editorial.LEARNER_REASONS",
+        "LearnerReportReasonEnum": "questions.editorial.flags.LEARNER_REASONS",
         "QuestionStatusEnum": "questions.models.Question.Status",
         "FlagStatusEnum": "questions.models.EditorialFlag.Status",
         "DifficultyEnum": "questions.models.Question.Difficulty",

@@ -1,24 +1,15 @@
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
-from questions.models import Question, Tag
-
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    visible = Question.objects.visible()
-    stats = visible.aggregate(
-        questions=Count("pk", filter=Q(kind=Question.Kind.QUESTION)),
-        notes=Count("pk", filter=Q(kind=Question.Kind.NOTE)),
-        under_revision=Count("pk", filter=Q(status=Question.Status.NEEDS_REVISION)),
-    )
-    tags = Tag.objects.with_counts(used_only=True)
-    return render(request, "home.html", {"stats": stats, "tags": tags})
+    """The home page, composed from blocks the apps provide as template tags."""
+    return render(request, "home.html")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

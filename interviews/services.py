@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from interviewprep.errors import Conflict, DomainError, NotFound
 from questions.models import Question, Tag
+from quizzes.services import requeue_questions
 
 from . import drawing
 from .keypoints import key_points
@@ -522,8 +523,6 @@ def send_to_practice(
     Each request is also kept as a ``PracticeRequest`` row (already consumed), so an attempt's
     report can show what was sent. Only practicable questions are queued.
     """
-    from quizzes.services import requeue_questions
-
     ids = requeue_questions(user=user, question_ids=question_ids)
     now = timezone.now()
     PracticeRequest.objects.bulk_create(

@@ -15,14 +15,14 @@
   its sources, related questions), per question and UI language: reading and rendering it
   took most of the page's queries and time. The learner's own parts (notices, note, bookmark,
   the editor's button) are not cached. A page is dropped when its question changes: every
-  editorial write calls :func:`forget_questions` (``questions/editorial.py``), so do the
+  editorial write calls :func:`forget_questions` (``questions/editorial/``), so do the
   admin's changes (``questions/admin.py``), and imports and re-renders replace the
   generation. A page is kept with the *stamp* of its question it was rendered under, which is
   replaced after the write commits, so a page rendered from the data before a write is never
   read after it; and with a digest of the templates and translations, so a new release renders
   it again. Related questions shown on a page may lag a retitling or merge by ``PAGE_TIMEOUT``.
   The learner's state on the page is cached under the same version and their own
-  (``quizzes.services.cached_question_state``).
+  (``quizzes.state.cached_question_state``).
 
 The facets and related questions are kept at most ``TIMEOUT`` seconds per cache (Redis in
 production, shared by every worker), and dropped at once by :func:`invalidate`, which the
@@ -214,7 +214,7 @@ class PageRead:
 
 def read_question_page(pk: int, extra_keys: Sequence[str] = ()) -> PageRead:
     """:func:`question_page`, with ``extra_keys`` fetched in the same cache read (the
-    learner's state on the page, ``quizzes.services.question_state_keys``)."""
+    learner's state on the page, ``questions.reader_blocks``)."""
     found = cache.get_many([*_page_keys(pk), *extra_keys])
     version = question_version(pk, found)
     kept = found.get(_page_key(pk))

@@ -23,9 +23,12 @@ from django.views.decorators.vary import vary_on_headers
 from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
-from . import editorial
+from .access import get_draft_for_editor
 from .diff import diff_html
+from .editorial import drafts, flags, merging, notifications, revisions
 from .models import (
+    FAST_MOVING_TAGS,
+    STALE_AFTER,
     AuditEntry,
     DuplicateCandidate,
     EditorialFlag,
@@ -79,7 +82,7 @@ def _to_draft(request: HttpRequest, error: DomainError, pk: int) -> str:
 def _report_page(request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
     context = {
         "question": get_object_or_404(Question.objects.visible(), pk=pk),
-        "reasons": [(r.value, r.label) for r in editorial.LEARNER_REASONS],
+        "reasons": [(r.value, r.label) for r in flags.LEARNER_REASONS],
         "reason": request.POST.get("reason", ""),
         "comment": request.POST.get("comment", ""),
         "error": error,
@@ -97,7 +100,7 @@ def _report_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpRe
 def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _report_page(request, pk)
-    editorial.report_problem(
+    flags.report_problem(
         question=get_object_or_404(Question.objects.visible(), pk=pk),
         reporter=request.user,
         reason=request.POST.get("reason", ""),
@@ -121,7 +124,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dismiss_notification(request: HttpRequest, pk: int) -> HttpResponse:
-    editorial.dismiss_notification(user=request.user, notification_id=pk)
+    notifications.dismiss_notification(user=request.user, notification_id=pk)
     return _back(request, reverse("questions:my-reports"))
 
 
@@ -176,7 +179,9 @@ def flag_queue(request: HtmxHttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "severity")
     if reason not in EditorialFlag.Reason.values:
         reason = ""
-    page = _page(request, editorial.flag_queue(tag=tag, reason=reason, sort=sort))
+    page = _page(
+        request, Question.objects.visible().in_flag_queue(tag=tag, reason=reason, sort=sort)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
@@ -200,7 +205,7 @@ def flag_queue(request: HtmxHttpRequest) -> HttpResponse:
 @shows_refusal(_back_to_queue)
 def decline_flag(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EditorialFlag, pk=pk)
-    editorial.decline_flag(flag_id=pk, editor=request.user, reason=request.POST.get("reason", ""))
+    flags.decline_flag(flag_id=pk, editor=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("Report declined; the reporter will see your reason."))
     return _back(request, reverse("questions:editor-queue"))
 
@@ -210,7 +215,7 @@ def decline_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusal(_back_to_queue)
 def mark_needs_revision(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EditorialFlag, pk=pk)
-    editorial.mark_needs_revision(flag_id=pk, editor=request.user)
+    flags.mark_needs_revision(flag_id=pk, editor=request.user)
     messages.success(request, _("The question is marked as under revision."))
     return _back(request, reverse("questions:editor-queue"))
 
@@ -223,7 +228,7 @@ def mark_needs_revision(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusal(lambda request, error, pk: reverse("questions:detail", args=[pk]))
 def start_draft(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
-    return redirect(editorial.start_draft(question=question, editor=request.user))
+    return redirect(drafts.start_draft(question=question, editor=request.user))
 
 
 def _draft_context(
@@ -284,8 +289,8 @@ def _draft_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpRes
     """The editor again, with the editor's text and the refusal; for a stale save (409), what
     is saved now beside it: the next save deliberately replaces theirs."""
     values = _posted_values(request)
-    if not isinstance(error, editorial.DraftConflict):
-        context = _draft_context(request, editorial.get_draft_for_editor(request.user, pk), values)
+    if not isinstance(error, drafts.DraftConflict):
+        context = _draft_context(request, get_draft_for_editor(request.user, pk), values)
         context["error"] = error.message
         return render(request, "questions/editor/draft.html", context, status=400)
     current = error.current
@@ -309,7 +314,7 @@ def _draft_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpRes
 @shows_refusal(_draft_refused)
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor: GET shows the draft; POST saves it (refused if someone saved meanwhile)."""
-    draft = editorial.get_draft_for_editor(request.user, pk)
+    draft = get_draft_for_editor(request.user, pk)
     if request.method == "GET":
         return render(
             request, "questions/editor/draft.html", _draft_context(request, draft, _values(draft))
@@ -317,7 +322,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_role(request.user, Role.EDITOR):
         raise PermissionDenied
     values = _posted_values(request)
-    editorial.save_draft(
+    drafts.save_draft(
         draft_id=draft.pk,
         editor=request.user,
         seen_version=values["version"],
@@ -334,7 +339,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the rendered preview and the diff of the text being typed (writes nothing)."""
-    draft = editorial.get_draft_for_editor(request.user, pk)
+    draft = get_draft_for_editor(request.user, pk)
     published = draft.question.live_revision
     context = _preview(
         published.title if published else "",
@@ -349,8 +354,8 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @shows_refusal(_to_draft)
 def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = editorial.get_draft_for_editor(request.user, pk)
-    editorial.submit_draft(
+    draft = get_draft_for_editor(request.user, pk)
+    drafts.submit_draft(
         draft_id=draft.pk,
         editor=request.user,
         seen_version=_int(request.POST.get("version")) or 0,
@@ -365,8 +370,8 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @shows_refusal(_to_draft)
 def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = editorial.get_draft_for_editor(request.user, pk)
-    editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
+    draft = get_draft_for_editor(request.user, pk)
+    revisions.publish_revision(draft_id=draft.pk, reviewer=request.user)
     messages.success(request, _("Published."))
     return redirect(draft.question)
 
@@ -375,8 +380,8 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @shows_refusal(_to_draft)
 def draft_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = editorial.get_draft_for_editor(request.user, pk)
-    editorial.request_changes(
+    draft = get_draft_for_editor(request.user, pk)
+    drafts.request_changes(
         draft_id=draft.pk, reviewer=request.user, comment=request.POST.get("comment", "")
     )
     messages.success(request, _("Sent back to the author."))
@@ -399,7 +404,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 @shows_refusal(lambda request, error, pk: reverse("questions:history", args=[pk]))
 def rollback(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), pk=pk)
-    editorial.rollback_question(
+    revisions.rollback_question(
         question=question,
         to_number=_int(request.POST.get("number")) or 0,
         reviewer=request.user,
@@ -421,7 +426,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if kept is None:
         messages.error(request, _("Give the number of the question to keep."))
         return _back(request, reverse("questions:editor-queue"))
-    editorial.merge_question(duplicate=duplicate, kept=kept, editor=request.user)
+    merging.merge_question(duplicate=duplicate, kept=kept, editor=request.user)
     messages.success(request, _("Merged: the old address now leads here."))
     return redirect(kept)
 
@@ -433,7 +438,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
         request,
         "questions/editor/candidates.html",
         {
-            "page": _page(request, editorial.open_candidates()),
+            "page": _page(request, DuplicateCandidate.objects.undecided()),
             "can_edit": has_role(request.user, Role.EDITOR),
         },
     )
@@ -445,10 +450,10 @@ def candidates(request: HttpRequest) -> HttpResponse:
 def decide_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DuplicateCandidate, pk=pk)
     if request.POST.get("decision") == "dismiss":
-        editorial.dismiss_candidate(candidate_id=pk, editor=request.user)
+        merging.dismiss_candidate(candidate_id=pk, editor=request.user)
         messages.success(request, _("Marked as not a duplicate."))
     else:
-        editorial.confirm_candidate(
+        merging.confirm_candidate(
             candidate_id=pk, keep_id=_int(request.POST.get("keep")) or 0, editor=request.user
         )
         messages.success(request, _("Merged."))
@@ -462,9 +467,9 @@ def freshness(request: HttpRequest) -> HttpResponse:
         request,
         "questions/editor/freshness.html",
         {
-            "page": _page(request, editorial.stale_questions()),
-            "stale_days": editorial.STALE_AFTER.days,
-            "fast_moving": editorial.FAST_MOVING_TAGS,
+            "page": _page(request, Question.objects.visible().stale()),
+            "stale_days": STALE_AFTER.days,
+            "fast_moving": FAST_MOVING_TAGS,
         },
     )
 

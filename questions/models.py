@@ -1,10 +1,12 @@
 """The question bank: questions, their tags, sources, revisions and editorial flags."""
 
 import functools
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,10 @@ class Tag(models.Model):
 
 #: A source's copies of its section's text, which only the editors' pages read.
 SOURCE_TEXT = ("original_text", "normalised_markdown", "raw_title")
+#: Topics whose answers age fastest; the freshness list puts them first.
+FAST_MOVING_TAGS = ("model-landscape", "llm-applications", "evaluation-benchmarks")
+#: An answer not reviewed for this long is listed as stale.
+STALE_AFTER = timedelta(days=180)
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
@@ -105,6 +111,58 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                     to_attr="open_flags",
                 ),
             )
+        )
+
+    def _tagged(self, slugs: Any) -> Exists:
+        return Exists(
+            Question.tags.through.objects.filter(question=OuterRef("pk"), tag__slug__in=slugs)
+        )
+
+    def in_flag_queue(
+        self, *, tag: str = "", reason: str = "", sort: str = "severity"
+    ) -> "QuestionQuerySet":
+        """The editors' review queue: those of these questions with open flags (and ``tag``).
+
+        Annotated ``open_count``, ``top_rank`` (0 = high severity) and ``oldest`` over the open
+        flags matching ``reason``, which are prefetched as ``queue_flags``; ``sort`` is
+        ``severity``, ``count`` or ``age`` (oldest first).
+        """
+        flag_filter = Q(flags__status=EditorialFlag.Status.OPEN)
+        flags = EditorialFlag.objects.open().select_related("reporter").by_severity()
+        if reason:
+            flag_filter &= Q(flags__reason=reason)
+            flags = flags.filter(reason=reason)
+        rank = Case(
+            When(flags__severity=EditorialFlag.Severity.HIGH, then=Value(0)),
+            When(flags__severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
+            default=Value(2),
+        )
+        questions = self.filter(self._tagged([tag])) if tag else self
+        order = {
+            "count": ["-open_count", "top_rank", "oldest", "id"],
+            "age": ["oldest", "top_rank", "id"],
+        }.get(sort, ["top_rank", "-open_count", "oldest", "id"])
+        return (
+            questions.annotate(
+                open_count=Count("flags", filter=flag_filter),
+                top_rank=Min(rank, filter=flag_filter),
+                oldest=Min("flags__created_at", filter=flag_filter),
+            )
+            .filter(open_count__gt=0)
+            .with_tags()
+            .prefetch_related(Prefetch("flags", queryset=flags, to_attr="queue_flags"))
+            .order_by(*order)
+        )
+
+    def stale(self, *, now: datetime | None = None) -> "QuestionQuerySet":
+        """Those not reviewed by an editor within :data:`STALE_AFTER`: fast-moving topics
+        (:data:`FAST_MOVING_TAGS`) first, then the longest unreviewed (never counts as oldest)."""
+        cutoff = (now or timezone.now()) - STALE_AFTER
+        return (
+            self.filter(Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=cutoff))
+            .annotate(fast_moving=self._tagged(FAST_MOVING_TAGS))
+            .with_tags()
+            .order_by(F("fast_moving").desc(), F("last_reviewed_at").asc(nulls_first=True), "id")
         )
 
 
@@ -343,6 +401,21 @@ class EditorialFlag(models.Model):
         return f"{self.get_reason_display()}: {self.problem[:60]}"
 
 
+class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):
+    def undecided(self) -> "DuplicateCandidateQuerySet":
+        """Pairs still to decide whose two questions are both still visible, most similar
+        first, with both questions."""
+        return (
+            self.filter(
+                status=DuplicateCandidate.Status.OPEN,
+                question__duplicate_of__isnull=True,
+                other__duplicate_of__isnull=True,
+            )
+            .select_related("question", "other")
+            .order_by("-similarity", "id")
+        )
+
+
 class DuplicateCandidate(models.Model):
     """Two questions the importer found similar but not similar enough to merge."""
 
@@ -355,6 +428,8 @@ class DuplicateCandidate(models.Model):
     other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     similarity = models.FloatField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-similarity"]
@@ -378,8 +453,8 @@ class RevisionDraft(models.Model):
     """An editor's unpublished new version of a question.
 
     At most one active draft per question, so two editors open the same draft; every save
-    checks ``version`` in its UPDATE (see ``questions.editorial.save_draft``). Publishing turns
-    it into an immutable :class:`QuestionRevision`.
+    checks ``version`` in its UPDATE (see ``questions.editorial.drafts.save_draft``).
+    Publishing turns it into an immutable :class:`QuestionRevision`.
     """
 
     class State(models.TextChoices):
@@ -390,6 +465,7 @@ class RevisionDraft(models.Model):
         DISCARDED = "discarded", _("Discarded")
 
     ACTIVE_STATES = (State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED)
+    EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="drafts")
     base_revision = models.ForeignKey(
@@ -446,7 +522,15 @@ class RevisionDraft(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.CHANGES_REQUESTED)
+        return self.state in self.EDITABLE_STATES
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread_updates(self) -> "NotificationQuerySet":
+        """ "Answer updated" notices not dismissed yet, with their revision."""
+        return self.filter(kind=Notification.Kind.UPDATED, read_at__isnull=True).select_related(
+            "revision"
+        )
 
 
 class Notification(models.Model):
@@ -466,6 +550,8 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,13 +6,14 @@ the database and run by ``manage.py db_worker`` (``make worker``).
 
 from django.tasks import task
 
-from . import editorial, services
+from . import services
+from .editorial import notifications
 
 
 @task()
 def notify_learners_of_update(*, question_id: int, revision_id: int) -> int:
     """Tell the learners who studied a question that its answer changed."""
-    return editorial.notify_update(question_id=question_id, revision_id=revision_id)
+    return notifications.notify_update(question_id=question_id, revision_id=revision_id)
 
 
 @task()

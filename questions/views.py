@@ -6,12 +6,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
-from quizzes.services import question_state_keys
-from quizzes.views import question_tools_context
 
-from . import caches, editorial, search
+from . import caches, reader_blocks, search
 from .filters import QuestionFilter
-from .models import Question
+from .models import Notification, Question
 
 PAGE_SIZE = 20
 
@@ -54,23 +52,31 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    # One cache read for the public page and the learner's state on it.
-    own = question_state_keys(user_id=user.pk, question_id=pk) if user.is_authenticated else []
+    blocks = reader_blocks.registered()
+    # One cache read for the public page and the reader's own blocks on it.
+    own = (
+        [key for block in blocks for key in block.cache_keys(user.pk, pk)]
+        if user.is_authenticated
+        else []
+    )
     read = caches.read_question_page(pk, own)
     page = read.page
     if page is None:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
-    tools = question_tools_context(user, page.question, read)
-    has_updates = tools.pop("has_updates", False)
+    shown = [(block.template, block.context(user, page.question, read)) for block in blocks]
+    known = [context.pop("has_updates") for _template, context in shown if "has_updates" in context]
+    updates = []
+    if user.is_authenticated and (any(known) or not known):
+        updates = list(Notification.objects.filter(user=user, question_id=pk).unread_updates())
     return render(
         request,
         "questions/detail.html",
         {
             "page": page,
-            "tools": tools,
-            "updates": editorial.unread_updates(request.user, page.question) if has_updates else [],
-            "is_editor": has_role(request.user, Role.EDITOR),
+            "reader_blocks": shown,
+            "updates": updates,
+            "is_editor": has_role(user, Role.EDITOR),
         },
     )

@@ -3,11 +3,11 @@ from django.contrib import admin
 from interviewprep.admin import CachedFromAdmin
 
 from .models import Bookmark, Card, Note, Review
-from .services import learner_state_changed
+from .state import learner_state_changed
 
 
 class DropsLearnerState(CachedFromAdmin):
-    """Changes made here drop their learners' cached question states (quizzes/services.py)."""
+    """Changes made here drop their learners' cached question states (quizzes/state.py)."""
 
     def changed(self, *objects) -> None:
         learner_state_changed(*{obj.user_id for obj in objects})

@@ -1,13 +1,26 @@
-"""Pure helpers for practice statistics (no database): durations, streaks, ratios, diffs."""
+"""Pure helpers for practice statistics (no database): days, durations, streaks, ratios,
+diffs."""
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
 # Seconds counted for one review at most: a learner who walks away mid-question has not
 # studied for an hour. Typing an attempt at a long answer fits in five minutes.
 MAX_REVIEW_SECONDS = 300
+
+
+def local_today(now: datetime) -> date:
+    """The calendar day of ``now`` in the site's time zone (``TIME_ZONE``)."""
+    return timezone.localtime(now).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The first moment of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def review_seconds(shown_at: datetime | None, rated_at: datetime) -> int:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,13 +19,15 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.models import User
-from questions.caches import PageRead
 from questions.models import Question
 
-from . import charts, services
+from . import charts, services, state
 from .access import get_practicable_question, get_visible_question
 from .forms import DeckForm, NoteForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
+from .progress import learner_progress
+from .queue import answer_change, deck_remaining, todays_queue
+from .queue import build_deck as deck_ids
 
 DECK_SESSION_KEY = "practice_deck"
 BOOKMARKS_PAGE_SIZE = 50
@@ -52,7 +53,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     if deck:
         saved = request.session.get(DECK_SESSION_KEY)
         if saved:
-            remaining = services.deck_remaining(
+            remaining = deck_remaining(
                 user=user, ids=saved["ids"], since=datetime.fromisoformat(saved["built_at"])
             )
             context.update(deck_total=len(saved["ids"]), deck_left=len(remaining))
@@ -60,9 +61,9 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         else:
             context["deck_missing"] = True
     else:
-        queue = services.todays_queue(user=user)
-        context["queue"] = queue
-        question_id = queue.head.question.pk if queue.head else None
+        todays = todays_queue(user=user)
+        context["queue"] = todays
+        question_id = todays.head.question.pk if todays.head else None
     if question_id is None:
         if not deck:
             context["next_due"] = (
@@ -79,7 +80,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     context.update(
         question=question,
         card=card,
-        change=services.answer_change(card=card, question=question),
+        change=answer_change(card=card, question=question),
         note=Note.objects.filter(user=user, question=question).first(),
     )
     return context
@@ -88,12 +89,12 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
 @login_required
 @require_GET
 def home(request: PracticeRequest) -> HttpResponse:
-    queue = services.todays_queue(user=request.user)
-    changed = [item for item in queue.items if item.kind == "changed"]
+    todays = todays_queue(user=request.user)
+    changed = [item for item in todays.items if item.kind == "changed"]
     return render(
         request,
         "quizzes/home.html",
-        {"queue": queue, "changed": changed, "deck_form": DeckForm()},
+        {"queue": todays, "changed": changed, "deck_form": DeckForm()},
     )
 
 
@@ -102,14 +103,13 @@ def home(request: PracticeRequest) -> HttpResponse:
 def build_deck(request: PracticeRequest) -> HttpResponse:
     form = DeckForm(request.POST)
     if not form.is_valid():
-        queue = services.todays_queue(user=request.user)
         return render(
             request,
             "quizzes/home.html",
-            {"queue": queue, "changed": [], "deck_form": form},
+            {"queue": todays_queue(user=request.user), "changed": [], "deck_form": form},
             status=400,
         )
-    ids = services.build_deck(
+    ids = deck_ids(
         user=request.user,
         tags=[tag.slug for tag in form.cleaned_data["tags"]],
         difficulty=form.cleaned_data["difficulty"],
@@ -184,7 +184,7 @@ def review(request: PracticeRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: PracticeRequest) -> HttpResponse:
-    progress = services.progress(user=request.user)
+    progress = learner_progress(user=request.user)
     forecast = charts.bars(
         [(day.strftime("%m-%d"), count) for day, count in progress.forecast],
         length=FORECAST_HEIGHT,
@@ -225,7 +225,7 @@ def bookmarks(request: PracticeRequest) -> HttpResponse:
 def _tools_response(request: PracticeRequest, question: Question, **extra: Any) -> HttpResponse:
     """The question page's bookmark/note controls (htmx) or a redirect back to the page."""
     if request.htmx:
-        context = question_tools_context(request.user, question) | extra
+        context = state.tools_state(request.user, question) | extra
         status = 400 if extra.get("note_error") else 200
         return render(request, "quizzes/question_tools.html", context, status=status)
     if extra.get("note_error"):
@@ -234,21 +234,6 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = question.get_absolute_url()
     return redirect(back)
-
-
-def question_tools_context(
-    user: User | AnonymousUser, question: Question, read: PageRead | None = None
-) -> dict[str, Any]:
-    """The learner's state for the bookmark and note controls: read from the database, or
-    from the cache read of the question's page (``read``)."""
-    if not isinstance(user, User):
-        return {"question": question, "anonymous": True}
-    if read is None:
-        return {"question": question, **services.question_state(user=user, question=question)}
-    state = services.cached_question_state(
-        user=user, question=question, question_version=read.version, found=read.found
-    )
-    return {"question": question, **state}
 
 
 @login_required

@@ -18,13 +18,13 @@ from rest_framework.response import Response
 
 from interviewprep.errors import refusal_payload
 from interviewprep.roles import IsEditor, IsReviewer
-from questions import editorial
+from questions.editorial import drafts, flags, revisions
 from questions.models import EditorialFlag, Question, QuestionRevision, RevisionDraft
 
 
 class ReportSerializer(serializers.Serializer[Any]):
-    reason = serializers.ChoiceField(choices=[r.value for r in editorial.LEARNER_REASONS])
-    comment = serializers.CharField(max_length=editorial.COMMENT_MAX)
+    reason = serializers.ChoiceField(choices=[r.value for r in flags.LEARNER_REASONS])
+    comment = serializers.CharField(max_length=flags.COMMENT_MAX)
 
 
 class EditorialFlagSerializer(serializers.ModelSerializer[EditorialFlag]):
@@ -141,8 +141,8 @@ class DraftConflictSerializer(serializers.Serializer[Any]):
     current = DraftSerializer(help_text="The draft as it is saved now.")
 
 
-@refusal_payload(editorial.DraftConflict)
-def _conflict_payload(error: editorial.DraftConflict) -> dict[str, Any]:
+@refusal_payload(drafts.DraftConflict)
+def _conflict_payload(error: drafts.DraftConflict) -> dict[str, Any]:
     return {"current": DraftSerializer(error.current).data}
 
 
@@ -159,9 +159,7 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         question = get_object_or_404(Question.objects.visible(), pk=pk)
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flag = editorial.report_problem(
-            question=question, reporter=request.user, **data.validated_data
-        )
+        flag = flags.report_problem(question=question, reporter=request.user, **data.validated_data)
         return Response(EditorialFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -177,11 +175,11 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         values = data.validated_data
         existing = RevisionDraft.objects.active().filter(question=question).first()
         if existing is not None and "version" not in values:
-            raise editorial.DraftConflict(
+            raise drafts.DraftConflict(
                 existing, "This question already has a draft; send its version to save it."
             )
-        draft = existing or editorial.start_draft(question=question, editor=request.user)
-        saved = editorial.save_draft(
+        draft = existing or drafts.start_draft(question=question, editor=request.user)
+        saved = drafts.save_draft(
             draft_id=draft.pk,
             editor=request.user,
             seen_version=values.get("version", draft.version),
@@ -241,7 +239,7 @@ class EditorialFlagViewSet(viewsets.ReadOnlyModelViewSet[EditorialFlag]):
         flag = self.get_object()
         data = DeclineSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flag = editorial.decline_flag(
+        flag = flags.decline_flag(
             flag_id=flag.pk, editor=request.user, reason=data.validated_data["reason"]
         )
         return Response(EditorialFlagSerializer(flag).data)
@@ -250,7 +248,7 @@ class EditorialFlagViewSet(viewsets.ReadOnlyModelViewSet[EditorialFlag]):
     @action(detail=True, methods=["post"], url_path="needs-revision")
     def needs_revision(self, request: Request, pk: str) -> Response:
         flag = self.get_object()
-        flag = editorial.mark_needs_revision(flag_id=flag.pk, editor=request.user)
+        flag = flags.mark_needs_revision(flag_id=flag.pk, editor=request.user)
         return Response(EditorialFlagSerializer(flag).data)
 
 
@@ -284,7 +282,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        draft = editorial.submit_draft(
+        draft = drafts.submit_draft(
             draft_id=draft.pk,
             editor=request.user,
             seen_version=values["version"],
@@ -301,7 +299,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
-        revision = editorial.publish_revision(draft_id=draft.pk, reviewer=request.user)
+        revision = revisions.publish_revision(draft_id=draft.pk, reviewer=request.user)
         return Response(RevisionSerializer(revision).data)
 
     @extend_schema(summary="Send a submitted draft back with a comment", request=CommentSerializer)
@@ -310,7 +308,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         draft = self.get_object()
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draft = editorial.request_changes(
+        draft = drafts.request_changes(
             draft_id=draft.pk, reviewer=request.user, comment=data.validated_data["comment"]
         )
         return Response(DraftSerializer(draft).data)

@@ -2,7 +2,8 @@ from rest_framework import serializers
 
 from questions.models import Question, Tag
 from quizzes.models import Bookmark, Card, Note, Rating, Review
-from quizzes.services import MAX_ATTEMPT_LENGTH, Progress
+from quizzes.progress import Progress
+from quizzes.services import MAX_ATTEMPT_LENGTH
 
 
 class PracticeQuestionSerializer(serializers.ModelSerializer[Question]):
@@ -121,7 +122,7 @@ class DayCountSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer[Progress]):
-    """The learner's progress (``quizzes.services.Progress``)."""
+    """The learner's progress (``quizzes.progress.Progress``)."""
 
     today = serializers.DateField()
     due_today = serializers.IntegerField()

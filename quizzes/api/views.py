@@ -18,6 +18,8 @@ from interviewprep.models import User
 from quizzes import services
 from quizzes.access import get_note_for_user, get_visible_question
 from quizzes.models import Bookmark, Card, Note
+from quizzes.progress import learner_progress
+from quizzes.queue import todays_queue
 
 from .serializers import (
     BookmarkSerializer,
@@ -51,7 +53,7 @@ class QueueView(generics.GenericAPIView[Any]):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        queue = services.todays_queue(user=user)
+        queue = todays_queue(user=user)
         page = self.paginate_queryset(queue.items)  # type: ignore[arg-type]
         assert page is not None
         if page and page[0] is queue.head:
@@ -93,7 +95,7 @@ class ProgressView(APIView):
 
     @extend_schema(summary="My practice progress", responses=ProgressSerializer)
     def get(self, request: Request) -> Response:
-        return Response(ProgressSerializer(services.progress(user=_user(request))).data)
+        return Response(ProgressSerializer(learner_progress(user=_user(request))).data)
 
 
 @extend_schema_view(

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
 from interviews import services as interviews
-from questions import editorial
+from questions.editorial import drafts
 from questions.models import Question
 from quizzes import services as practice
 from quizzes.models import Review
@@ -73,7 +73,7 @@ def test_main_pages_pass_axe(a11y_page: Page, site: str):
     running = interviews.start_attempt(user=user, criteria=criteria)
     finished = interviews.start_attempt(user=user, criteria=criteria)
     interviews.submit_attempt(attempt=finished)
-    draft = editorial.start_draft(question=question, editor=user)
+    draft = drafts.start_draft(question=question, editor=user)
     found: list[str] = []
 
     def check(path: str) -> None:

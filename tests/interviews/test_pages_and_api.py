@@ -15,7 +15,7 @@ from interviews import services
 from interviews.models import Answer, Attempt, InterviewTemplate, PracticeRequest
 from questions.models import Question
 from quizzes.models import Card
-from quizzes.services import todays_queue
+from quizzes.queue import todays_queue
 
 from .conftest import T0
 

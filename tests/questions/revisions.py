@@ -1,12 +1,12 @@
 """Writing revisions in tests: the editorial services, as editors and reviewers call them."""
 
-from questions import editorial
+from questions.editorial import drafts, revisions
 
 
 def publish(question, editor, reviewer, body, summary="s", resolves=()):
     """Start, save, submit and publish a revision of ``question`` with ``body``."""
-    draft = editorial.start_draft(question=question, editor=editor)
-    draft = editorial.save_draft(
+    draft = drafts.start_draft(question=question, editor=editor)
+    draft = drafts.save_draft(
         draft_id=draft.pk,
         editor=editor,
         seen_version=draft.version,
@@ -15,11 +15,11 @@ def publish(question, editor, reviewer, body, summary="s", resolves=()):
         tag_slugs=draft.tag_slugs,
         difficulty=draft.difficulty,
     )
-    editorial.submit_draft(
+    drafts.submit_draft(
         draft_id=draft.pk,
         editor=editor,
         seen_version=draft.version,
         summary=summary,
         resolves=resolves,
     )
-    return editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
+    return revisions.publish_revision(draft_id=draft.pk, reviewer=reviewer)

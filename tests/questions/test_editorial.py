@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from questions import editorial, services
+from questions.editorial import drafts, flags, merging, revisions
 from questions.models import (
+    STALE_AFTER,
     AuditEntry,
     DuplicateCandidate,
     EditorialFlag,
@@ -188,11 +190,11 @@ def test_marking_for_revision_shows_the_notice_to_readers(client, editor, learne
 def test_declining_the_last_high_flag_lifts_the_notice(editor):
     question = QuestionFactory(status="needs_revision")
     flag = FlagFactory(question=question, severity="high")
-    editorial.decline_flag(flag_id=flag.pk, editor=editor, reason="复核后答案正确")
+    flags.decline_flag(flag_id=flag.pk, editor=editor, reason="复核后答案正确")
     question.refresh_from_db()
     assert question.status == "published"
     with pytest.raises(editorial.EditorialError):
-        editorial.decline_flag(flag_id=flag.pk, editor=editor, reason="again")
+        flags.decline_flag(flag_id=flag.pk, editor=editor, reason="again")
 
 
 # --- drafts, review, publishing ----------------------------------------------------------
@@ -273,15 +275,15 @@ def test_publishing_keeps_the_notice_while_another_high_flag_is_open(editor, rev
     question = QuestionFactory(status="needs_revision")
     resolved = FlagFactory(question=question, severity="high")
     FlagFactory(question=question, severity="high")
-    draft = editorial.start_draft(question=question, editor=editor)
-    editorial.submit_draft(
+    draft = drafts.start_draft(question=question, editor=editor)
+    drafts.submit_draft(
         draft_id=draft.pk,
         editor=editor,
         seen_version=draft.version,
         summary="s",
         resolves=[resolved.pk],
     )
-    editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
+    revisions.publish_revision(draft_id=draft.pk, reviewer=reviewer)
     question.refresh_from_db()
     assert question.status == "needs_revision"
 
@@ -290,8 +292,8 @@ def test_updated_notice_for_learners_with_an_unread_notification(client, learner
     question = QuestionFactory()
     FlagFactory(question=question, reporter=learner)
     other = UserFactory()
-    draft = editorial.start_draft(question=question, editor=editor)
-    editorial.save_draft(
+    draft = drafts.start_draft(question=question, editor=editor)
+    drafts.save_draft(
         draft_id=draft.pk,
         editor=editor,
         seen_version=draft.version,
@@ -300,7 +302,7 @@ def test_updated_notice_for_learners_with_an_unread_notification(client, learner
         tag_slugs=[],
         difficulty="easy",
     )
-    editorial.submit_draft(
+    drafts.submit_draft(
         draft_id=draft.pk,
         editor=editor,
         seen_version=draft.version + 1,
@@ -308,7 +310,7 @@ def test_updated_notice_for_learners_with_an_unread_notification(client, learner
         resolves=[],
     )
     with time_machine.travel("2026-03-04 10:00 +0000", tick=False):
-        editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
+        revisions.publish_revision(draft_id=draft.pk, reviewer=reviewer)
 
     client.force_login(other)
     assert 'class="notice updated"' not in client.get(question.get_absolute_url()).content.decode()
@@ -381,7 +383,7 @@ def test_preview_is_sanitised_like_the_reader_page_and_has_a_chinese_diff(client
 
 
 def test_preview_and_save_refused_for_learners(client, learner, editor, mqa):
-    draft = editorial.start_draft(question=mqa, editor=editor)
+    draft = drafts.start_draft(question=mqa, editor=editor)
     client.force_login(learner)
     assert client.get(draft.get_absolute_url()).status_code == 403
     assert client.post(reverse("questions:draft-preview", args=[draft.pk])).status_code == 403
@@ -390,8 +392,8 @@ def test_preview_and_save_refused_for_learners(client, learner, editor, mqa):
 
 
 def test_only_one_active_draft_per_question(editor, editor2, mqa):
-    first = editorial.start_draft(question=mqa, editor=editor)
-    assert editorial.start_draft(question=mqa, editor=editor2) == first
+    first = drafts.start_draft(question=mqa, editor=editor)
+    assert drafts.start_draft(question=mqa, editor=editor2) == first
 
 
 # --- history and rollback ----------------------------------------------------------------
@@ -426,13 +428,13 @@ def test_history_compares_two_versions_and_rollback_grows_history(
 def test_a_draft_started_before_a_rollback_cannot_be_published(editor, reviewer, mqa):
     original = mqa.live_revision
     publish(mqa, editor, reviewer, CORRECT)
-    draft = editorial.start_draft(question=mqa, editor=editor)
-    editorial.submit_draft(
+    draft = drafts.start_draft(question=mqa, editor=editor)
+    drafts.submit_draft(
         draft_id=draft.pk, editor=editor, seen_version=draft.version, summary="s", resolves=[]
     )
-    editorial.rollback_question(question=mqa, to_number=original.number, reviewer=reviewer)
+    revisions.rollback_question(question=mqa, to_number=original.number, reviewer=reviewer)
     with pytest.raises(editorial.EditorialError):
-        editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
+        revisions.publish_revision(draft_id=draft.pk, reviewer=reviewer)
     draft.refresh_from_db()
     assert draft.state == "submitted", "the refused publish wrote nothing"
 
@@ -470,7 +472,7 @@ def test_merge_moves_flags_and_redirects(client, editor, learner):
     response = client.get(duplicate.get_absolute_url())
     assert (response.status_code, response["Location"]) == (301, kept.get_absolute_url())
     with pytest.raises(editorial.EditorialError):
-        editorial.merge_question(duplicate=kept, kept=duplicate, editor=editor)
+        merging.merge_question(duplicate=kept, kept=duplicate, editor=editor)
 
 
 def test_candidates_are_listed_then_merged_or_dismissed(client, editor, learner):
@@ -509,16 +511,16 @@ def test_candidates_are_listed_then_merged_or_dismissed(client, editor, learner)
 
 
 def test_freshness_lists_fast_moving_topics_first_and_follows_reviews(editor, reviewer):
-    questions = list(editorial.stale_questions())
+    questions = list(Question.objects.visible().stale())
     fast = [q.fast_moving for q in questions]
     assert any(fast)
     assert fast == sorted(fast, reverse=True)
     target = next(q for q in questions if q.fast_moving)
     with time_machine.travel(timezone.now(), tick=False):
         publish(target, editor, reviewer, "新的答案")
-        assert target not in editorial.stale_questions()
-    later = timezone.now() + editorial.STALE_AFTER + timedelta(days=1)
-    assert target in editorial.stale_questions(now=later)
+        assert target not in Question.objects.visible().stale()
+    later = timezone.now() + STALE_AFTER + timedelta(days=1)
+    assert target in Question.objects.visible().stale(now=later)
 
 
 def test_question_page_shows_when_it_was_last_reviewed(client, editor, reviewer):
@@ -536,7 +538,7 @@ def test_question_page_shows_when_it_was_last_reviewed(client, editor, reviewer)
 
 
 def test_audit_log_is_for_staff(client, editor, staff, mqa, login_url):
-    editorial.start_draft(question=mqa, editor=editor)
+    drafts.start_draft(question=mqa, editor=editor)
     url = reverse("questions:editor-audit")
     assert client.get(url)["Location"].startswith(login_url)
     client.force_login(editor)
@@ -604,7 +606,7 @@ def test_candidates_drafts_freshness_reports_audit_query_counts(client, editor, 
         for _ in range(n):
             a, b = sorted([QuestionFactory(), QuestionFactory()], key=lambda q: q.pk)
             DuplicateCandidate.objects.create(question=a, other=b, similarity=0.8)
-            editorial.start_draft(question=a, editor=editor)
+            drafts.start_draft(question=a, editor=editor)
             FlagFactory(question=b, reporter=staff)
 
     add_rows(1)

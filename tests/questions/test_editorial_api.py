@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from questions import editorial
+from questions.editorial import drafts, revisions
 from questions.models import EditorialFlag, Notification, RevisionDraft
 from tests.factories import FlagFactory, QuestionFactory
 
@@ -128,8 +128,8 @@ def test_draft_submit_review_and_publish(client, learner, editor, editor2, revie
 
 
 def test_author_cannot_approve_own_draft(client, reviewer, mqa):
-    draft = editorial.start_draft(question=mqa, editor=reviewer)
-    editorial.submit_draft(
+    draft = drafts.start_draft(question=mqa, editor=reviewer)
+    drafts.submit_draft(
         draft_id=draft.pk, editor=reviewer, seen_version=draft.version, summary="s", resolves=[]
     )
     client.force_login(reviewer)
@@ -173,16 +173,16 @@ def test_api_list_query_counts_do_not_grow(client, editor, reviewer, learner):
     def add(n: int) -> None:
         for _ in range(n):
             FlagFactory(reporter=learner)
-            editorial.start_draft(question=QuestionFactory(), editor=editor)
-            draft = editorial.start_draft(question=question, editor=editor)
-            editorial.submit_draft(
+            drafts.start_draft(question=QuestionFactory(), editor=editor)
+            draft = drafts.start_draft(question=question, editor=editor)
+            drafts.submit_draft(
                 draft_id=draft.pk,
                 editor=editor,
                 seen_version=draft.version,
                 summary="s",
                 resolves=[],
             )
-            editorial.publish_revision(draft_id=draft.pk, reviewer=reviewer)
+            revisions.publish_revision(draft_id=draft.pk, reviewer=reviewer)
 
     urls = ["/api/editorial/flags/", "/api/revisions/", f"/api/questions/{question.pk}/history/"]
     add(1)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from questions import editorial
+from questions.editorial import merging
 from questions.models import Notification, Question
 from quizzes import services as practice
 from quizzes.models import Bookmark, Card, Note, Rating, Review
@@ -37,7 +37,7 @@ def test_merging_moves_cards_bookmarks_and_notes_to_the_kept_question(editor):
     practice.save_note(user=both, question=kept, text="kept note")
     reviews = Review.objects.count()
 
-    editorial.merge_question(duplicate=duplicate, kept=kept, editor=editor)
+    merging.merge_question(duplicate=duplicate, kept=kept, editor=editor)
 
     assert not Card.objects.filter(question=duplicate).exists()
     assert not Bookmark.objects.filter(question=duplicate).exists()

@@ -4,13 +4,15 @@ the reader's own state, and every kind of write shows on the page at once."""
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches as django_caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import quizzes.services
-from questions import caches, editorial, tasks
+import quizzes.state
+from questions import caches, tasks
+from questions.editorial import flags, merging, notifications, revisions
 from questions.models import EditorialFlag, Notification, Question
 from quizzes.models import Note
 from quizzes.services import add_bookmark
@@ -70,6 +72,42 @@ def test_a_second_visit_reads_only_the_readers_own_state(client, learner):
     assert tables_read(client, question) == ["django_session"]
 
 
+def test_a_signed_in_visit_reads_the_page_and_the_readers_blocks_in_one_cache_read(
+    client, learner, monkeypatch
+):
+    question = QuestionFactory()
+    client.force_login(learner)
+    page(client, question)  # renders and keeps the page and the learner's state
+    backend = type(django_caches["default"])
+    reads: list[list[str]] = []
+    depth = [0]  # the local-memory backend's get_many calls its get: count the outer call
+
+    def counted(real, keys, self, *args, **kwargs):
+        if not depth[0]:
+            reads.append(keys)
+        depth[0] += 1
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+
+    def get_many(self, keys, *args, **kwargs):
+        return counted(real_get_many, list(keys), self, keys, *args, **kwargs)
+
+    def get(self, key, *args, **kwargs):
+        return counted(real_get, [key], self, key, *args, **kwargs)
+
+    real_get_many, real_get = backend.get_many, backend.get
+    monkeypatch.setattr(backend, "get_many", get_many)
+    monkeypatch.setattr(backend, "get", get)
+    assert "note-text" in page(client, question)  # quizzes' block is on the page
+    about_the_page = [keys for keys in reads if any(f":{question.pk}" in key for key in keys)]
+    assert len(about_the_page) == 1
+    [keys] = about_the_page
+    assert f"questions:page:{question.pk}:zh-hans" in keys
+    assert f"quizzes:question-state:{learner.pk}:{question.pk}" in keys
+
+
 def test_each_language_has_its_own_copy(client):
     question = QuestionFactory(difficulty="hard")
     assert "困难" in page(client, question)
@@ -85,13 +123,13 @@ def test_the_page_shows_reports_and_their_triage_at_once(client, learner, editor
     question.tags.add(tag)
     page(client, question)
     assert "badge revision" not in row(client, tag)
-    editorial.report_problem(
+    flags.report_problem(
         question=question, reporter=learner, reason="outdated", comment="数字过时了"
     )
     assert "数字过时了" in page(client, question)
 
     flag = EditorialFlag.objects.get(question=question, reporter=learner)
-    editorial.mark_needs_revision(flag_id=flag.pk, editor=editor)
+    flags.mark_needs_revision(flag_id=flag.pk, editor=editor)
     assert 'class="notice revision"' in page(client, question)
     assert "badge revision" in row(client, tag)
 
@@ -102,11 +140,11 @@ def test_the_page_shows_publishing_rolling_back_and_merging_at_once(client, edit
     publish(question, editor, reviewer, "改正后的答案")
     assert "改正后的答案" in page(client, question)
 
-    editorial.rollback_question(question=question, to_number=1, reviewer=reviewer)
+    revisions.rollback_question(question=question, to_number=1, reviewer=reviewer)
     assert "改正后的答案" not in page(client, question)
 
     kept = QuestionFactory()
-    editorial.merge_question(duplicate=question, kept=kept, editor=editor)
+    merging.merge_question(duplicate=question, kept=kept, editor=editor)
     response = client.get(question.get_absolute_url())
     assert response.status_code == 301
     assert response["Location"] == kept.get_absolute_url()
@@ -119,7 +157,7 @@ def test_the_page_shows_declining_a_flag_at_once(client, editor):
     flag = FlagFactory(question=question, severity="high", problem="答案有误")
     assert 'class="notice revision"' in page(client, question)
     assert "badge revision" in row(client, tag)
-    editorial.decline_flag(flag_id=flag.pk, editor=editor, reason="答案没有问题")
+    flags.decline_flag(flag_id=flag.pk, editor=editor, reason="答案没有问题")
     assert 'class="notice revision"' not in page(client, question)
     assert "badge revision" not in row(client, tag)
     assert "答案有误" not in page(client, question)
@@ -170,7 +208,7 @@ def test_a_page_rendered_before_a_write_commits_is_not_read_after_it(
     page(client, question)
     before = caches.question_page(question.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        editorial.mark_needs_revision(flag_id=flag.pk, editor=editor)
+        flags.mark_needs_revision(flag_id=flag.pk, editor=editor)
         # Another request read the question before this write committed and stores what it
         # rendered now, under the stamp it finds.
         with monkeypatch.context() as patch:
@@ -204,7 +242,7 @@ def test_what_one_reader_sees_of_their_own_is_not_cached_for_the_next(client, ed
 
 
 def test_the_readers_own_writes_show_on_the_page_at_once(client, learner):
-    """The learner's state on the page is cached (quizzes.services.cached_question_state):
+    """The learner's state on the page is cached (quizzes.state.cached_question_state):
     each of their writes, through the pages and the API, shows on the next view."""
     question = Question.objects.practicable().order_by("id").first()
     client.force_login(learner)
@@ -255,7 +293,7 @@ def test_a_published_revision_and_its_dismissal_show_to_the_learner_at_once(
     assert "改正后的答案" in page(client, question)
     assert 'class="notice updated"' not in page(client, question)
     with django_capture_on_commit_callbacks(execute=True):
-        assert editorial.notify_update(**queued[0]) == 1
+        assert notifications.notify_update(**queued[0]) == 1
     notice = Notification.objects.get(user=learner, question=question)
     assert 'class="notice updated"' in page(client, question)
 
@@ -295,7 +333,7 @@ def test_a_state_read_before_a_write_commits_is_not_used_after_it(
         # what it read under the version it finds.
         with monkeypatch.context() as patch:
             before = {"note": None, "bookmarked": False, "studied": False, "has_updates": False}
-            patch.setattr(quizzes.services, "question_state", lambda **kwargs: before)
+            patch.setattr(quizzes.state, "question_state", lambda **kwargs: before)
             assert 'aria-pressed="false"' in page(client, question)
     assert 'aria-pressed="true"' in page(client, question)
 

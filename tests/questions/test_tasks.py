@@ -3,7 +3,7 @@
 import pytest
 from django.tasks import default_task_backend
 
-from questions import editorial
+from questions.editorial import notifications
 from questions.models import Notification
 from questions.tasks import notify_learners_of_update
 from quizzes import services as practice
@@ -34,6 +34,6 @@ def test_publishing_queues_the_notifications_instead_of_sending_them(
     assert queued.task.func is notify_learners_of_update.func
     assert queued.kwargs == {"question_id": mqa.pk, "revision_id": revision.pk}
     # What the worker runs:
-    assert editorial.notify_update(**queued.kwargs) == 1
+    assert notifications.notify_update(**queued.kwargs) == 1
     assert Notification.objects.get(user=learner).revision_id == revision.pk
-    assert editorial.notify_update(**queued.kwargs) == 0  # once per learner and revision
+    assert notifications.notify_update(**queued.kwargs) == 0  # once per learner and revision

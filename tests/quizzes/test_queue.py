@@ -10,6 +10,7 @@ from django.utils.html import escape
 from questions.models import EditorialFlag, Question
 from quizzes import services
 from quizzes.models import Bookmark, Card, Rating
+from quizzes.queue import build_deck, todays_queue
 from tests.factories import FlagFactory, QuestionFactory, TagFactory
 
 from .conftest import make_card, publish
@@ -32,7 +33,7 @@ def test_due_reviews_come_first_by_due_date_then_new_up_to_the_daily_goal(learne
     make_card(learner, b, due=NOW - timedelta(days=2))
     make_card(learner, c, due=NOW - timedelta(minutes=5))
     make_card(learner, d, due=NOW + timedelta(hours=1))  # not due yet
-    queue = services.todays_queue(user=learner)
+    queue = todays_queue(user=learner)
     new = [q for q in practicable(10) if q not in (a, b, c, d)][:3]
     assert [(item.kind, item.question) for item in queue.items] == [
         ("review", b),
@@ -51,11 +52,11 @@ def test_new_questions_started_today_count_against_the_daily_goal(learner):
         first, second = practicable(2)
         services.record_review(user=learner, question=first, rating=Rating.EASY)
         services.record_review(user=learner, question=second, rating=Rating.EASY)
-        queue = services.todays_queue(user=learner)
+        queue = todays_queue(user=learner)
         assert (queue.new_today, queue.new_count) == (2, 1)
     # Tomorrow the goal is fresh.
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
-        assert services.todays_queue(user=learner).new_count == 3
+        assert todays_queue(user=learner).new_count == 3
 
 
 def test_questions_without_an_answer_or_merged_or_notes_are_never_offered(learner):
@@ -63,7 +64,7 @@ def test_questions_without_an_answer_or_merged_or_notes_are_never_offered(learne
     learner.save()
     unanswered = QuestionFactory(has_answer=False, body_markdown="")
     assert Question.objects.practicable().count() < 200
-    offered = {item.question.pk for item in services.todays_queue(user=learner).items}
+    offered = {item.question.pk for item in todays_queue(user=learner).items}
     assert offered == set(Question.objects.practicable().values_list("pk", flat=True))
     assert unanswered.pk not in offered
     assert not offered & set(Question.objects.filter(kind="note").values_list("pk", flat=True))
@@ -82,9 +83,9 @@ def test_a_changed_answer_is_shown_with_its_diff_and_requeued(client, learner):
     later = NOW + timedelta(days=1)
     assert card.due > later  # not due: only the change brings it back
     with time_machine.travel(later, tick=False):
-        assert question not in [item.question for item in services.todays_queue(user=learner).items]
+        assert question not in [item.question for item in todays_queue(user=learner).items]
         publish(question, old_body + "\n\n补充：GQA 也能减小 KV cache。")
-        queue = services.todays_queue(user=learner)
+        queue = todays_queue(user=learner)
         reviews = [item for item in queue.items if item.kind != "new"]
         assert [(item.kind, item.question) for item in reviews] == [("changed", question)]
         assert reviews[0].due == later
@@ -101,7 +102,7 @@ def test_a_changed_answer_is_shown_with_its_diff_and_requeued(client, learner):
     card.refresh_from_db()
     assert card.seen_revision == question.live_revision.number
     with time_machine.travel(later, tick=False):
-        assert question not in [item.question for item in services.todays_queue(user=learner).items]
+        assert question not in [item.question for item in todays_queue(user=learner).items]
         assert "diff-add" not in client.get(reverse("practice:home")).content.decode()
 
 
@@ -128,18 +129,18 @@ def test_deck_from_tags_difficulty_bookmarks_and_mistakes(learner, other):
     hard.tags.add(tag)
     unanswered = QuestionFactory(has_answer=False)
     unanswered.tags.add(tag)
-    assert services.build_deck(user=learner, tags=[tag.slug]) == [easy.pk, hard.pk]
-    assert services.build_deck(user=learner, tags=[tag.slug], difficulty="hard") == [hard.pk]
+    assert build_deck(user=learner, tags=[tag.slug]) == [easy.pk, hard.pk]
+    assert build_deck(user=learner, tags=[tag.slug], difficulty="hard") == [hard.pk]
 
     Bookmark.objects.create(user=learner, question=untagged)
     Bookmark.objects.create(user=other, question=easy)
-    assert services.build_deck(user=learner, bookmarked=True) == [untagged.pk]
+    assert build_deck(user=learner, bookmarked=True) == [untagged.pk]
 
     services.record_review(user=learner, question=hard, rating=Rating.AGAIN)
     services.record_review(user=learner, question=easy, rating=Rating.GOOD)
     services.record_review(user=other, question=untagged, rating=Rating.AGAIN)
-    assert services.build_deck(user=learner, wrong=True) == [hard.pk]
+    assert build_deck(user=learner, wrong=True) == [hard.pk]
     # Studied questions come first, the most overdue first.
-    assert services.build_deck(user=learner, tags=[tag.slug]) == [hard.pk, easy.pk]
+    assert build_deck(user=learner, tags=[tag.slug]) == [hard.pk, easy.pk]
     with pytest.raises(services.PracticeError):
-        services.build_deck(user=learner, difficulty="impossible")
+        build_deck(user=learner, difficulty="impossible")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from questions import editorial
+from questions.editorial import notifications
 from questions.models import Notification, Question
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from tests.factories import QuestionFactory, TagFactory
@@ -212,7 +212,7 @@ def test_bookmarks_page_query_count_does_not_grow(client, learner, other):
 
 
 def test_the_question_page_shows_only_the_readers_own_state(client, learner, other, settings):
-    """The state query (quizzes.services.question_state, written in SQL) tells apart each
+    """The state query (quizzes.state.question_state, written in SQL) tells apart each
     reader, question, studied and merely queued card, and read and unread notice."""
     settings.TIME_ZONE = "Asia/Shanghai"
     question, neighbour = practicable(2)
@@ -238,7 +238,7 @@ def test_the_question_page_shows_only_the_readers_own_state(client, learner, oth
     assert '<textarea id="note-text" name="text" rows="3" maxlength="10000"></textarea>' in html
     assert "已在练习中" in html
     assert 'class="notice updated"' in html
-    editorial.dismiss_notification(
+    notifications.dismiss_notification(
         user=learner, notification_id=Notification.objects.get(user=learner).pk
     )
     with CaptureQueriesContext(connection) as queries:

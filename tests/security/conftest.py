@@ -12,7 +12,7 @@ from django.test import Client
 
 from interviews import services as interviews
 from interviews.models import Attempt, InterviewTemplate
-from questions import editorial
+from questions.editorial import drafts, flags
 from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
 from quizzes import services as practice
 from tests.factories import UserFactory
@@ -54,17 +54,17 @@ def world(db) -> SimpleNamespace:
     note = practice.save_note(user=learner, question=questions[1], text="my private note")
     assert note is not None
 
-    open_flag = editorial.report_problem(
+    open_flag = flags.report_problem(
         question=questions[0], reporter=learner, reason="wrong", comment="owner's report"
     )
-    declined = editorial.report_problem(
+    declined = flags.report_problem(
         question=questions[1], reporter=learner, reason="unclear", comment="declined report"
     )
-    editorial.decline_flag(flag_id=declined.pk, editor=editor, reason="It is clear.")
+    flags.decline_flag(flag_id=declined.pk, editor=editor, reason="It is clear.")
     notification = Notification.objects.get(user=learner)
-    draft = editorial.start_draft(question=questions[2], editor=editor)
-    pending = editorial.start_draft(question=questions[3], editor=editor)
-    editorial.save_draft(
+    draft = drafts.start_draft(question=questions[2], editor=editor)
+    pending = drafts.start_draft(question=questions[3], editor=editor)
+    drafts.save_draft(
         draft_id=pending.pk,
         editor=editor,
         seen_version=pending.version,
@@ -74,7 +74,7 @@ def world(db) -> SimpleNamespace:
         difficulty=pending.difficulty,
     )
     pending.refresh_from_db()
-    editorial.submit_draft(
+    drafts.submit_draft(
         draft_id=pending.pk, editor=editor, seen_version=pending.version, summary="fix", resolves=[]
     )
     candidate = DuplicateCandidate.objects.create(

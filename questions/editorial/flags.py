@@ -1,0 +1,95 @@
+"""Reports of problems (learners) and their triage (editors)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interviewprep.errors import NotPermitted
+from interviewprep.roles import Role
+
+from .. import caches
+from ..models import AuditEntry, EditorialFlag, Notification, Question
+from . import EditorialError, audit, refresh_status, require
+
+#: What a learner may report (the editorial import also uses "misleading" and "incomplete").
+LEARNER_REASONS = (
+    EditorialFlag.Reason.WRONG,
+    EditorialFlag.Reason.OUTDATED,
+    EditorialFlag.Reason.UNCLEAR,
+    EditorialFlag.Reason.TYPO,
+    EditorialFlag.Reason.DUPLICATE,
+    EditorialFlag.Reason.OTHER,
+)
+COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def report_problem(
+    *, question: Question, reporter: Any, reason: str, comment: str
+) -> EditorialFlag:
+    """A signed-in learner reports a problem; editors see it in their queue."""
+    if not reporter.is_authenticated:
+        raise NotPermitted(_("Sign in to report a problem."))
+    if reason not in LEARNER_REASONS:
+        raise EditorialError(_("Choose what is wrong with this answer."))
+    comment = comment.strip()
+    if not comment:
+        raise EditorialError(_("Describe the problem so that an editor can fix it."))
+    if len(comment) > COMMENT_MAX:
+        raise EditorialError(_("The description is too long (2000 characters at most)."))
+    if question.duplicate_of_id is not None:
+        raise EditorialError(_("This question was merged into another one; report it there."))
+    severity = (
+        EditorialFlag.Severity.MEDIUM
+        if reason in (EditorialFlag.Reason.WRONG, EditorialFlag.Reason.OUTDATED)
+        else EditorialFlag.Severity.LOW
+    )
+    # The page lists the open flags of its answer.
+    caches.forget_questions(question.pk)
+    return EditorialFlag.objects.create(
+        question=question, reporter=reporter, reason=reason, severity=severity, problem=comment
+    )
+
+
+def _claim_open_flag(flag_id: int, editor: Any, **changes: Any) -> EditorialFlag:
+    now = timezone.now()
+    done = EditorialFlag.objects.filter(pk=flag_id, status=EditorialFlag.Status.OPEN).update(
+        handled_by=editor, handled_at=now, **changes
+    )
+    if not done:
+        raise EditorialError(_("This report was already handled."))
+    return EditorialFlag.objects.select_related("question").get(pk=flag_id)
+
+
+@transaction.atomic
+def decline_flag(*, flag_id: int, editor: Any, reason: str) -> EditorialFlag:
+    """Decline a report with a reason its reporter will read; may lift the revision notice."""
+    require(editor, Role.EDITOR)
+    reason = reason.strip()
+    if not reason:
+        raise EditorialError(_("Say why the report is declined: the reporter will read it."))
+    flag = _claim_open_flag(
+        flag_id, editor, status=EditorialFlag.Status.DECLINED, decline_reason=reason
+    )
+    if flag.reporter_id:
+        Notification.objects.create(
+            user_id=flag.reporter_id, question=flag.question, kind=Notification.Kind.FLAG_DECLINED
+        )
+    refresh_status(flag.question_id)
+    audit(editor, AuditEntry.Action.FLAG_DECLINED, flag.question, reason)
+    return flag
+
+
+@transaction.atomic
+def mark_needs_revision(*, flag_id: int, editor: Any) -> EditorialFlag:
+    """Confirm a report (the answer is wrong or outdated): readers see the revision notice.
+
+    The flag stays open, raised to high severity, until a published revision resolves it.
+    """
+    require(editor, Role.EDITOR)
+    flag = _claim_open_flag(flag_id, editor, severity=EditorialFlag.Severity.HIGH)
+    refresh_status(flag.question_id)
+    audit(editor, AuditEntry.Action.MARKED_FOR_REVISION, flag.question, flag.problem[:200])
+    return flag

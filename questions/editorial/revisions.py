@@ -1,0 +1,155 @@
+"""Publishing: a reviewed draft, or an old version again (rollback), becomes the live answer."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interviewprep.roles import Role
+
+from .. import search, tasks
+from ..models import AuditEntry, EditorialFlag, Question, QuestionRevision, RevisionDraft, Tag
+from ..services import render_body
+from . import EditorialError, audit, refresh_status, require
+from .drafts import check_reviewer
+
+
+def _publish_content(
+    *,
+    question: Question,
+    base_revision_id: int | None,
+    title: str,
+    body_markdown: str,
+    tag_slugs: list[str],
+    difficulty: str,
+    author: Any,
+    reviewer: Any,
+    summary: str,
+) -> QuestionRevision:
+    """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
+    now = timezone.now()
+    html = render_body(body_markdown)
+    last = QuestionRevision.objects.filter(question=question).aggregate(n=Max("number"))["n"]
+    revision = QuestionRevision.objects.create(
+        question=question,
+        number=(last or 0) + 1,
+        origin=QuestionRevision.Origin.EDITOR,
+        title=title,
+        body_markdown=body_markdown,
+        body_html=html,
+        tag_slugs=tag_slugs,
+        difficulty=difficulty,
+        summary=summary,
+        author=author,
+        reviewer=reviewer,
+        created_at=now,
+        published_at=now,
+    )
+    search_title, search_body = search.search_fields(title, body_markdown)
+    done = Question.objects.filter(pk=question.pk, live_revision_id=base_revision_id).update(
+        title=title,
+        body_markdown=body_markdown,
+        body_html=html,
+        has_answer=bool(body_markdown.strip()),
+        difficulty=difficulty,
+        difficulty_overridden=True,
+        tags_overridden=True,
+        search_title=search_title,
+        search_body=search_body,
+        live_revision=revision,
+        version=F("version") + 1,
+        last_reviewed_at=now,
+        updated_at=now,
+    )
+    if not done:
+        raise EditorialError(
+            _(
+                "A newer version of this question was published after this draft was started; "
+                "start a new draft from it."
+            )
+        )
+    question.tags.set(Tag.objects.filter(slug__in=tag_slugs))
+    refresh_status(question.pk)
+    # Telling every learner who studied it can be thousands of rows: a background task. With
+    # the database backend the task row commits (or not) with this publication.
+    tasks.notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
+    return revision
+
+
+@transaction.atomic
+def publish_revision(*, draft_id: int, reviewer: Any) -> QuestionRevision:
+    """Approve a submitted draft and make it the question's published version.
+
+    In one transaction: refuses if ``reviewer`` lacks the reviewer role or wrote the draft, or
+    if another version was published since the draft was started. Then creates an immutable
+    :class:`QuestionRevision` (origin editor, author, reviewer, summary, published_at), makes
+    it ``live_revision``, copies title/answer/tags/difficulty onto the question (re-rendered
+    with ``render_body`` and re-indexed with ``search_fields``; tags and difficulty marked as
+    chosen by an editor so that imports keep them), bumps ``Question.version``, sets
+    ``last_reviewed_at``, resolves the flags the draft lists, lifts the revision notice when no
+    open high-severity flag remains and has everyone
+    :func:`~questions.editorial.notifications.learners_who_studied` returns notified.
+    """
+    draft = RevisionDraft.objects.select_related("question").get(pk=draft_id)
+    check_reviewer(draft, reviewer)
+    claimed = RevisionDraft.objects.filter(pk=draft_id, state=RevisionDraft.State.SUBMITTED).update(
+        state=RevisionDraft.State.PUBLISHED, reviewer=reviewer, version=F("version") + 1
+    )
+    if not claimed:
+        raise EditorialError(_("Only a submitted draft can be published."))
+    revision = _publish_content(
+        question=draft.question,
+        base_revision_id=draft.base_revision_id,
+        title=draft.title,
+        body_markdown=draft.body_markdown,
+        tag_slugs=draft.tag_slugs,
+        difficulty=draft.difficulty,
+        author=draft.author,
+        reviewer=reviewer,
+        summary=draft.summary,
+    )
+    EditorialFlag.objects.filter(pk__in=draft.resolves.values("pk"), status="open").update(
+        status=EditorialFlag.Status.RESOLVED,
+        resolved_in=revision,
+        handled_by=reviewer,
+        handled_at=revision.published_at,
+    )
+    refresh_status(draft.question_id)
+    RevisionDraft.objects.filter(pk=draft_id).update(published_revision=revision)
+    audit(reviewer, AuditEntry.Action.PUBLISHED, draft.question, f"v{revision.number}")
+    return revision
+
+
+@transaction.atomic
+def rollback_question(
+    *, question: Question, to_number: int, reviewer: Any, summary: str = ""
+) -> QuestionRevision:
+    """Publish a new version equal to version ``to_number``; history only grows.
+
+    Reviewer-only (it publishes without a second review). Open flags stay open.
+    """
+    require(reviewer, Role.REVIEWER)
+    question = Question.objects.get(pk=question.pk)  # the caller's copy may be stale
+    try:
+        old = QuestionRevision.objects.get(question=question, number=to_number)
+    except QuestionRevision.DoesNotExist:
+        raise EditorialError(_("There is no version %(n)s.") % {"n": to_number}) from None
+    if old.pk == question.live_revision_id:
+        raise EditorialError(_("That version is already the published one."))
+    tag_slugs = old.tag_slugs or sorted(question.tags.values_list("slug", flat=True))
+    text = _("Rolled back to version %(n)s") % {"n": to_number}
+    revision = _publish_content(
+        question=question,
+        base_revision_id=question.live_revision_id,
+        title=old.title,
+        body_markdown=old.body_markdown,
+        tag_slugs=tag_slugs,
+        difficulty=old.difficulty,
+        author=reviewer,
+        reviewer=reviewer,
+        summary=f"{text}: {summary.strip()}" if summary.strip() else text,
+    )
+    audit(reviewer, AuditEntry.Action.ROLLED_BACK, question, f"v{to_number} -> v{revision.number}")
+    return revision
