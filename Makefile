@@ -56,6 +56,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/python .ci/check_layers.py --root .
 
 test: lint
 	$(MANAGE) makemigrations --check --dry-run

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User
-from .throttling import lockout_message
+from .throttling import LOCKED_OUT, lockout_message
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -47,7 +47,7 @@ class LoginForm(AuthenticationForm):
         except ValidationError:
             # django-axes' backend refused to even check the password and flagged the request.
             if getattr(self.request, "axes_locked_out", False):
-                raise ValidationError(lockout_message(), code="locked_out") from None
+                raise ValidationError(lockout_message(), code=LOCKED_OUT) from None
             raise
 
 

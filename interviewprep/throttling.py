@@ -10,8 +10,13 @@ from typing import Any
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
+
+#: The code of the form error that explains a throttled login.
+LOCKED_OUT = "locked_out"
 
 
 def lockout_message() -> str:
@@ -57,14 +62,17 @@ def lockout_response(
 ) -> HttpResponse:
     """``AXES_LOCKOUT_CALLABLE``: keep the page the login view rendered, as 429.
 
-    Our ``LoginForm`` has already put ``lockout_message()`` into the form's errors, so the
-    person sees the login page again with the reason. Other login forms (the admin's) get
-    the plain message.
+    Our ``LoginForm`` has already put ``lockout_message()`` into the form's errors (code
+    ``locked_out``), so the person sees the login page again with the reason. Other login
+    forms (the admin's) get the plain message.
     """
-    from .forms import LoginForm
-
     context = getattr(original_response, "context_data", None) or {}
-    if original_response is not None and isinstance(context.get("form"), LoginForm):
+    form = context.get("form")
+    if (
+        original_response is not None
+        and isinstance(form, BaseForm)
+        and form.has_error(NON_FIELD_ERRORS, LOCKED_OUT)
+    ):
         original_response.status_code = 429
         return original_response
     return HttpResponse(lockout_message(), status=429, content_type="text/plain; charset=utf-8")
