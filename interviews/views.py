@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from interviewprep.errors import DomainError, shows_refusal
 from interviewprep.roles import Role, role_required
 from questions.models import Tag
+from quizzes import charts
 
-from . import charts, reports, services
+from . import reports, services
 from .access import get_attempt_for_user
 from .forms import CustomInterviewForm, StartTemplateForm, TemplateForm
 from .models import SAVE_GRACE, Answer, Attempt, AttemptQuestion, InterviewTemplate
@@ -320,7 +321,7 @@ def history(request: HttpRequest) -> HttpResponse:
         "interviews/history.html",
         {
             "attempts": attempts,
-            "trend": charts.trend_svg(trend, title=_("Self-assessed score per interview")),
+            "trend": charts.trend(trend),
         },
     )
 

@@ -1,9 +1,11 @@
-"""Chart geometry for the progress dashboard, computed in Python and drawn as SVG by the
-templates (no chart library in the browser, no inline styles: colours are CSS classes).
-No database access here.
+"""The site's charts: geometry computed here, drawn as SVG by the templates (no chart library
+in the browser, no inline styles: colours are CSS classes, text is escaped by the template
+engine). The practice dashboard's heatmap and bars, the interview history's trend line
+(``quizzes/trend_chart.html``). No database access here.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -98,3 +100,69 @@ def bars(
         start = baseline - size if baseline is not None else 0
         result.append(Bar(label=label, value=value, size=size, offset=index * pitch, start=start))
     return result
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class GridLine:
+    y: float
+    value: int  # the percentage it marks
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 4
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A line of percentages with grid lines at 0, 50 and 100 %, from ``pad`` to ``right``."""
+
+    width: int
+    height: int
+    pad: int
+    points: list[TrendPoint]
+    grid: list[GridLine]
+
+    @property
+    def right(self) -> int:
+        return self.width - self.pad
+
+    @property
+    def line(self) -> str:
+        """The polyline's points."""
+        return " ".join(f"{point.x:.1f},{point.y:.1f}" for point in self.points)
+
+
+def trend(
+    values: Sequence[tuple[str, int | None]], *, width: int = 640, height: int = 180, pad: int = 28
+) -> Trend | None:
+    """A line chart of percentages (0-100) in order, spread across ``width``; ``None`` values
+    keep their place but are not drawn. ``None`` when there is nothing to draw."""
+    if all(value is None for _label, value in values):
+        return None
+    steps = max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return pad + (width - 2 * pad) * (i / steps if len(values) > 1 else 0.5)
+
+    def y(value: int) -> float:
+        return height - pad - (height - 2 * pad) * max(0, min(value, 100)) / 100
+
+    return Trend(
+        width=width,
+        height=height,
+        pad=pad,
+        points=[
+            TrendPoint(x(i), y(value), label, value)
+            for i, (label, value) in enumerate(values)
+            if value is not None
+        ],
+        grid=[GridLine(y(value), value) for value in (0, 50, 100)],
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interviewprep.models import User
+from questions.diff import DiffLine, line_diff
 from questions.models import Question, QuestionRevision, Tag
 
 from . import stats
@@ -159,7 +160,7 @@ def deck_remaining(*, user: User, ids: Iterable[int], since: datetime) -> list[i
 class AnswerChange:
     old_number: int
     new_number: int
-    diff: list[stats.DiffLine]
+    diff: list[DiffLine]
 
 
 def answer_change(*, card: Card | None, question: Question) -> AnswerChange | None:
@@ -174,5 +175,5 @@ def answer_change(*, card: Card | None, question: Question) -> AnswerChange | No
     return AnswerChange(
         old_number=card.seen_revision,
         new_number=live.number,
-        diff=stats.answer_diff(old_text, live.body_markdown),
+        diff=line_diff(old_text, live.body_markdown),
     )

@@ -1,9 +1,6 @@
-"""Pure helpers for practice statistics (no database): days, durations, streaks, ratios,
-diffs."""
+"""Pure helpers for practice statistics (no database): days, durations, streaks, ratios."""
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
@@ -50,26 +47,3 @@ def percent(part: int, whole: int) -> int | None:
     if whole <= 0:
         return None
     return round(100 * part / whole)
-
-
-@dataclass(frozen=True)
-class DiffLine:
-    kind: str  # "add", "del", "same" or "gap" (lines left out between hunks)
-    text: str
-
-
-def answer_diff(old: str, new: str, *, context: int = 2) -> list[DiffLine]:
-    """A line diff of two Markdown answers, with ``context`` unchanged lines around changes."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    lines: list[DiffLine] = []
-    for index, group in enumerate(matcher.get_grouped_opcodes(context)):
-        if index:
-            lines.append(DiffLine("gap", "…"))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines += [DiffLine("same", text) for text in old_lines[i1:i2]]
-                continue
-            lines += [DiffLine("del", text) for text in old_lines[i1:i2]]
-            lines += [DiffLine("add", text) for text in new_lines[j1:j2]]
-    return lines

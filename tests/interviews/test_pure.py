@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interviews import charts, drawing
+from interviews import drawing
 from interviews.keypoints import coverage, key_points
 
 
@@ -91,14 +91,6 @@ def test_coverage_is_chinese_aware_and_only_a_hint():
     assert result.points_hit == [True, False]
     assert coverage(points, "").percent == 0
     assert coverage([], "anything").percent is None
-
-
-def test_trend_svg_escapes_labels_and_skips_unscored():
-    svg = charts.trend_svg([("<b>a</b>", 50), ("b", None), ("c", 100)], title="趋势")
-    assert svg.startswith("<svg")
-    assert "&lt;b&gt;a&lt;/b&gt;" in svg
-    assert svg.count("<circle") == 2
-    assert charts.trend_svg([("x", None)], title="t") == ""
 
 
 @pytest.mark.parametrize("html", ["<ul><li>", "<li><li>x</li>", "<strong>不闭合", "&amp;&lt;"])

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from questions.diff import diff_html, diff_rows
+from questions.diff import diff_html, diff_rows, line_diff
 
 
 def test_chinese_change_is_marked_by_character_inside_the_line():
@@ -45,3 +45,19 @@ def test_diff_never_raises_and_never_leaks_markup(old: str, new: str):
         stripped = stripped.replace(f"</{tag}>", "")
         stripped = stripped.replace(f"<{tag}", "")
     assert "<" not in stripped
+
+
+def test_line_diff_marks_removed_and_added_lines_with_context():
+    old = "a\nb\nc\nd\ne\nf\ng\nh"
+    new = "a\nb\nc\nD\ne\nf\ng\nh\ni"
+    diff = line_diff(old, new, context=1)
+    assert [(line.kind, line.text) for line in diff] == [
+        ("same", "c"),
+        ("del", "d"),
+        ("add", "D"),
+        ("same", "e"),
+        ("gap", "…"),
+        ("same", "h"),
+        ("add", "i"),
+    ]
+    assert line_diff("same", "same") == []

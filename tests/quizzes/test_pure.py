@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.template.loader import render_to_string
+
 from quizzes import charts, stats
 
 
@@ -28,22 +30,6 @@ def test_percent():
     assert stats.percent(6, 8) == 75
     assert stats.percent(1, 3) == 33
     assert stats.percent(0, 0) is None
-
-
-def test_answer_diff_marks_removed_and_added_lines_with_context():
-    old = "a\nb\nc\nd\ne\nf\ng\nh"
-    new = "a\nb\nc\nD\ne\nf\ng\nh\ni"
-    diff = stats.answer_diff(old, new, context=1)
-    assert [(line.kind, line.text) for line in diff] == [
-        ("same", "c"),
-        ("del", "d"),
-        ("add", "D"),
-        ("same", "e"),
-        ("gap", "…"),
-        ("same", "h"),
-        ("add", "i"),
-    ]
-    assert stats.answer_diff("same", "same") == []
 
 
 def test_heatmap_has_one_cell_per_day_in_week_columns():
@@ -84,3 +70,17 @@ def test_bars_scale_to_the_largest_value_or_a_given_maximum():
     rows = charts.bars([("x", 50), ("y", 100)], length=200, pitch=20, largest=100)
     assert [(b.size, b.start) for b in rows] == [(100, 0), (200, 0)]
     assert charts.bars([("none", 0)], length=10, pitch=1)[0].size == 0
+
+
+def test_trend_chart_escapes_labels_and_skips_unscored():
+    chart = charts.trend([("<b>a</b>", 50), ("b", None), ("c", 100)])
+    assert [(point.x, point.y, point.value) for point in chart.points] == [
+        (28, 90, 50),
+        (612, 28, 100),
+    ]
+    svg = render_to_string("quizzes/trend_chart.html", {"chart": chart, "title": "趋势"})
+    assert svg.startswith('<svg class="trend" viewBox="0 0 640 180"')
+    assert "&lt;b&gt;a&lt;/b&gt;: 50%" in svg
+    assert svg.count("<circle") == 2
+    assert '<polyline points="28.0,90.0 612.0,28.0"' in svg
+    assert charts.trend([("x", None)]) is None
