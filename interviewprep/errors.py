@@ -10,10 +10,11 @@ kind that gives the HTTP status: :class:`NotPermitted` (403, also Django's
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm, BaseFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from rest_framework.response import Response
@@ -61,6 +62,34 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class InvalidForm(DomainError):
+    """A form (or formset) a page posted does not parse: the page was edited, or is out of
+    date. The message is its errors. Raised by :func:`cleaned`."""
+
+    def __init__(self, form: BaseForm | BaseFormSet) -> None:
+        super().__init__(" ".join(_error_messages(form)))
+
+
+def _error_messages(form: BaseForm | BaseFormSet) -> list[str]:
+    if isinstance(form, BaseFormSet):
+        nested = [message for each in form.forms for message in _error_messages(each)]
+        return [*map(str, form.non_form_errors()), *nested]
+    return [str(message) for errors in form.errors.values() for message in errors]
+
+
+@overload
+def cleaned(form: BaseForm) -> dict[str, Any]: ...
+@overload
+def cleaned(form: BaseFormSet) -> list[dict[str, Any]]: ...
+def cleaned(form: BaseForm | BaseFormSet) -> dict[str, Any] | list[dict[str, Any]]:
+    """The cleaned data of ``form`` (of each form of a formset), or :class:`InvalidForm`: a
+    page's write parses its input with a form, and input that does not parse takes the
+    refusals' path (:func:`shows_refusal`)."""
+    if not form.is_valid():
+        raise InvalidForm(form)
+    return form.cleaned_data
 
 
 def refusal_payload[E: DomainError](kind: type[E]) -> Callable[[Callable[[E], dict]], Callable]:

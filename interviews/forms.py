@@ -3,10 +3,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from questions.forms import IdListField
 from questions.models import Question, Tag
 
 from .models import MAX_DURATION_MINUTES, MAX_QUESTIONS, Attempt, InterviewTemplate
-from .services import Criteria
+from .services import Assessment, Criteria
 
 
 class CustomInterviewForm(forms.Form):
@@ -72,3 +73,61 @@ class TemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
+
+
+class AnswerForm(forms.Form):
+    """One answer of the attempt page's form (the page without JavaScript posts it). Its
+    fields are named ``text-<question id>``, ``saves-...``, ``marked-...``, ``seconds-...``:
+    one form per answer shown, the question's id as its prefix after the name.
+    ``services.save_answer`` checks the values."""
+
+    text = forms.CharField(required=False, strip=False)
+    saves = forms.IntegerField(required=False, min_value=0)
+    marked = forms.BooleanField(required=False)
+    seconds = forms.IntegerField(required=False, min_value=0)
+
+    def __init__(self, data: Any, *, question_id: int) -> None:
+        super().__init__(data, prefix=str(question_id))
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{field_name}-{self.prefix}"
+
+
+class AttemptSaveForm(forms.Form):
+    """The rest of the attempt page's form: the answers it shows and where to go next."""
+
+    shown = IdListField(required=False)
+    goto = forms.IntegerField(required=False)
+    stay = forms.IntegerField(required=False)
+    action = forms.CharField(required=False)
+
+    def next_position(self) -> int:
+        """The question to show next: the one asked for, else the one shown, else the first
+        (read from what parses, also when the rest does not)."""
+        self.is_valid()
+        return self.cleaned_data.get("goto") or self.cleaned_data.get("stay") or 1
+
+
+class LayoutForm(forms.Form):
+    layout = forms.CharField(required=False)
+
+
+class AssessmentForm(forms.Form):
+    """The learner's self-assessment of one answer; ``services.record_review`` checks the
+    values (a score from 0 to ``MAX_SELF_SCORE``, key points of the reference answer)."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    score = forms.IntegerField(required=False)
+    points = IdListField(required=False)
+
+    def assessment(self) -> Assessment:
+        data = self.cleaned_data
+        return Assessment(
+            question_id=data["question"], score=data["score"], points=tuple(data["points"])
+        )
+
+
+#: The review page's form: one :class:`AssessmentForm` per question of the attempt.
+AssessmentFormSet = forms.formset_factory(
+    AssessmentForm, extra=0, max_num=MAX_QUESTIONS, validate_max=True
+)

@@ -21,9 +21,18 @@ SAVE_GRACE = timedelta(seconds=5)
 MAX_DURATION_MINUTES = 240
 MAX_QUESTIONS = 50
 MAX_ANSWER_CHARS = 20_000
-# The clock warns when this share of the time (and then the last share) is left.
-WARNING_SHARES = (0.20, 0.05)
+# The clock warns when this share of the time, in %, is left, and again at each next one. The
+# page's script reads them from the page (data-warnings), so they are set here only.
+WARNING_PERCENTS = (20, 5)
+#: A learner scores their own answer from 0 to this.
+MAX_SELF_SCORE = 3
 DIFFICULTIES = tuple(Question.Difficulty.values)
+
+
+def score_percent(score_sum: int, questions: int) -> int | None:
+    """A self-assessed score as a percentage of the most ``questions`` could score; ``None``
+    for no questions."""
+    return round(100 * score_sum / (MAX_SELF_SCORE * questions)) if questions else None
 
 
 def validate_difficulty_mix(value: Any) -> None:
@@ -238,14 +247,16 @@ class Attempt(models.Model):
         return self.is_open and now > self.deadline + SAVE_GRACE
 
     def warning_level(self, now: datetime) -> int:
-        """0, or the percentage (20, 5) of time left that the clock is warning about."""
+        """0, or the one of :data:`WARNING_PERCENTS` (the share of the time left, in %) the
+        clock is warning about: the smallest that is not more than the time left.
+        ``static/js/interview.js`` computes the same from the page."""
         if not self.is_open:
             return 0
         left = self.seconds_remaining(now)
         level = 0
-        for share in WARNING_SHARES:
-            if left <= self.total_seconds * share:
-                level = round(share * 100)
+        for percent in WARNING_PERCENTS:
+            if left * 100 <= self.total_seconds * percent:
+                level = percent
         return level
 
     def seconds_used(self) -> int | None:
@@ -261,7 +272,7 @@ class AttemptQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     self_score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(3)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_SELF_SCORE)]
     )
     points_ticked = models.JSONField(default=list, blank=True)
 
@@ -275,7 +286,7 @@ class AttemptQuestion(models.Model):
                 fields=["attempt", "position"], name="attemptquestion_attempt_position_unique"
             ),
             models.CheckConstraint(
-                condition=Q(self_score__isnull=True) | Q(self_score__lte=3),
+                condition=Q(self_score__isnull=True) | Q(self_score__lte=MAX_SELF_SCORE),
                 name="attemptquestion_score_range",
             ),
         ]

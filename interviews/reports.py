@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from questions.models import Question, Tag
 
 from .keypoints import Coverage, coverage, key_points
-from .models import Answer, Attempt, AttemptQuestion
+from .models import MAX_SELF_SCORE, Answer, Attempt, AttemptQuestion, score_percent
 from .services import is_weak
 
 WEAKEST_TOPICS = 3
@@ -62,7 +62,7 @@ class TagRow:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.score_sum / (3 * self.scored)) if self.scored else None
+        return score_percent(self.score_sum, self.scored)
 
 
 @dataclass
@@ -81,14 +81,12 @@ class Report:
 
     @property
     def score_max(self) -> int:
-        return 3 * len(self.items)
+        return MAX_SELF_SCORE * len(self.items)
 
     @property
     def percent(self) -> int | None:
         """Total self-assessed score in percent of the maximum; None before any scoring."""
-        if not self.scored:
-            return None
-        return round(100 * self.score_sum / self.score_max)
+        return score_percent(self.score_sum, len(self.items)) if self.scored else None
 
     @property
     def answered(self) -> int:

@@ -32,6 +32,7 @@ from .models import (
     MAX_ANSWER_CHARS,
     MAX_DURATION_MINUTES,
     MAX_QUESTIONS,
+    MAX_SELF_SCORE,
     SAVE_GRACE,
     Answer,
     Attempt,
@@ -464,7 +465,7 @@ def record_review(
         slot = slots.get(item.question_id)
         if slot is None:
             raise NotInAttempt(_("This question is not part of this interview."), attempt=attempt)
-        if item.score is not None and not 0 <= item.score <= 3:
+        if item.score is not None and not 0 <= item.score <= MAX_SELF_SCORE:
             raise InterviewError(_("A score is 0, 1, 2 or 3."), attempt=attempt)
         count = len(key_points(slot.question.body_html))
         if any(not 0 <= index < count for index in item.points):

@@ -13,15 +13,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interviewprep.errors import DomainError, shows_refusal
+from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, role_required
 from questions.models import Tag
 from quizzes import charts
 
 from . import reports, services
 from .access import get_attempt_for_user
-from .forms import CustomInterviewForm, StartTemplateForm, TemplateForm
-from .models import SAVE_GRACE, Answer, Attempt, AttemptQuestion, InterviewTemplate
+from .forms import (
+    AnswerForm,
+    AssessmentFormSet,
+    AttemptSaveForm,
+    CustomInterviewForm,
+    LayoutForm,
+    StartTemplateForm,
+    TemplateForm,
+)
+from .models import (
+    MAX_SELF_SCORE,
+    SAVE_GRACE,
+    WARNING_PERCENTS,
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    InterviewTemplate,
+    score_percent,
+)
 
 HISTORY_TREND_POINTS = 30
 
@@ -108,6 +125,7 @@ def _attempt_context(
         "next": current + 1 if 0 < current < len(rows) else None,
         "remaining": attempt.seconds_remaining(now),
         "warning": attempt.warning_level(now),
+        "warning_percents": WARNING_PERCENTS,
         "grace_seconds": int(SAVE_GRACE.total_seconds()),
         "answered_count": sum(1 for _slot, answer in rows if answer and answer.is_answered),
     }
@@ -129,16 +147,15 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interviews/attempt.html", _attempt_context(attempt, position))
 
 
-def _page_to_go_to(request: HttpRequest, pk: int) -> str:
-    goto = _int(request.POST.get("goto")) or _int(request.POST.get("stay")) or 1
-    return reverse("interviews:attempt", args=[pk]) + f"?q={goto}"
+def _page_to_go_to(pk: int, form: AttemptSaveForm) -> str:
+    return reverse("interviews:attempt", args=[pk]) + f"?q={form.next_position()}"
 
 
 def _save_refused(request: HttpRequest, error: DomainError, pk: int) -> str:
     """Back to the question the learner was on, or to the review once the attempt ended."""
     if isinstance(error, services.InterviewError) and error.attempt and not error.attempt.is_open:
         return reverse("interviews:review", args=[pk])
-    return _page_to_go_to(request, pk)
+    return _page_to_go_to(pk, AttemptSaveForm(request.POST))
 
 
 @require_POST
@@ -150,24 +167,23 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     Works without JavaScript; with it, autosave has usually stored the same text already.
     """
     attempt = get_attempt_for_user(request.user, pk)
+    form = AttemptSaveForm(request.POST)
+    page = cleaned(form)
     conflicts: dict[int, str] = {}
-    for raw in request.POST.getlist("shown"):
-        # Not a number: no such question in the attempt, which save_answer refuses.
-        question_id = _int(raw)
-        text = request.POST.get(f"text-{question_id}", "")
-        base = request.POST.get(f"saves-{question_id}")
+    for question_id in page["shown"]:
+        answer = cleaned(AnswerForm(request.POST, question_id=question_id))
         try:
             services.save_answer(
                 attempt=attempt,
                 question_id=question_id,
-                text=text,
-                marked=request.POST.get(f"marked-{question_id}") == "on",
-                seconds=_int(request.POST.get(f"seconds-{question_id}")),
-                base_saves=_int(base) if base is not None else None,
+                text=answer["text"],
+                marked=answer["marked"],
+                seconds=answer["seconds"] or 0,
+                base_saves=answer["saves"],
             )
         except services.AnswerChanged:
             # Not a refusal of the whole form: the other answers shown are still saved.
-            conflicts[question_id] = text
+            conflicts[question_id] = answer["text"]
     if conflicts:
         # Nothing was lost: the page comes back with the learner's text in place and
         # the other window's beside it; sending it again keeps the learner's.
@@ -178,25 +194,17 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
                 "Your text was not saved: check it below and save again to keep it."
             ),
         )
-        position = _int(request.POST.get("stay")) or None
         return render(
             request,
             "interviews/attempt.html",
-            _attempt_context(attempt, position, conflicts),
+            _attempt_context(attempt, page["stay"], conflicts),
             status=409,
         )
-    if request.POST.get("action") == "submit":
+    if page["action"] == "submit":
         services.submit_attempt(attempt=attempt)
         messages.success(request, _("Your interview was submitted."))
         return redirect("interviews:review", pk=attempt.pk)
-    return redirect(_page_to_go_to(request, attempt.pk))
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
+    return redirect(_page_to_go_to(attempt.pk, form))
 
 
 def clock_payload(attempt: Attempt) -> dict[str, Any]:
@@ -224,7 +232,7 @@ def clock(request: HttpRequest, pk: int) -> JsonResponse:
 @shows_refusal(lambda request, error, pk: reverse("interviews:attempt", args=[pk]))
 def layout(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, pk)
-    services.set_layout(attempt=attempt, layout=request.POST.get("layout", ""))
+    services.set_layout(attempt=attempt, **cleaned(LayoutForm(request.POST)))
     return redirect(attempt)
 
 
@@ -255,25 +263,33 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The interview is still running; review it once it has ended."))
         return redirect(attempt)
     if request.method == "POST":
-        assessments = []
-        for slot in attempt.slots.all():
-            raw = request.POST.get(f"score-{slot.question_id}", "")
-            assessments.append(
-                services.Assessment(
-                    question_id=slot.question_id,
-                    score=_int(raw) if raw.strip() else None,
-                    points=tuple(
-                        _int(p) for p in request.POST.getlist(f"points-{slot.question_id}")
-                    ),
-                )
-            )
-        services.record_review(attempt=attempt, assessments=assessments)
+        formset = AssessmentFormSet(request.POST)
+        cleaned(formset)
+        services.record_review(
+            attempt=attempt, assessments=[form.assessment() for form in formset.forms]
+        )
         messages.success(request, _("Your self-assessment was saved."))
         return redirect("interviews:report", pk=attempt.pk)
+    items = reports.review_items(attempt)
+    formset = AssessmentFormSet(
+        initial=[
+            {
+                "question": item.question.pk,
+                "score": item.slot.self_score,
+                "points": item.slot.points_ticked,
+            }
+            for item in items
+        ]
+    )
     return render(
         request,
         "interviews/review.html",
-        {"attempt": attempt, "items": reports.review_items(attempt), "scores": range(4)},
+        {
+            "attempt": attempt,
+            "formset": formset,
+            "items": list(zip(items, formset.forms, strict=True)),
+            "scores": range(MAX_SELF_SCORE + 1),
+        },
     )
 
 
@@ -283,7 +299,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _finished_attempt(request, pk)
     if attempt.is_open:
         return redirect(attempt)
-    return render(request, "interviews/report.html", {"report": reports.build_report(attempt)})
+    return render(
+        request,
+        "interviews/report.html",
+        {"report": reports.build_report(attempt), "max_score": MAX_SELF_SCORE},
+    )
 
 
 @require_POST
@@ -308,7 +328,7 @@ def history(request: HttpRequest) -> HttpResponse:
     attempts = list(Attempt.objects.for_user(request.user).select_related("template").with_scores())
     for attempt in attempts:
         attempt.percent = (  # type: ignore[attr-defined]
-            round(100 * attempt.score_sum / (3 * attempt.slot_count))  # type: ignore[attr-defined]
+            score_percent(attempt.score_sum, attempt.slot_count)  # type: ignore[attr-defined]
             if attempt.scored  # type: ignore[attr-defined]
             else None
         )

@@ -20,12 +20,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from interviewprep.errors import DomainError, shows_refusal
+from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
 from .access import get_draft_for_editor
 from .diff import diff_html
 from .editorial import drafts, flags, merging, notifications, revisions
+from .forms import (
+    CandidateForm,
+    CommentForm,
+    DeclineForm,
+    DraftForm,
+    MergeForm,
+    ReportForm,
+    RollbackForm,
+    SubmitForm,
+)
 from .models import (
     FAST_MOVING_TAGS,
     STALE_AFTER,
@@ -80,11 +90,12 @@ def _to_draft(request: HttpRequest, error: DomainError, pk: int) -> str:
 
 
 def _report_page(request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+    form = ReportForm(request.POST or None)
     context = {
         "question": get_object_or_404(Question.objects.visible(), pk=pk),
         "reasons": [(r.value, r.label) for r in flags.LEARNER_REASONS],
-        "reason": request.POST.get("reason", ""),
-        "comment": request.POST.get("comment", ""),
+        "reason": form["reason"].value() or "",
+        "comment": form["comment"].value() or "",
         "error": error,
     }
     return render(request, "questions/report.html", context, status=status)
@@ -103,8 +114,7 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     flags.report_problem(
         question=get_object_or_404(Question.objects.visible(), pk=pk),
         reporter=request.user,
-        reason=request.POST.get("reason", ""),
-        comment=request.POST.get("comment", ""),
+        **cleaned(ReportForm(request.POST)),
     )
     messages.success(request, _("Thank you. Editors will look at your report."))
     return redirect("questions:my-reports")
@@ -205,7 +215,7 @@ def flag_queue(request: HtmxHttpRequest) -> HttpResponse:
 @shows_refusal(_back_to_queue)
 def decline_flag(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EditorialFlag, pk=pk)
-    flags.decline_flag(flag_id=pk, editor=request.user, reason=request.POST.get("reason", ""))
+    flags.decline_flag(flag_id=pk, editor=request.user, **cleaned(DeclineForm(request.POST)))
     messages.success(request, _("Report declined; the reporter will see your reason."))
     return _back(request, reverse("questions:editor-queue"))
 
@@ -249,8 +259,7 @@ def _draft_context(
         "resolves": {flag.pk for flag in draft.resolves.all()},
         "can_edit": draft.editable and has_role(user, Role.EDITOR),
         "can_review": draft.state == RevisionDraft.State.SUBMITTED
-        and has_role(user, Role.REVIEWER)
-        and user.pk not in (draft.author_id, draft.edited_by_id),
+        and drafts.can_review(user, draft),
         **_preview(old_title, old_body, values["title"], values["body_markdown"]),
     }
 
@@ -275,20 +284,10 @@ def _values(draft: RevisionDraft) -> dict[str, Any]:
     }
 
 
-def _posted_values(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "title": request.POST.get("title", ""),
-        "body_markdown": request.POST.get("body_markdown", ""),
-        "tag_slugs": request.POST.getlist("tags"),
-        "difficulty": request.POST.get("difficulty", ""),
-        "version": _int(request.POST.get("version")) or 0,
-    }
-
-
 def _draft_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
     """The editor again, with the editor's text and the refusal; for a stale save (409), what
     is saved now beside it: the next save deliberately replaces theirs."""
-    values = _posted_values(request)
+    values = DraftForm(request.POST).values()
     if not isinstance(error, drafts.DraftConflict):
         context = _draft_context(request, get_draft_for_editor(request.user, pk), values)
         context["error"] = error.message
@@ -321,15 +320,15 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not has_role(request.user, Role.EDITOR):
         raise PermissionDenied
-    values = _posted_values(request)
+    data = cleaned(DraftForm(request.POST))
     drafts.save_draft(
         draft_id=draft.pk,
         editor=request.user,
-        seen_version=values["version"],
-        title=values["title"],
-        body_markdown=values["body_markdown"],
-        tag_slugs=values["tag_slugs"],
-        difficulty=values["difficulty"],
+        seen_version=data["version"] or 0,
+        title=data["title"],
+        body_markdown=data["body_markdown"],
+        tag_slugs=data["tags"],
+        difficulty=data["difficulty"],
     )
     messages.success(request, _("Draft saved."))
     return redirect(draft)
@@ -341,11 +340,12 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the rendered preview and the diff of the text being typed (writes nothing)."""
     draft = get_draft_for_editor(request.user, pk)
     published = draft.question.live_revision
+    values = DraftForm(request.POST).values()
     context = _preview(
         published.title if published else "",
         published.body_markdown if published else "",
-        request.POST.get("title", ""),
-        request.POST.get("body_markdown", ""),
+        values["title"],
+        values["body_markdown"],
     )
     return render(request, "questions/editor/draft.html#preview", context)
 
@@ -355,12 +355,13 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusal(_to_draft)
 def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_editor(request.user, pk)
+    data = cleaned(SubmitForm(request.POST))
     drafts.submit_draft(
         draft_id=draft.pk,
         editor=request.user,
-        seen_version=_int(request.POST.get("version")) or 0,
-        summary=request.POST.get("summary", ""),
-        resolves=[i for i in map(_int, request.POST.getlist("resolves")) if i is not None],
+        seen_version=data["version"] or 0,
+        summary=data["summary"],
+        resolves=data["resolves"],
     )
     messages.success(request, _("Submitted for review."))
     return redirect(draft)
@@ -382,7 +383,7 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_editor(request.user, pk)
     drafts.request_changes(
-        draft_id=draft.pk, reviewer=request.user, comment=request.POST.get("comment", "")
+        draft_id=draft.pk, reviewer=request.user, **cleaned(CommentForm(request.POST))
     )
     messages.success(request, _("Sent back to the author."))
     return redirect(draft)
@@ -404,11 +405,12 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 @shows_refusal(lambda request, error, pk: reverse("questions:history", args=[pk]))
 def rollback(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.visible(), pk=pk)
+    data = cleaned(RollbackForm(request.POST))
     revisions.rollback_question(
         question=question,
-        to_number=_int(request.POST.get("number")) or 0,
+        to_number=data["number"] or 0,
         reviewer=request.user,
-        summary=request.POST.get("summary", ""),
+        summary=data["summary"],
     )
     messages.success(request, _("Rolled back: a new version was published."))
     return redirect("questions:history", pk=pk)
@@ -422,7 +424,7 @@ def rollback(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_refusal(_back_to_queue)
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = get_object_or_404(Question, pk=pk)
-    kept = Question.objects.filter(pk=_int(request.POST.get("kept")) or 0).first()
+    kept = Question.objects.filter(pk=cleaned(MergeForm(request.POST))["kept"] or 0).first()
     if kept is None:
         messages.error(request, _("Give the number of the question to keep."))
         return _back(request, reverse("questions:editor-queue"))
@@ -449,13 +451,12 @@ def candidates(request: HttpRequest) -> HttpResponse:
 @shows_refusal(lambda request, error, pk: reverse("questions:editor-candidates"))
 def decide_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DuplicateCandidate, pk=pk)
-    if request.POST.get("decision") == "dismiss":
+    data = cleaned(CandidateForm(request.POST))
+    if data["decision"] == "dismiss":
         merging.dismiss_candidate(candidate_id=pk, editor=request.user)
         messages.success(request, _("Marked as not a duplicate."))
     else:
-        merging.confirm_candidate(
-            candidate_id=pk, keep_id=_int(request.POST.get("keep")) or 0, editor=request.user
-        )
+        merging.confirm_candidate(candidate_id=pk, keep_id=data["keep"] or 0, editor=request.user)
         messages.success(request, _("Merged."))
     return redirect("questions:editor-candidates")
 

@@ -24,6 +24,11 @@ class ReviewForm(forms.Form):
     expected_reps = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     deck = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def in_deck(self) -> bool:
+        """Whether the card came from the learner's deck (read even when the rest is invalid,
+        to show the right next card)."""
+        return bool(self.fields["deck"].clean(self["deck"].data))
+
 
 class DeckForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
@@ -40,6 +45,12 @@ class DeckForm(forms.Form):
     )
     bookmarked = forms.BooleanField(required=False, label=_("Only my bookmarks"))
     wrong = forms.BooleanField(required=False, label=_("Only what I got wrong"))
+
+
+class BookmarkForm(forms.Form):
+    """``action=remove`` removes the learner's bookmark; anything else adds it."""
+
+    action = forms.CharField(required=False)
 
 
 class NoteForm(forms.Form):

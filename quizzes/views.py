@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from interviewprep.errors import DomainError, shows_refusal
+from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusal
 from interviewprep.models import User
 from questions.models import Question
 
 from . import charts, services, state
 from .access import get_practicable_question, get_visible_question
-from .forms import DeckForm, NoteForm, ReviewForm
+from .forms import BookmarkForm, DeckForm, NoteForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
 from .progress import learner_progress
 from .queue import answer_change, deck_remaining, todays_queue
@@ -134,7 +134,7 @@ def session(request: PracticeRequest) -> HttpResponse:
 
 
 def _posted_deck(request: PracticeRequest) -> bool:
-    return request.POST.get("deck") in ("1", "True", "true", "on")
+    return ReviewForm(request.POST).in_deck()
 
 
 def _next_card(request: PracticeRequest) -> HttpResponse:
@@ -165,18 +165,13 @@ def _review_refused(request: PracticeRequest, error: DomainError) -> HttpRespons
 @shows_refusal(_review_refused)
 def review(request: PracticeRequest) -> HttpResponse:
     """Rate the current card, then show the next one (htmx) or redirect to it."""
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _card_refused(
-            request,
-            " ".join(str(message) for errors in form.errors.values() for message in errors),
-        )
+    data = cleaned(ReviewForm(request.POST))
     services.record_review(
         user=request.user,
-        question=get_practicable_question(form.cleaned_data["question"]),
-        rating=form.cleaned_data["rating"],
-        attempt=form.cleaned_data["attempt"],
-        expected_reps=form.cleaned_data["expected_reps"],
+        question=get_practicable_question(data["question"]),
+        rating=data["rating"],
+        attempt=data["attempt"],
+        expected_reps=data["expected_reps"],
     )
     return _next_card(request)
 
@@ -241,7 +236,7 @@ def _tools_response(request: PracticeRequest, question: Question, **extra: Any) 
 def bookmark(request: PracticeRequest, pk: int) -> HttpResponse:
     """Add (``action=add``) or remove (``action=remove``) a bookmark."""
     question = get_visible_question(pk)
-    if request.POST.get("action") == "remove":
+    if cleaned(BookmarkForm(request.POST))["action"] == "remove":
         services.remove_bookmark(user=request.user, question=question)
     else:
         services.add_bookmark(user=request.user, question=question)
@@ -252,16 +247,18 @@ def bookmark(request: PracticeRequest, pk: int) -> HttpResponse:
 @require_POST
 @shows_refusal(
     lambda request, error, pk: _tools_response(
-        request, get_visible_question(pk), note_error=error.message
+        request,
+        get_visible_question(pk),
+        note_error=error.message,
+        # What the learner typed, if the form refused it (the service keeps it otherwise).
+        **(
+            {"note_text": NoteForm(request.POST)["text"].value()}
+            if isinstance(error, InvalidForm)
+            else {}
+        ),
     )
 )
 def note(request: PracticeRequest, pk: int) -> HttpResponse:
     question = get_visible_question(pk)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        error = " ".join(str(message) for message in form.errors["text"])
-        return _tools_response(
-            request, question, note_error=error, note_text=request.POST.get("text", "")
-        )
-    services.save_note(user=request.user, question=question, text=form.cleaned_data["text"])
+    services.save_note(user=request.user, question=question, **cleaned(NoteForm(request.POST)))
     return _tools_response(request, question)

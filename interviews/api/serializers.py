@@ -9,6 +9,8 @@ from ..models import (
     MAX_ANSWER_CHARS,
     MAX_DURATION_MINUTES,
     MAX_QUESTIONS,
+    MAX_SELF_SCORE,
+    WARNING_PERCENTS,
     Attempt,
     InterviewTemplate,
 )
@@ -80,7 +82,7 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
 
 class AssessmentSerializer(serializers.Serializer[Any]):
     question = serializers.IntegerField()
-    score = serializers.IntegerField(min_value=0, max_value=3, allow_null=True)
+    score = serializers.IntegerField(min_value=0, max_value=MAX_SELF_SCORE, allow_null=True)
     points = serializers.ListField(child=serializers.IntegerField(min_value=0), default=list)
 
 
@@ -114,7 +116,10 @@ class AttemptSerializer(serializers.Serializer[Any]):
     remaining_seconds = serializers.IntegerField()
     total_seconds = serializers.IntegerField()
     warning = serializers.IntegerField(
-        help_text="0, or the share of time left (20, 5) the clock is warning about, in %."
+        help_text=(
+            f"0, or the share of time left ({', '.join(map(str, WARNING_PERCENTS))}) the clock "
+            "is warning about, in %."
+        )
     )
     questions = AttemptQuestionSerializer(many=True)
 

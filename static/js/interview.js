@@ -15,6 +15,9 @@
   const data = root.dataset;
   const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
   const total = Number(data.total);
+  // The shares of the time left at which the clock warns, in %, largest first: the page
+  // carries them (interviews.models.WARNING_PERCENTS) and a message for each.
+  const warnings = data.warnings.split(" ").map(Number);
   const grace = Number(data.grace);
   const DEBOUNCE_MS = 800;
   const SYNC_MS = 15000;
@@ -44,12 +47,11 @@
   function render() {
     const seconds = left();
     clockTime.textContent = format(seconds);
+    // As Attempt.warning_level does: the smallest share not below the time left.
     let level = 0;
-    if (seconds <= total * 0.05) level = 5;
-    else if (seconds <= total * 0.2) level = 20;
-    clockBox.classList.toggle("warn-20", level === 20);
-    clockBox.classList.toggle("warn-5", level === 5);
-    const message = seconds === 0 ? data.msgTimeup : level === 5 ? data.msgWarn5 : level === 20 ? data.msgWarn20 : "";
+    for (const percent of warnings) if (seconds * 100 <= total * percent) level = percent;
+    for (const percent of warnings) clockBox.classList.toggle(`warn-${percent}`, level === percent);
+    const message = seconds === 0 ? data.msgTimeup : level ? data[`msgWarn${level}`] : "";
     if (warning.textContent !== message) warning.textContent = message;
   }
 

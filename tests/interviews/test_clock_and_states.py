@@ -35,6 +35,23 @@ def test_deadline_and_remaining_time_follow_the_server_clock(learner, start):
         assert fresh.warning_level(services.timezone.now()) == 5
 
 
+def test_the_page_carries_the_clocks_warnings_and_shows_the_current_one(client, learner, start):
+    """The shares of the time the clock warns at live in interviews.models: the page hands
+    them and their messages to its script, and shows the current warning itself."""
+    with time_machine.travel(T0, tick=False) as clock:
+        attempt = start(learner, minutes=10)
+        client.force_login(learner)
+        page = client.get(attempt.get_absolute_url()).content.decode()
+        assert 'data-warnings="20 5"' in page
+        assert 'data-msg-warn20="剩余时间只有 20%。"' in page
+        assert 'data-msg-warn5="只剩 5% 的时间了！"' in page
+        assert '<p id="clock-warning" class="clock-warning" aria-live="assertive"></p>' in page
+        clock.shift(timedelta(minutes=9, seconds=31))
+        page = client.get(attempt.get_absolute_url()).content.decode()
+    assert 'class="clock warn-5"' in page
+    assert 'aria-live="assertive">只剩 5% 的时间了！</p>' in page
+
+
 def test_extra_time_allowance_extends_the_deadline(learner, other_learner, start):
     ExtraTimeAllowance.objects.create(user=learner, extra_minutes=15, reason="accessibility")
     with_allowance = start(learner, minutes=30)

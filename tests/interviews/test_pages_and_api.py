@@ -201,9 +201,20 @@ def test_pages_flow_without_javascript(client, learner):
     review = client.get(submitted.url).content.decode()
     assert "第一题答案" in review
     assert "Hint, not a grade" in review or "提示" in review
-    client.post(
-        submitted.url, {f"score-{first.question_id}": "3", f"score-{second.question_id}": "0"}
+    # The self-assessment is a formset: one form per question, as the page renders it.
+    assert 'name="form-1-score"' in review
+    assessed = client.post(
+        submitted.url,
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-question": first.question_id,
+            "form-0-score": "3",
+            "form-1-question": second.question_id,
+            "form-1-score": "0",
+        },
     )
+    assert assessed.url == f"/interviews/{attempt.pk}/report/"
     report = client.get(f"/interviews/{attempt.pk}/report/").content.decode()
     assert "3 / 6" in report
     client.post(f"/interviews/{attempt.pk}/practice/")
@@ -227,6 +238,27 @@ def test_custom_interview_with_bad_input_gets_a_clear_error(client, learner):
     api = client.post("/api/interviews/", {"count": 2}, content_type="application/json")
     assert api.status_code == 400
     assert "minutes" in json.dumps(api.json())
+
+
+def test_a_self_assessment_that_does_not_parse_is_refused_with_a_message(client, learner, start):
+    attempt = start(learner, count=1, now=timezone.now())
+    services.submit_attempt(attempt=attempt)
+    client.force_login(learner)
+    url = f"/interviews/{attempt.pk}/review/"
+    slot = attempt.slots.get()
+    management = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1"}
+    tampered = {**management, "form-0-question": slot.question_id, "form-0-score": "x"}
+    response = client.post(url, tampered, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "输入整数。" in response.content.decode()  # "Enter a whole number."
+    out_of_range = {**management, "form-0-question": slot.question_id, "form-0-score": "7"}
+    response = client.post(url, out_of_range, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "评分只能是 0、1、2 或 3。" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.self_score is None
+    attempt.refresh_from_db()
+    assert attempt.state == "submitted"
 
 
 def test_review_marks_questions_under_revision(client, learner, start):

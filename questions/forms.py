@@ -1,0 +1,105 @@
+"""The forms behind the editorial pages' writes.
+
+They parse what a page posts into typed values; the rules (which reasons, how long a title,
+which tags exist, who may do what) are the editorial services', whose refusals the pages
+show (``interviewprep.errors.shows_refusal``). So fields here are typed, not constrained.
+"""
+
+from typing import Any
+
+from django import forms
+
+
+class IdListField(forms.Field):
+    """Several values of one name (``<select multiple>``, checkboxes) as whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return [int(item) for item in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TextListField(forms.Field):
+    """Several values of one name as text."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(item) for item in value or []]
+
+
+def _text() -> forms.CharField:
+    return forms.CharField(required=False, strip=False)
+
+
+class ReportForm(forms.Form):
+    """A learner's report of a problem (``flags.report_problem``)."""
+
+    reason = _text()
+    comment = _text()
+
+
+class DeclineForm(forms.Form):
+    """Declining a report (``flags.decline_flag``)."""
+
+    reason = _text()
+
+
+class DraftForm(forms.Form):
+    """An editor's text of a draft (``drafts.save_draft``; the preview reads it too)."""
+
+    title = _text()
+    body_markdown = _text()
+    tags = TextListField(required=False)
+    difficulty = _text()
+    version = forms.IntegerField(required=False, min_value=0)
+
+    def values(self) -> dict[str, Any]:
+        """What the editor sent, as the draft page shows it again (a version that does not
+        parse as 0, which any saved draft is past)."""
+        self.is_valid()  # the fields that parse are in cleaned_data
+        data = self.cleaned_data
+        return {
+            "title": data.get("title", ""),
+            "body_markdown": data.get("body_markdown", ""),
+            "tag_slugs": data.get("tags", []),
+            "difficulty": data.get("difficulty", ""),
+            "version": data.get("version") or 0,
+        }
+
+
+class SubmitForm(forms.Form):
+    """Sending a draft to review (``drafts.submit_draft``)."""
+
+    version = forms.IntegerField(required=False, min_value=0)
+    summary = _text()
+    resolves = IdListField(required=False)
+
+
+class CommentForm(forms.Form):
+    """A reviewer sending a draft back (``drafts.request_changes``)."""
+
+    comment = _text()
+
+
+class RollbackForm(forms.Form):
+    """Publishing an old version again (``revisions.rollback_question``)."""
+
+    number = forms.IntegerField(required=False)
+    summary = _text()
+
+
+class MergeForm(forms.Form):
+    """Merging a question into the one numbered ``kept`` (``merging.merge_question``)."""
+
+    kept = forms.IntegerField(required=False)
+
+
+class CandidateForm(forms.Form):
+    """Deciding a near-duplicate pair: dismiss it, or merge it keeping ``keep``."""
+
+    decision = _text()
+    keep = forms.IntegerField(required=False)
