@@ -4,6 +4,7 @@ from django.db import transaction
 from interviewprep.admin import CachedFromAdmin
 
 from . import caches
+from .editorial import flags
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -39,8 +40,10 @@ class QuestionAdmin(DropsCachedPages):
     list_filter = ("kind", "difficulty", "status", "has_answer", "tags")
     search_fields = ("title",)
     filter_horizontal = ("tags",)
-    # Content changes go through revisions (rendered, reviewed, kept in history), not here.
+    # Content changes go through revisions (rendered, reviewed, kept in history), not here; the
+    # status follows the question's flags (questions.editorial.refresh_status).
     readonly_fields = (
+        "status",
         "title",
         "body_markdown",
         "import_key",
@@ -89,12 +92,25 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorialFlag)
-class EditorialFlagAdmin(DropsCachedPages):
+class EditorialFlagAdmin(admin.ModelAdmin):
+    """Saved and deleted through the editorial services, which keep a question under revision
+    exactly while an open high-severity flag remains (and drop its cached page)."""
+
     list_display = ("question", "reason", "severity", "status", "created_at")
     list_filter = ("status", "severity", "reason")
     list_select_related = ("question",)
     search_fields = ("problem", "question__title")
     raw_id_fields = ("question", "reporter")
+
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("question") if "question" in form.changed_data else None
+        flags.save_flag(flag=obj, editor=request.user, moved_from=moved_from)
+
+    def delete_model(self, request, obj):
+        flags.delete_flags(flags=[obj], editor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        flags.delete_flags(flags=queryset, editor=request.user)
 
 
 @admin.register(DuplicateCandidate)

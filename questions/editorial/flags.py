@@ -1,5 +1,6 @@
 """Reports of problems (learners) and their triage (editors)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -93,3 +94,32 @@ def mark_needs_revision(*, flag_id: int, editor: Any) -> EditorialFlag:
     refresh_status(flag.question_id)
     audit(editor, AuditEntry.Action.MARKED_FOR_REVISION, flag.question, flag.problem[:200])
     return flag
+
+
+@transaction.atomic
+def save_flag(*, flag: EditorialFlag, editor: Any, moved_from: int | None = None) -> EditorialFlag:
+    """Save ``flag`` as staff changed it in the admin (any field; ``moved_from`` is the
+    question it was on before, if it moved), then apply the rule to the questions concerned:
+    under revision exactly while an open high-severity flag remains."""
+    require(editor, Role.EDITOR)
+    flag.save()
+    _refresh(flag.question_id, moved_from)
+    return flag
+
+
+@transaction.atomic
+def delete_flags(*, flags: Iterable[EditorialFlag], editor: Any) -> None:
+    """Delete flags staff deleted in the admin, then apply the rule to their questions."""
+    require(editor, Role.EDITOR)
+    flags = list(flags)
+    EditorialFlag.objects.filter(pk__in=[flag.pk for flag in flags]).delete()
+    _refresh(*(flag.question_id for flag in flags))
+
+
+def _refresh(*question_ids: int | None) -> None:
+    """:func:`refresh_status` for each question, and drop their cached pages, which list
+    their open flags."""
+    ids = {pk for pk in question_ids if pk is not None}
+    for pk in ids:
+        refresh_status(pk)
+    caches.forget_questions(*ids)
