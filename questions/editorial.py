@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from interviewprep.roles import Role, has_role
 
-from . import caches, search
+from . import caches
 from .models import (
     AuditEntry,
     DuplicateCandidate,
@@ -30,6 +30,7 @@ from .models import (
     RevisionDraft,
     Tag,
 )
+from .search.tokens import search_fields
 from .services import render_body
 
 #: Topics whose answers age fastest; the freshness list puts them first.
@@ -450,7 +451,7 @@ def _publish_content(
         created_at=now,
         published_at=now,
     )
-    search_title, search_body = search.search_fields(title, body_markdown)
+    search_title, search_body = search_fields(title, body_markdown)
     done = Question.objects.filter(pk=question.pk, live_revision_id=base_revision_id).update(
         title=title,
         body_markdown=body_markdown,

@@ -17,8 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import classify, importer, search
+from . import classify, importer
 from .markdown import render_markdown
+from .search.tokens import search_fields
 
 #: Part of every question's import hash: bump it when the import computes anything
 #: differently (a renderer change, a new column filled at import), so the next run redoes
@@ -79,7 +80,7 @@ def prepare(
     levels = {spec.slug: spec.level for spec in specs}
     slugs = classify.suggest_tags(title, body, specs)
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
-    search_title, search_body = search.search_fields(title, body)
+    search_title, search_body = search_fields(title, body)
     return Prepared(slugs, difficulty, render(body, options), search_title, search_body)
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import bulk, caches, classify, importer, loading, search
+from . import bulk, caches, classify, importer, loading
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -20,6 +20,8 @@ from .models import (
     QuestionSource,
     Tag,
 )
+from .search.backends import PG_INDEX, PG_TITLE_INDEX
+from .search.tokens import search_fields
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total); stages: "parse" (files), "questions" (merged groups)."""
@@ -262,7 +264,7 @@ def _import_groups(
     rebuild = len(new) >= REBUILD_INDEX_MIN_ROWS and len(new) > Question.objects.count()
     with (
         bulk.foreign_keys_dropped(BANK_TABLES if rebuild else []),
-        bulk.indexes_dropped(Question, [search.PG_INDEX, search.PG_TITLE_INDEX] if rebuild else []),
+        bulk.indexes_dropped(Question, [PG_INDEX, PG_TITLE_INDEX] if rebuild else []),
     ):
         for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
             _create_batch(batch, prepared, run)
@@ -458,7 +460,7 @@ def _set_content(
     question.body_markdown = section.body
     question.body_html = html
     question.live_revision = revision
-    question.search_title, question.search_body = search.search_fields(section.title, section.body)
+    question.search_title, question.search_body = search_fields(section.title, section.body)
     question.updated_at = timezone.now()
     question.save()
 
@@ -591,7 +593,7 @@ def rerender_all() -> int:
     fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
     for question in Question.objects.only(*fields).iterator():
         html = render_body(question.body_markdown)
-        title_tokens, body_tokens = search.search_fields(question.title, question.body_markdown)
+        title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):
             Question.objects.filter(pk=question.pk).update(

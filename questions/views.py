@@ -9,9 +9,10 @@ from interviewprep.roles import Role, has_role
 from quizzes.services import question_state_keys
 from quizzes.views import question_tools_context
 
-from . import caches, editorial, search
+from . import caches, editorial
 from .filters import QuestionFilter
 from .models import Question
+from .search import backends as search
 
 PAGE_SIZE = 20
 

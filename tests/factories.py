@@ -2,8 +2,8 @@ import factory
 from django.utils import timezone
 
 from interviewprep.models import User
-from questions import search
 from questions.models import EditorialFlag, Question, QuestionSource, Tag
+from questions.search.tokens import search_fields
 from questions.services import render_body
 
 
@@ -36,7 +36,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def index(obj, create, extracted, **kwargs):
-        obj.search_title, obj.search_body = search.search_fields(obj.title, obj.body_markdown)
+        obj.search_title, obj.search_body = search_fields(obj.title, obj.body_markdown)
         if create:
             obj.save(update_fields=["search_title", "search_body"])
 

@@ -20,7 +20,7 @@ from questions.models import (
     QuestionRevision,
     RevisionDraft,
 )
-from questions.search import search_questions
+from questions.search.backends import search_questions
 from tests.conftest import FIXTURES_DIR
 from tests.factories import FlagFactory, QuestionFactory, TagFactory, UserFactory
 from tests.questions.revisions import publish

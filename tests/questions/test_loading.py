@@ -19,7 +19,7 @@ from questions.models import (
     QuestionSource,
     Tag,
 )
-from questions.search import PG_INDEX, PG_TITLE_INDEX, search_questions
+from questions.search.backends import PG_INDEX, PG_TITLE_INDEX, search_questions
 from tests.conftest import FIXTURES_DIR
 
 pytestmark = pytest.mark.django_db
