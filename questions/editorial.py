@@ -30,8 +30,8 @@ from .models import (
     RevisionDraft,
     Tag,
 )
+from .rendering import render_answer
 from .search.tokens import search_fields
-from .services import render_body
 
 #: Topics whose answers age fastest; the freshness list puts them first.
 FAST_MOVING_TAGS = ("model-landscape", "llm-applications", "evaluation-benchmarks")
@@ -434,7 +434,7 @@ def _publish_content(
 ) -> QuestionRevision:
     """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
     now = timezone.now()
-    html = render_body(body_markdown)
+    html = render_answer(body_markdown)
     last = QuestionRevision.objects.filter(question=question).aggregate(n=Max("number"))["n"]
     revision = QuestionRevision.objects.create(
         question=question,
@@ -514,7 +514,7 @@ def publish_revision(*, draft_id: int, reviewer: Any) -> QuestionRevision:
     if another version was published since the draft was started. Then creates an immutable
     :class:`QuestionRevision` (origin editor, author, reviewer, summary, published_at), makes
     it ``live_revision``, copies title/answer/tags/difficulty onto the question (re-rendered
-    with ``render_body`` and re-indexed with ``search_fields``; tags and difficulty marked as
+    with ``render_answer`` and re-indexed with ``search_fields``; tags and difficulty marked as
     chosen by an editor so that imports keep them), bumps ``Question.version``, sets
     ``last_reviewed_at``, resolves the flags the draft lists, lifts the revision notice when no
     open high-severity flag remains and notifies :func:`learners_who_studied`.

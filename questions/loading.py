@@ -11,14 +11,13 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import classify, importer
-from .markdown import render_markdown
+from . import classify, importer, rendering
 from .search.tokens import search_fields
 
 #: Part of every question's import hash: bump it when the import computes anything
@@ -28,28 +27,6 @@ IMPORT_FORMAT = 1
 
 #: Below this many bytes of notes the work is done in-process.
 POOL_THRESHOLD_BYTES = 2_000_000
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    fixtures_dir: Path  # resolved; images are looked up inside it only
-    allow_remote_images: bool
-
-
-def render(markdown_text: str, options: RenderOptions) -> str:
-    """Render and sanitise an answer the way readers see it."""
-    base = options.fixtures_dir
-
-    def image_exists(src: str) -> bool:
-        candidate = (base / src).resolve()
-        # Only files inside the fixtures folder count: "../../etc/passwd" is missing.
-        return candidate.is_relative_to(base) and candidate.is_file()
-
-    return render_markdown(
-        markdown_text,
-        allow_remote_images=options.allow_remote_images,
-        image_exists=image_exists,
-    )
 
 
 def parse_file(path: Path) -> list[importer.Section]:
@@ -71,21 +48,24 @@ class Prepared:
 class PrepareJob:
     items: list[tuple[str, str]]  # (title, body) of canonical sections
     specs: list[classify.TagSpec]
-    options: RenderOptions
+    # rendering.render_answer's options, given: a worker process reads no settings.
+    fixtures_dir: Path
+    allow_remote_images: bool
 
 
-def prepare(
-    title: str, body: str, specs: Sequence[classify.TagSpec], options: RenderOptions
-) -> Prepared:
-    levels = {spec.slug: spec.level for spec in specs}
-    slugs = classify.suggest_tags(title, body, specs)
+def prepare(title: str, body: str, job: PrepareJob) -> Prepared:
+    levels = {spec.slug: spec.level for spec in job.specs}
+    slugs = classify.suggest_tags(title, body, job.specs)
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
     search_title, search_body = search_fields(title, body)
-    return Prepared(slugs, difficulty, render(body, options), search_title, search_body)
+    html = rendering.render_answer(
+        body, fixtures_dir=job.fixtures_dir, allow_remote_images=job.allow_remote_images
+    )
+    return Prepared(slugs, difficulty, html, search_title, search_body)
 
 
 def prepare_job(job: PrepareJob) -> list[Prepared]:
-    return [prepare(title, body, job.specs, job.options) for title, body in job.items]
+    return [prepare(title, body, job) for title, body in job.items]
 
 
 def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import bulk, caches, classify, importer, loading
+from . import bulk, caches, classify, importer, loading, rendering
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -58,18 +58,6 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.flags_created)
-
-
-def _render_options(fixtures_dir: Path | None = None) -> loading.RenderOptions:
-    return loading.RenderOptions(
-        fixtures_dir=(fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)).resolve(),
-        allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
-    )
-
-
-def render_body(markdown_text: str, *, fixtures_dir: Path | None = None) -> str:
-    """Render and sanitise an answer the way readers see it (called at save time only)."""
-    return loading.render(markdown_text, _render_options(fixtures_dir))
 
 
 def _load_json(path: Path) -> dict:
@@ -252,10 +240,12 @@ def _import_groups(
         progress("questions", done, len(groups))
 
     batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
-    options = _render_options(run.fixtures_dir)
     jobs = (
         loading.PrepareJob(
-            [(g.canonical.title, g.canonical.body) for g, _, _ in batch], run.specs, options
+            items=[(g.canonical.title, g.canonical.body) for g, _, _ in batch],
+            specs=run.specs,
+            fixtures_dir=run.fixtures_dir,
+            allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
         )
         for batch in batches
     )
@@ -443,7 +433,7 @@ def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
 def _set_content(
     question: Question, section: importer.Section, fixtures_dir: Path, *, summary: str
 ) -> None:
-    html = render_body(section.body, fixtures_dir=fixtures_dir)
+    html = rendering.render_answer(section.body, fixtures_dir=fixtures_dir)
     number = (question.live_revision.number + 1) if question.live_revision else 1
     revision = QuestionRevision.objects.create(
         question=question,
@@ -592,7 +582,7 @@ def rerender_all() -> int:
     count = 0
     fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
     for question in Question.objects.only(*fields).iterator():
-        html = render_body(question.body_markdown)
+        html = rendering.render_answer(question.body_markdown)
         title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):

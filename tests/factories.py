@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from interviewprep.models import User
 from questions.models import EditorialFlag, Question, QuestionSource, Tag
+from questions.rendering import render_answer
 from questions.search.tokens import search_fields
-from questions.services import render_body
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,7 +31,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"测试问题 {n}？")
     body_markdown = "这是参考答案。\n\n- 要点一\n- 要点二"
-    body_html = factory.LazyAttribute(lambda q: render_body(q.body_markdown))
+    body_html = factory.LazyAttribute(lambda q: render_answer(q.body_markdown))
     updated_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation

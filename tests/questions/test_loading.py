@@ -4,13 +4,14 @@ COPY on PostgreSQL."""
 import datetime
 import io
 import shutil
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from questions import bulk, importer, loading, services
+from questions import bulk, importer, loading, rendering, services
 from questions.models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -269,13 +270,13 @@ def test_reserved_ids_are_never_those_of_deleted_questions():
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every answer the import renders (the bodies), in order."""
     seen: list[str] = []
-    real = loading.render
+    real = rendering.render_answer
 
-    def counting(markdown_text: str, options: loading.RenderOptions) -> str:
+    def counting(markdown_text: str, **options: Any) -> str:
         seen.append(markdown_text)
-        return real(markdown_text, options)
+        return real(markdown_text, **options)
 
-    monkeypatch.setattr(loading, "render", counting)
+    monkeypatch.setattr(rendering, "render_answer", counting)
     return seen
 
 
@@ -328,13 +329,17 @@ def test_clearing_an_override_lets_the_next_import_suggest_tags_again():
 
 def test_worker_processes_give_the_in_process_results():
     paths = sorted(FIXTURES_DIR.glob("*.txt"))
-    options = services._render_options(FIXTURES_DIR)
     sections = [section for path in paths for section in loading.parse_file(path)][:20]
     tag_specs = services.sync_tags(
         taxonomy=services._load_json(FIXTURES_DIR / "taxonomy.json"),
         extra_keywords=services._load_json(FIXTURES_DIR / "tag-keywords.json"),
     )
-    job = loading.PrepareJob([(s.title, s.body) for s in sections], tag_specs, options)
+    job = loading.PrepareJob(
+        items=[(s.title, s.body) for s in sections],
+        specs=tag_specs,
+        fixtures_dir=FIXTURES_DIR,
+        allow_remote_images=False,
+    )
     with loading.Workers(count=1) as here, loading.Workers(count=2) as pool:
         assert list(pool.imap(loading.parse_file, paths)) == list(
             here.imap(loading.parse_file, paths)
