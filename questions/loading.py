@@ -17,7 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import classify, importer, rendering
+from . import classify, rendering
+from .importing.dedupe import MergeGroup
+from .importing.sections import Section, parse_note
 from .search.tokens import search_fields
 
 #: Part of every question's import hash: bump it when the import computes anything
@@ -29,8 +31,8 @@ IMPORT_FORMAT = 1
 POOL_THRESHOLD_BYTES = 2_000_000
 
 
-def parse_file(path: Path) -> list[importer.Section]:
-    return importer.parse_note(path.name, path.read_text(encoding="utf-8"))
+def parse_file(path: Path) -> list[Section]:
+    return parse_note(path.name, path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,7 @@ def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def group_hash(
-    group: importer.MergeGroup, *, fingerprint: str, overrides: tuple[bool, bool]
-) -> str:
+def group_hash(group: MergeGroup, *, fingerprint: str, overrides: tuple[bool, bool]) -> str:
     """The content hash of everything an import derives a question's row from.
 
     Equal hashes mean the import would write exactly what is stored: the section texts and
@@ -100,7 +100,7 @@ def group_hash(
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _source_data(section: importer.Section, match: str, similarity: float) -> list[object]:
+def _source_data(section: Section, match: str, similarity: float) -> list[object]:
     fields = (section.file_name, section.heading_line, section.end_line, section.raw_title)
     return [*fields, section.original_text, section.body, match, round(similarity, 3)]
 

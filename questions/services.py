@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import bulk, caches, classify, importer, loading, rendering
+from . import bulk, caches, classify, loading, rendering
+from .importing.dedupe import MergeGroup, group_duplicates
+from .importing.sections import Section
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -65,7 +67,7 @@ def _load_json(path: Path) -> dict:
         return json.load(handle)
 
 
-def _import_key(section: importer.Section, used: set[str]) -> str:
+def _import_key(section: Section, used: set[str]) -> str:
     base = f"{section.file_name}:{section.title}"[:190]
     key, n = base, 1
     while key in used:
@@ -115,7 +117,7 @@ class _Run:
     source_keys: set[tuple[str, int]]
     by_source: dict[tuple[str, int], int] = field(default_factory=dict)
 
-    def remember(self, group: importer.MergeGroup, pk: int) -> None:
+    def remember(self, group: MergeGroup, pk: int) -> None:
         for section in (group.canonical, *(d.section for d in group.duplicates)):
             self.by_source[(section.file_name, section.heading_line)] = pk
 
@@ -156,13 +158,13 @@ def import_bank(
     )
     work_bytes = sum(path.stat().st_size for path in paths)
     with loading.Workers(count=workers, work_bytes=work_bytes) as pool:
-        sections: list[importer.Section] = []
+        sections: list[Section] = []
         for done, parsed in enumerate(pool.imap(loading.parse_file, paths), start=1):
             sections += parsed
             if progress:
                 progress("parse", done, len(paths))
         report.sections = len(sections)
-        groups, candidates = importer.group_duplicates(sections)
+        groups, candidates = group_duplicates(sections)
         _import_groups(groups, run, pool, progress)
 
     # The first (highest) score of a pair of questions counts, as candidates come best first.
@@ -198,7 +200,7 @@ def import_bank(
 
 
 def _import_groups(
-    groups: list[importer.MergeGroup],
+    groups: list[MergeGroup],
     run: _Run,
     pool: loading.Workers,
     progress: ProgressCallback | None,
@@ -219,8 +221,8 @@ def _import_groups(
     }
     fingerprint = loading.specs_fingerprint(run.specs)
     used_keys: set[str] = set()
-    new: list[tuple[importer.MergeGroup, str, str]] = []
-    changed: list[tuple[importer.MergeGroup, str]] = []
+    new: list[tuple[MergeGroup, str, str]] = []
+    changed: list[tuple[MergeGroup, str]] = []
     for group in groups:
         _count(group, report)
         key = _import_key(group.canonical, used_keys)
@@ -276,7 +278,7 @@ def _import_groups(
             progress("questions", done, len(groups))
 
 
-def _count(group: importer.MergeGroup, report: ImportReport) -> None:
+def _count(group: MergeGroup, report: ImportReport) -> None:
     if group.canonical.kind == Question.Kind.NOTE:
         report.notes += 1
     else:
@@ -318,7 +320,7 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def _create_batch(
-    batch: list[tuple[importer.MergeGroup, str, str]],
+    batch: list[tuple[MergeGroup, str, str]],
     prepared: list[loading.Prepared],
     run: _Run,
 ) -> None:
@@ -386,7 +388,7 @@ def _create_batch(
     run.report.created += len(batch)
 
 
-def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
+def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     """Bring one existing question up to date with its (changed) section, row by row."""
     report = run.report
     canonical = group.canonical
@@ -430,9 +432,7 @@ def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
     return question
 
 
-def _set_content(
-    question: Question, section: importer.Section, fixtures_dir: Path, *, summary: str
-) -> None:
+def _set_content(question: Question, section: Section, fixtures_dir: Path, *, summary: str) -> None:
     html = rendering.render_answer(section.body, fixtures_dir=fixtures_dir)
     number = (question.live_revision.number + 1) if question.live_revision else 1
     revision = QuestionRevision.objects.create(
@@ -455,13 +455,13 @@ def _set_content(
     question.save()
 
 
-def _source_entries(group: importer.MergeGroup) -> list[tuple[importer.Section, str, float]]:
+def _source_entries(group: MergeGroup) -> list[tuple[Section, str, float]]:
     return [(group.canonical, QuestionSource.Match.CANONICAL, 1.0)] + [
         (d.section, d.match, d.similarity) for d in group.duplicates
     ]
 
 
-def _source_fields(section: importer.Section, match: str, similarity: float) -> dict:
+def _source_fields(section: Section, match: str, similarity: float) -> dict:
     return {
         "start_line": section.heading_line,
         "end_line": section.end_line,
@@ -473,9 +473,7 @@ def _source_fields(section: importer.Section, match: str, similarity: float) -> 
     }
 
 
-def _source(
-    question: Question, section: importer.Section, match: str, similarity: float
-) -> QuestionSource:
+def _source(question: Question, section: Section, match: str, similarity: float) -> QuestionSource:
     return QuestionSource(
         question=question,
         file_name=section.file_name,
@@ -484,7 +482,7 @@ def _source(
     )
 
 
-def _sync_sources(question: Question, group: importer.MergeGroup) -> None:
+def _sync_sources(question: Question, group: MergeGroup) -> None:
     for section, match, similarity in _source_entries(group):
         QuestionSource.objects.update_or_create(
             file_name=section.file_name,

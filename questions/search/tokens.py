@@ -57,6 +57,10 @@ _HYPHEN_GAP_RE = re.compile(r"[-_\u2010\u2011\u2012\u2013]+")
 # Splits a word into runs of CJK and of other characters (what itertools.groupby() by script
 # gives, at C speed: tokenising is the bulk of loading a large bank).
 _SCRIPT_RUN_RE = re.compile(f"(?P<cjk>[{CJK}]+)|[^{CJK}]+")
+# What _WORD_RE and _SCRIPT_RUN_RE cut together, in one pass: runs of CJK characters (which
+# tokenize() still splits at the few that are no letters) or of other letters and digits.
+_TOKEN_RUN_RE = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)")
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
 class Link(Enum):
@@ -133,11 +137,24 @@ def _piece_tokens(pieces: Sequence[Piece]) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split ``text`` into tokens, in order (see the module docstring).
+    """Split ``text`` into tokens, in order (see the module docstring): the tokens of
+    :func:`lex`'s pieces, found in one pass since it needs no links (the duplicate detector
+    tokenises every title and many answers of a bank with it).
 
     Tokens never contain whitespace, quotes or operator characters.
     """
-    return _piece_tokens(lex(text))
+    tokens: list[str] = []
+    for cjk, other in _TOKEN_RUN_RE.findall(unicodedata.normalize("NFKC", text)):
+        if other:
+            if word := _fold(other):
+                tokens.append(word)
+        elif cjk.isalnum():
+            tokens += bigrams(cjk)
+        else:  # kana punctuation ("・") or an unassigned code point within the CJK ranges
+            for part in _NOT_ALNUM_RE.split(cjk):
+                if part:
+                    tokens += bigrams(part)
+    return tokens
 
 
 def _joined_forms(pieces: Sequence[Piece]) -> list[str]:

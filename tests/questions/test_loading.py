@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from questions import bulk, importer, loading, rendering, services
+from questions import bulk, loading, rendering, services
+from questions.importing.dedupe import MergeGroup
+from questions.importing.sections import parse_note
 from questions.models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -367,14 +369,14 @@ def test_finding_goes_to_the_first_source_containing_its_line():
 
 
 def test_group_hash_changes_with_the_content_and_the_overrides():
-    [section] = importer.parse_note("x.txt", "#### 什么是LoRA？\n低秩适配。\n")
-    group = importer.MergeGroup(section, ())
+    [section] = parse_note("x.txt", "#### 什么是LoRA？\n低秩适配。\n")
+    group = MergeGroup(section, ())
     base = loading.group_hash(group, fingerprint="f", overrides=(False, False))
     assert base == loading.group_hash(group, fingerprint="f", overrides=(False, False))
     assert base != loading.group_hash(group, fingerprint="g", overrides=(False, False))
     assert base != loading.group_hash(group, fingerprint="f", overrides=(True, False))
-    [changed] = importer.parse_note("x.txt", "#### 什么是LoRA？\n低秩适配矩阵。\n")
-    changed_group = importer.MergeGroup(changed, ())
+    [changed] = parse_note("x.txt", "#### 什么是LoRA？\n低秩适配矩阵。\n")
+    changed_group = MergeGroup(changed, ())
     assert base != loading.group_hash(changed_group, fingerprint="f", overrides=(False, False))
 
 

@@ -248,6 +248,13 @@ def test_character_ranges_nest_as_documented() -> None:
 
 
 @given(st.text(max_size=300))
+def test_tokenize_gives_the_tokens_the_index_holds(text: str) -> None:
+    # The indexed text is the tokens, then the joined forms of words.
+    tokens = tokenize(text)
+    assert search_fields(text, "")[0].split()[: len(tokens)] == tokens
+
+
+@given(st.text(max_size=300))
 def test_tokenize_and_expand_never_crash(text: str) -> None:
     for token in tokenize(text):
         assert token
