@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from questions import editorial, services
+from questions import editorial
+from questions.importing import pipeline
 from questions.models import (
     AuditEntry,
     DuplicateCandidate,
@@ -443,7 +444,7 @@ def test_reimport_after_publishing_keeps_the_editors_version(editor, reviewer, m
     revision = publish(mqa, editor, reviewer, CORRECT, resolves=open_flags)
     mqa.refresh_from_db()
     assert mqa.status == "published"
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert report.created == 0
     mqa.refresh_from_db()
     assert mqa.live_revision == revision

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from questions import services
+from questions.importing import pipeline
 from questions.models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -131,7 +131,7 @@ def test_answers_are_rendered_and_sanitised_at_load_time():
 
 def test_second_run_changes_nothing():
     before = snapshot()
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert not report.changed
     assert report.created == report.updated == report.flags_created == 0
     assert snapshot() == before
@@ -152,7 +152,7 @@ def test_reimport_keeps_an_editors_published_revision():
         live_revision=revision, body_markdown=revision.body_markdown, body_html=revision.body_html
     )
 
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     question.refresh_from_db()
     assert question.live_revision == revision
@@ -169,7 +169,7 @@ def test_reimport_keeps_editor_overrides_and_declined_flags():
     flag.status = EditorialFlag.Status.DECLINED
     flag.save()
 
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     refreshed = Question.objects.get(pk=question.pk)
     assert refreshed.difficulty == question.difficulty
@@ -190,7 +190,7 @@ def test_changed_notes_update_imported_questions(tmp_path):
     question = Question.objects.get(title="什么是量化？")
     number = question.live_revision.number
 
-    report = services.import_bank(fixtures_dir=folder)
+    report = pipeline.import_bank(fixtures_dir=folder)
 
     question.refresh_from_db()
     assert report.updated >= 1

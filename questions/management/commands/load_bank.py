@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questions import services
+from questions.importing import pipeline
 from questions.tasks import rerender_bank
 
 STAGES = {"parse": "parsing", "questions": "questions"}
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if int(str(options.get("verbosity", 1))) >= 1:
             progress = self._bar if self.stdout.isatty() else self._lines
         started = time.monotonic()
-        report = services.import_bank(fixtures_dir=fixtures, progress=progress)
+        report = pipeline.import_bank(fixtures_dir=fixtures, progress=progress)
         if progress == self._bar:
             self.stdout.write("")
         self.stdout.write(

@@ -1,35 +1,47 @@
-"""Writes to the question bank. Every function here is one transaction."""
+"""Loading the notes into the question bank: :func:`import_bank` (one transaction), with the
+tag sync, the editorial findings and :func:`rerender_all` beside it.
 
-import bisect
-import hashlib
+The pure steps (parsing, normalising, duplicate detection) are in the sibling modules; the
+CPU-bound preparation runs in :mod:`.workers`, the bulk writes in :mod:`.bulk`.
+"""
+
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from . import bulk, caches, classify, loading, rendering
-from .importing.dedupe import MergeGroup, group_duplicates
-from .importing.sections import Section
-from .models import (
+from .. import caches, classify, rendering
+from ..models import (
     DuplicateCandidate,
-    EditorialFlag,
     Question,
     QuestionRevision,
     QuestionSource,
     Tag,
 )
-from .search.backends import PG_INDEX, PG_TITLE_INDEX
-from .search.tokens import search_fields
+from ..search.backends import PG_INDEX, PG_TITLE_INDEX
+from ..search.tokens import search_fields
+from . import bulk
+from .bulk import IMPORT_BATCH
+from .dedupe import MergeGroup, group_duplicates
+from .findings import import_findings
+from .sections import Section
+from .workers import (
+    Prepared,
+    PrepareJob,
+    Workers,
+    group_hash,
+    parse_file,
+    prepare_job,
+    specs_fingerprint,
+)
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total); stages: "parse" (files), "questions" (merged groups)."""
 
-#: Questions written per batch (one COPY or bulk INSERT per table).
-IMPORT_BATCH = 1000
 #: An import creating at least this many questions, and more than the bank holds already,
 #: drops the search indexes on PostgreSQL and builds them again after the inserts.
 REBUILD_INDEX_MIN_ROWS = 10_000
@@ -137,10 +149,10 @@ def import_bank(
     only refreshes its provenance. Tags and difficulty an editor overrode are kept.
 
     Each imported question stores a hash of what it was derived from
-    (:func:`questions.loading.group_hash`); a question whose hash is unchanged is skipped
+    (:func:`.group_hash`); a question whose hash is unchanged is skipped
     without classifying, rendering or writing it. New questions are written in bulk, in
     batches of ``IMPORT_BATCH``; parsing and preparing run in ``workers`` processes (by
-    default two when the notes are large, see :class:`questions.loading.Workers`).
+    default two when the notes are large, see :class:`.Workers`).
     """
     report = ImportReport()
     specs = sync_tags(
@@ -157,9 +169,9 @@ def import_bank(
         source_keys=set(QuestionSource.objects.values_list("file_name", "heading_line")),
     )
     work_bytes = sum(path.stat().st_size for path in paths)
-    with loading.Workers(count=workers, work_bytes=work_bytes) as pool:
+    with Workers(count=workers, work_bytes=work_bytes) as pool:
         sections: list[Section] = []
-        for done, parsed in enumerate(pool.imap(loading.parse_file, paths), start=1):
+        for done, parsed in enumerate(pool.imap(parse_file, paths), start=1):
             sections += parsed
             if progress:
                 progress("parse", done, len(paths))
@@ -187,7 +199,9 @@ def import_bank(
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
-        _import_findings(_load_json(findings_path)["findings"], report)
+        report.flags_created, report.flags_unmatched = import_findings(
+            _load_json(findings_path)["findings"]
+        )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:
         transaction.on_commit(caches.invalidate)
@@ -202,7 +216,7 @@ def import_bank(
 def _import_groups(
     groups: list[MergeGroup],
     run: _Run,
-    pool: loading.Workers,
+    pool: Workers,
     progress: ProgressCallback | None,
 ) -> None:
     report = run.report
@@ -219,7 +233,7 @@ def _import_groups(
             "difficulty_overridden",
         )
     }
-    fingerprint = loading.specs_fingerprint(run.specs)
+    fingerprint = specs_fingerprint(run.specs)
     used_keys: set[str] = set()
     new: list[tuple[MergeGroup, str, str]] = []
     changed: list[tuple[MergeGroup, str]] = []
@@ -228,7 +242,7 @@ def _import_groups(
         key = _import_key(group.canonical, used_keys)
         row = existing.get(key)
         overrides = row.overrides if row else (False, False)
-        digest = loading.group_hash(group, fingerprint=fingerprint, overrides=overrides)
+        digest = group_hash(group, fingerprint=fingerprint, overrides=overrides)
         if row is None:
             new.append((group, key, digest))
         elif row.import_hash == digest:
@@ -243,7 +257,7 @@ def _import_groups(
 
     batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
     jobs = (
-        loading.PrepareJob(
+        PrepareJob(
             items=[(g.canonical.title, g.canonical.body) for g, _, _ in batch],
             specs=run.specs,
             fixtures_dir=run.fixtures_dir,
@@ -258,7 +272,7 @@ def _import_groups(
         bulk.foreign_keys_dropped(BANK_TABLES if rebuild else []),
         bulk.indexes_dropped(Question, [PG_INDEX, PG_TITLE_INDEX] if rebuild else []),
     ):
-        for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
+        for batch, prepared in zip(batches, pool.imap(prepare_job, jobs), strict=True):
             _create_batch(batch, prepared, run)
             done += len(batch)
             if progress:
@@ -266,7 +280,7 @@ def _import_groups(
 
     for group, key in changed:
         question = _update_group(group, key, run)
-        digest = loading.group_hash(
+        digest = group_hash(
             group,
             fingerprint=fingerprint,
             overrides=(question.tags_overridden, question.difficulty_overridden),
@@ -290,43 +304,14 @@ def _count(group: MergeGroup, report: ImportReport) -> None:
             report.merged_near += 1
 
 
-def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """``count`` primary keys for rows about to be inserted in this transaction.
-
-    Questions and their first revisions point at each other; with both ids known in advance
-    each table is written in one statement per batch (the foreign keys are checked at commit)
-    and no ids need to be read back (``COPY`` returns none).
-    """
-    if count == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: ids continue after the largest one ever used (AUTOINCREMENT keeps it in
-        # sqlite_sequence, so a deleted row's id is not handed out again); the transaction
-        # holds the write lock.
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
-            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        last = cursor.fetchone()[0]
-        return list(range(last + 1, last + 1 + count))
-
-
 def _create_batch(
     batch: list[tuple[MergeGroup, str, str]],
-    prepared: list[loading.Prepared],
+    prepared: list[Prepared],
     run: _Run,
 ) -> None:
     now = timezone.now()
-    question_ids = _reserve_ids(Question, len(batch))
-    revision_ids = _reserve_ids(QuestionRevision, len(batch))
+    question_ids = bulk.reserve_ids(Question, len(batch))
+    revision_ids = bulk.reserve_ids(QuestionRevision, len(batch))
     questions = [
         Question(
             id=question_id,
@@ -489,88 +474,6 @@ def _sync_sources(question: Question, group: MergeGroup) -> None:
             heading_line=section.heading_line,
             defaults={"question": question, **_source_fields(section, match, similarity)},
         )
-
-
-def _finding_key(finding: dict) -> str:
-    raw = "|".join(
-        [
-            finding["source_file"],
-            str(finding["question_heading_line"]),
-            str(finding["lines"]),
-            finding["problem"],
-        ]
-    )
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
-    """Open a flag per editorial finding, once; a high-severity one puts its question under
-    revision. A flag an editor already declined or resolved is not reopened by a re-import.
-
-    A finding belongs to the first source (by file and heading line) of its file whose lines
-    contain the finding's heading line.
-    """
-    by_file: dict[str, tuple[list[int], list[int], list[int]]] = {}
-    for file_name, start, end, source_question in QuestionSource.objects.order_by(
-        "file_name", "heading_line"
-    ).values_list("file_name", "start_line", "end_line", "question_id"):
-        starts, reach, owners = by_file.setdefault(file_name, ([], [], []))
-        starts.append(start)
-        # reach[i]: the furthest line any of the first i + 1 sources covers (non-decreasing).
-        reach.append(max(end, reach[-1]) if reach else end)
-        owners.append(source_question)
-    known = set(EditorialFlag.objects.exclude(import_key=None).values_list("import_key", flat=True))
-    flags: list[EditorialFlag] = []
-    high: set[int] = set()
-    for finding in findings:
-        key = _finding_key(finding)
-        if key in known:
-            continue
-        line = finding["question_heading_line"]
-        owner = _source_at(by_file.get(finding["source_file"]), line)
-        if owner is None:
-            report.flags_unmatched.append(f"{finding['source_file']}:{line}")
-            continue
-        question_id = owner
-        known.add(key)
-        lines = finding["lines"]
-        first, last = (lines[0], lines[-1]) if isinstance(lines, list) else (lines, lines)
-        flags.append(
-            EditorialFlag(
-                question_id=question_id,
-                import_key=key,
-                reason=finding["rating"],
-                severity=finding["severity"],
-                problem=finding["problem"],
-                correction=finding.get("correction", ""),
-                source_file=finding["source_file"],
-                first_line=first,
-                last_line=last,
-            )
-        )
-        if finding["severity"] == EditorialFlag.Severity.HIGH:
-            high.add(question_id)
-    EditorialFlag.objects.bulk_create(flags, batch_size=IMPORT_BATCH)
-    report.flags_created += len(flags)
-    ids = sorted(high)
-    for start in range(0, len(ids), IMPORT_BATCH):
-        Question.objects.filter(pk__in=ids[start : start + IMPORT_BATCH]).update(
-            status=Question.Status.NEEDS_REVISION
-        )
-
-
-def _source_at(index: tuple[list[int], list[int], list[int]] | None, line: int) -> int | None:
-    """The question of the first source with ``start <= line <= end``, in O(log n)."""
-    if index is None:
-        return None
-    starts, reach, owners = index
-    # Only sources starting at or before the line can contain it; among those, the first one
-    # reaching the line is the first whose running maximum of end lines reaches it.
-    limit = bisect.bisect_right(starts, line)
-    position = bisect.bisect_left(reach, line, 0, limit)
-    if position == limit:
-        return None
-    return owners[position]
 
 
 @transaction.atomic

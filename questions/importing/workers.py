@@ -1,6 +1,6 @@
 """The CPU-bound half of loading the bank, as pure functions (no ORM) that can run in worker
 processes: parsing note files, and preparing a question for saving (tags, difficulty,
-rendered answer, search tokens). ``questions.services.import_bank`` does the writing.
+rendered answer, search tokens). :func:`.pipeline.import_bank` does the writing.
 
 A :class:`Workers` pool spreads the work over worker processes when there is enough of it to
 pay for starting them (a 100,000-question bank); a small bank (the real notes, the tests) is
@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import classify, rendering
-from .importing.dedupe import MergeGroup
-from .importing.sections import Section, parse_note
-from .search.tokens import search_fields
+from .. import classify, rendering
+from ..search.tokens import search_fields
+from .dedupe import MergeGroup
+from .sections import Section, parse_note
 
 #: Part of every question's import hash: bump it when the import computes anything
 #: differently (a renderer change, a new column filled at import), so the next run redoes
