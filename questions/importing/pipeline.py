@@ -65,13 +65,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept_editorial: int = 0
+    tags_changed: int = 0
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
     under_revision: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.flags_created)
+        """Whether the run wrote anything readers see (the cached views are then dropped)."""
+        return bool(self.created or self.updated or self.tags_changed or self.flags_created)
 
 
 def _load_json(path: Path) -> dict:
@@ -90,10 +92,11 @@ def _import_key(section: Section, used: set[str]) -> str:
 
 
 @transaction.atomic
-def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]:
-    """Create or update the tags of the taxonomy; return the specs used to suggest them."""
+def sync_tags(*, taxonomy: dict) -> int:
+    """Create or update the tags of the taxonomy; return how many it created or changed."""
     existing = {tag.slug: tag for tag in Tag.objects.all()}
     fields = ["name_zh", "name_en", "level", "description", "keywords"]
+    changed = 0
     for entry in taxonomy["tags"]:
         values = {
             "name_zh": entry["name_zh"],
@@ -105,9 +108,11 @@ def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]
         tag = existing.get(entry["tag"])
         if tag is None:
             Tag.objects.create(slug=entry["tag"], **values)
+            changed += 1
         elif any(getattr(tag, name) != values[name] for name in fields):
             Tag.objects.filter(pk=tag.pk).update(**values)
-    return classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)
@@ -155,10 +160,11 @@ def import_bank(
     default two when the notes are large, see :class:`.Workers`).
     """
     report = ImportReport()
-    specs = sync_tags(
-        taxonomy=_load_json(fixtures_dir / "taxonomy.json"),
-        extra_keywords=_load_json(fixtures_dir / "tag-keywords.json"),
-    )
+    taxonomy = _load_json(fixtures_dir / "taxonomy.json")
+    # A renamed tag shows in every cached row and page of its questions: it counts as a change.
+    report.tags_changed = sync_tags(taxonomy=taxonomy)
+    extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
+    specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
     paths = sorted(fixtures_dir.glob("*.txt"))
     report.files = len(paths)
     run = _Run(

@@ -1,10 +1,12 @@
 """The bank as loaded from the real notes in fixtures/ (see tests/conftest.py)."""
 
+import io
 import json
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from questions.importing import pipeline
 from questions.models import (
@@ -215,3 +217,30 @@ def test_rerender_refreshes_html_and_search_index(capsys):
     assert question.body_html != "<p>stale</p>"
     assert "量化" in question.search_title
     assert question.search_body
+
+
+def test_a_renamed_tag_shows_in_cached_rows_and_pages_after_the_import(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    question = Question.objects.get(title="什么是量化？")
+    tag = question.tags.order_by("slug").first()
+    pages = [reverse("questions:list") + f"?tag={tag.slug}", question.get_absolute_url()]
+    for url in pages:  # rendered now, and cached
+        page = client.get(url).content.decode()
+        assert question.title in page
+        assert tag.name_zh in page
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES_DIR, folder)
+    taxonomy = json.loads((folder / "taxonomy.json").read_text(encoding="utf-8"))
+    next(entry for entry in taxonomy["tags"] if entry["tag"] == tag.slug)["name_zh"] = "新标签名"
+    (folder / "taxonomy.json").write_text(json.dumps(taxonomy, ensure_ascii=False), "utf-8")
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_bank", "--fixtures", str(folder), stdout=out)
+
+    assert "Bank loaded." in out.getvalue()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "新标签名" in page, url
+        assert tag.name_zh not in page, url

@@ -3,6 +3,7 @@ COPY on PostgreSQL."""
 
 import datetime
 import io
+import json
 import shutil
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from questions import rendering
+from questions import classify, rendering
 from questions.importing import bulk, pipeline, workers
 from questions.importing.dedupe import MergeGroup
 from questions.importing.findings import source_at
@@ -334,9 +335,9 @@ def test_clearing_an_override_lets_the_next_import_suggest_tags_again():
 def test_worker_processes_give_the_in_process_results():
     paths = sorted(FIXTURES_DIR.glob("*.txt"))
     sections = [section for path in paths for section in workers.parse_file(path)][:20]
-    tag_specs = pipeline.sync_tags(
-        taxonomy=pipeline._load_json(FIXTURES_DIR / "taxonomy.json"),
-        extra_keywords=pipeline._load_json(FIXTURES_DIR / "tag-keywords.json"),
+    tag_specs = classify.build_specs(
+        json.loads((FIXTURES_DIR / "taxonomy.json").read_text(encoding="utf-8"))["tags"],
+        json.loads((FIXTURES_DIR / "tag-keywords.json").read_text(encoding="utf-8"))["keywords"],
     )
     job = workers.PrepareJob(
         items=[(s.title, s.body) for s in sections],
