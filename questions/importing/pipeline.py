@@ -65,6 +65,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept_editorial: int = 0
+    sources_changed: int = 0  # questions otherwise unchanged whose sources moved or changed
     tags_changed: int = 0
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
@@ -73,7 +74,13 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         """Whether the run wrote anything readers see (the cached views are then dropped)."""
-        return bool(self.created or self.updated or self.tags_changed or self.flags_created)
+        return bool(
+            self.created
+            or self.updated
+            or self.sources_changed
+            or self.tags_changed
+            or self.flags_created
+        )
 
 
 def _load_json(path: Path) -> dict:
@@ -415,11 +422,13 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
         if current != set(slugs):
             question.tags.set([run.tags_by_slug[s] for s in slugs])
             changed = True
+    # Lines that moved in a note show on the question's page.
+    sources_changed = _sync_sources(question, group)
     if changed:
         report.updated += 1
     else:
         report.unchanged += 1
-    _sync_sources(question, group)
+        report.sources_changed += sources_changed
     return question
 
 
@@ -452,7 +461,19 @@ def _source_entries(group: MergeGroup) -> list[tuple[Section, str, float]]:
     ]
 
 
+_SOURCE_FIELDS = (
+    "start_line",
+    "end_line",
+    "raw_title",
+    "original_text",
+    "normalised_markdown",
+    "match",
+    "similarity",
+)
+
+
 def _source_fields(section: Section, match: str, similarity: float) -> dict:
+    """The values of ``_SOURCE_FIELDS`` a section's source row holds."""
     return {
         "start_line": section.heading_line,
         "end_line": section.end_line,
@@ -473,13 +494,27 @@ def _source(question: Question, section: Section, match: str, similarity: float)
     )
 
 
-def _sync_sources(question: Question, group: MergeGroup) -> None:
+def _sync_sources(question: Question, group: MergeGroup) -> bool:
+    """Give ``question`` the group's sources (taking over any another question holds); returns
+    whether a source row was added or changed."""
+    stored = {
+        (row.pop("file_name"), row.pop("heading_line")): row
+        for row in QuestionSource.objects.filter(question=question).values(
+            "file_name", "heading_line", *_SOURCE_FIELDS
+        )
+    }
+    changed = False
     for section, match, similarity in _source_entries(group):
+        fields = _source_fields(section, match, similarity)
+        if stored.get((section.file_name, section.heading_line)) == fields:
+            continue
         QuestionSource.objects.update_or_create(
             file_name=section.file_name,
             heading_line=section.heading_line,
-            defaults={"question": question, **_source_fields(section, match, similarity)},
+            defaults={"question": question, **fields},
         )
+        changed = True
+    return changed
 
 
 @transaction.atomic

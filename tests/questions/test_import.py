@@ -244,3 +244,24 @@ def test_a_renamed_tag_shows_in_cached_rows_and_pages_after_the_import(
         page = client.get(url).content.decode()
         assert "新标签名" in page, url
         assert tag.name_zh not in page, url
+
+
+def test_moved_sources_show_on_the_cached_question_page_after_the_import(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    source = QuestionSource.objects.get(file_name="004_92b955545d4f99cd.txt", heading_line=524)
+    url = source.question.get_absolute_url()
+    lines = "第 {}-{} 行"
+    assert lines.format(source.start_line, source.end_line) in client.get(url).content.decode()
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES_DIR, folder)
+    note = folder / source.file_name
+    note.write_text("前言。\n\n" + note.read_text(encoding="utf-8"), encoding="utf-8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = pipeline.import_bank(fixtures_dir=folder)
+
+    assert report.changed
+    assert report.updated == 0
+    page = client.get(url).content.decode()
+    assert lines.format(source.start_line + 2, source.end_line + 2) in page

@@ -61,7 +61,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"kept editors' revisions {report.kept_editorial}; "
+            f"kept editors' revisions {report.kept_editorial}; sources moved or changed in "
+            f"{report.sources_changed} unchanged questions; "
             f"tags created or changed {report.tags_changed}."
         )
         for where in report.flags_unmatched:
