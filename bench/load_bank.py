@@ -22,7 +22,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from questions import services  # noqa: E402
+from questions.importing import pipeline  # noqa: E402
 
 
 def main() -> None:
@@ -30,10 +30,10 @@ def main() -> None:
     try:
         fixtures = Path(settings.QUESTION_FIXTURES_DIR)
         started = time.perf_counter()
-        first = services.import_bank(fixtures_dir=fixtures)
+        first = pipeline.import_bank(fixtures_dir=fixtures)
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        second = services.import_bank(fixtures_dir=fixtures)
+        second = pipeline.import_bank(fixtures_dir=fixtures)
         second_seconds = time.perf_counter() - started
     finally:
         teardown_databases(config, verbosity=0)

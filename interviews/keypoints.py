@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from questions.search import tokenize
+from questions.search.tokens import tokenize
 
 MAX_POINTS = 8
 MAX_POINT_CHARS = 140

@@ -47,7 +47,7 @@ from .models import (
     RevisionDraft,
     Tag,
 )
-from .services import render_body
+from .rendering import render_answer
 from .views import HtmxHttpRequest
 
 PAGE_SIZE = 20
@@ -266,8 +266,8 @@ def _draft_context(
 
 def _preview(old_title: str, old_body: str, title: str, body: str) -> dict[str, Any]:
     return {
-        # render_body is the sanitiser readers' pages go through; the preview is its output.
-        "preview_html": render_body(body),
+        # render_answer is the sanitiser readers' pages go through; the preview is its output.
+        "preview_html": render_answer(body),
         "preview_title": title,
         "title_diff": diff_html(old_title, title),
         "body_diff": diff_html(old_body, body, old_label=_("Published"), new_label=_("This draft")),

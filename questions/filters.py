@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import search
 from .models import Question, QuestionSource, Tag
+from .search import backends as search
 
 #: Filters that search (the API's ``search`` is another name for ``q``).
 SEARCH_FILTERS = ("q", "search")

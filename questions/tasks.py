@@ -6,8 +6,8 @@ the database and run by ``manage.py db_worker`` (``make worker``).
 
 from django.tasks import task
 
-from . import services
 from .editorial import notifications
+from .importing import pipeline
 
 
 @task()
@@ -19,4 +19,4 @@ def notify_learners_of_update(*, question_id: int, revision_id: int) -> int:
 @task()
 def rerender_bank() -> int:
     """Render every answer again and refresh the search index; returns how many changed."""
-    return services.rerender_all()
+    return pipeline.rerender_all()

@@ -7,9 +7,10 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep.roles import Role, has_role
 
-from . import caches, reader_blocks, search
+from . import caches, reader_blocks
 from .filters import QuestionFilter
 from .models import Notification, Question
+from .search import backends as search
 
 PAGE_SIZE = 20
 

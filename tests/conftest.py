@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from questions import services
+from questions.importing import pipeline
 
 # Property tests explore new random examples on developers' machines and replay a fixed set
 # in CI (the CI runner sets CI=true), so a CI run is repeatable.
@@ -15,7 +15,7 @@ hypothesis.settings.register_profile("ci", derandomize=True)
 hypothesis.settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 FIXTURES_DIR = Path(settings.QUESTION_FIXTURES_DIR)
-_loaded: dict[str, services.ImportReport] = {}
+_loaded: dict[str, pipeline.ImportReport] = {}
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     for ``loaded_bank``, which loads it again when it is gone.
     """
     with django_db_blocker.unblock():
-        _loaded["report"] = services.import_bank(fixtures_dir=FIXTURES_DIR)
+        _loaded["report"] = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def bank_report() -> services.ImportReport:
+def bank_report() -> pipeline.ImportReport:
     """The report of the first load of the real bank into the test database."""
     return _loaded["report"]
 
@@ -56,7 +56,7 @@ def loaded_bank(transactional_db) -> None:
     from questions.models import Question
 
     if not Question.objects.exists():
-        services.import_bank(fixtures_dir=FIXTURES_DIR)
+        pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
 
 @pytest.fixture(autouse=True)

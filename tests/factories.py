@@ -2,9 +2,9 @@ import factory
 from django.utils import timezone
 
 from interviewprep.models import User
-from questions import search
 from questions.models import EditorialFlag, Question, QuestionSource, Tag
-from questions.services import render_body
+from questions.rendering import render_answer
+from questions.search.tokens import search_fields
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,12 +31,12 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"测试问题 {n}？")
     body_markdown = "这是参考答案。\n\n- 要点一\n- 要点二"
-    body_html = factory.LazyAttribute(lambda q: render_body(q.body_markdown))
+    body_html = factory.LazyAttribute(lambda q: render_answer(q.body_markdown))
     updated_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def index(obj, create, extracted, **kwargs):
-        obj.search_title, obj.search_body = search.search_fields(obj.title, obj.body_markdown)
+        obj.search_title, obj.search_body = search_fields(obj.title, obj.body_markdown)
         if create:
             obj.save(update_fields=["search_title", "search_body"])
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from questions import search
 from questions.models import EditorialFlag, Question, QuestionRevision, QuestionSource
+from questions.search import backends as search
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from interviewprep.roles import Role
 
-from .. import search, tasks
+from .. import tasks
 from ..models import AuditEntry, EditorialFlag, Question, QuestionRevision, RevisionDraft, Tag
-from ..services import render_body
+from ..rendering import render_answer
+from ..search.tokens import search_fields
 from . import EditorialError, audit, refresh_status, require
 from .drafts import check_reviewer
 
@@ -30,7 +31,7 @@ def _publish_content(
 ) -> QuestionRevision:
     """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
     now = timezone.now()
-    html = render_body(body_markdown)
+    html = render_answer(body_markdown)
     last = QuestionRevision.objects.filter(question=question).aggregate(n=Max("number"))["n"]
     revision = QuestionRevision.objects.create(
         question=question,
@@ -47,7 +48,7 @@ def _publish_content(
         created_at=now,
         published_at=now,
     )
-    search_title, search_body = search.search_fields(title, body_markdown)
+    search_title, search_body = search_fields(title, body_markdown)
     done = Question.objects.filter(pk=question.pk, live_revision_id=base_revision_id).update(
         title=title,
         body_markdown=body_markdown,
@@ -86,7 +87,7 @@ def publish_revision(*, draft_id: int, reviewer: Any) -> QuestionRevision:
     if another version was published since the draft was started. Then creates an immutable
     :class:`QuestionRevision` (origin editor, author, reviewer, summary, published_at), makes
     it ``live_revision``, copies title/answer/tags/difficulty onto the question (re-rendered
-    with ``render_body`` and re-indexed with ``search_fields``; tags and difficulty marked as
+    with ``render_answer`` and re-indexed with ``search_fields``; tags and difficulty marked as
     chosen by an editor so that imports keep them), bumps ``Question.version``, sets
     ``last_reviewed_at``, resolves the flags the draft lists, lifts the revision notice when no
     open high-severity flag remains and has everyone

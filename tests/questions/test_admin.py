@@ -40,7 +40,7 @@ def test_learners_cannot_open_the_admin(client):
 
 
 def test_editor_choices_in_the_admin_survive_a_reimport(staff_client):
-    from questions import services
+    from questions.importing import pipeline
     from tests.conftest import FIXTURES_DIR
 
     question = Question.objects.get(title="什么是量化？")
@@ -56,7 +56,7 @@ def test_editor_choices_in_the_admin_survive_a_reimport(staff_client):
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     question.refresh_from_db()
     assert question.difficulty == new_difficulty

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from questions import editorial, services
+from questions import editorial
 from questions.editorial import drafts, flags, merging, revisions
+from questions.importing import pipeline
 from questions.models import (
     STALE_AFTER,
     AuditEntry,
@@ -22,7 +23,8 @@ from questions.models import (
     QuestionRevision,
     RevisionDraft,
 )
-from questions.search import search_questions
+from questions.rendering import render_answer
+from questions.search.backends import search_questions
 from tests.conftest import FIXTURES_DIR
 from tests.factories import FlagFactory, QuestionFactory, TagFactory, UserFactory
 from tests.questions.revisions import publish
@@ -377,7 +379,7 @@ def test_preview_is_sanitised_like_the_reader_page_and_has_a_chinese_diff(client
     assert "<html" not in html
     assert "<script>alert(1)</script>" not in html
     assert "<strong>粗体</strong>" in html
-    assert services.render_body(body) in html
+    assert render_answer(body) in html
     assert "<ins>多</ins>" in html
     assert RevisionDraft.objects.get(pk=draft.pk).body_markdown == mqa.body_markdown
 
@@ -444,7 +446,7 @@ def test_reimport_after_publishing_keeps_the_editors_version(editor, reviewer, m
     revision = publish(mqa, editor, reviewer, CORRECT, resolves=open_flags)
     mqa.refresh_from_db()
     assert mqa.status == "published"
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert report.created == 0
     mqa.refresh_from_db()
     assert mqa.live_revision == revision

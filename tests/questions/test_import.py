@@ -1,12 +1,14 @@
 """The bank as loaded from the real notes in fixtures/ (see tests/conftest.py)."""
 
+import io
 import json
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from questions import services
+from questions.importing import pipeline
 from questions.models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -131,7 +133,7 @@ def test_answers_are_rendered_and_sanitised_at_load_time():
 
 def test_second_run_changes_nothing():
     before = snapshot()
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert not report.changed
     assert report.created == report.updated == report.flags_created == 0
     assert snapshot() == before
@@ -152,7 +154,7 @@ def test_reimport_keeps_an_editors_published_revision():
         live_revision=revision, body_markdown=revision.body_markdown, body_html=revision.body_html
     )
 
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     question.refresh_from_db()
     assert question.live_revision == revision
@@ -169,7 +171,7 @@ def test_reimport_keeps_editor_overrides_and_declined_flags():
     flag.status = EditorialFlag.Status.DECLINED
     flag.save()
 
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     refreshed = Question.objects.get(pk=question.pk)
     assert refreshed.difficulty == question.difficulty
@@ -190,7 +192,7 @@ def test_changed_notes_update_imported_questions(tmp_path):
     question = Question.objects.get(title="什么是量化？")
     number = question.live_revision.number
 
-    report = services.import_bank(fixtures_dir=folder)
+    report = pipeline.import_bank(fixtures_dir=folder)
 
     question.refresh_from_db()
     assert report.updated >= 1
@@ -215,3 +217,51 @@ def test_rerender_refreshes_html_and_search_index(capsys):
     assert question.body_html != "<p>stale</p>"
     assert "量化" in question.search_title
     assert question.search_body
+
+
+def test_a_renamed_tag_shows_in_cached_rows_and_pages_after_the_import(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    question = Question.objects.get(title="什么是量化？")
+    tag = question.tags.order_by("slug").first()
+    pages = [reverse("questions:list") + f"?tag={tag.slug}", question.get_absolute_url()]
+    for url in pages:  # rendered now, and cached
+        page = client.get(url).content.decode()
+        assert question.title in page
+        assert tag.name_zh in page
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES_DIR, folder)
+    taxonomy = json.loads((folder / "taxonomy.json").read_text(encoding="utf-8"))
+    next(entry for entry in taxonomy["tags"] if entry["tag"] == tag.slug)["name_zh"] = "新标签名"
+    (folder / "taxonomy.json").write_text(json.dumps(taxonomy, ensure_ascii=False), "utf-8")
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_bank", "--fixtures", str(folder), stdout=out)
+
+    assert "Bank loaded." in out.getvalue()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "新标签名" in page, url
+        assert tag.name_zh not in page, url
+
+
+def test_moved_sources_show_on_the_cached_question_page_after_the_import(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    source = QuestionSource.objects.get(file_name="004_92b955545d4f99cd.txt", heading_line=524)
+    url = source.question.get_absolute_url()
+    lines = "第 {}-{} 行"
+    assert lines.format(source.start_line, source.end_line) in client.get(url).content.decode()
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES_DIR, folder)
+    note = folder / source.file_name
+    note.write_text("前言。\n\n" + note.read_text(encoding="utf-8"), encoding="utf-8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = pipeline.import_bank(fixtures_dir=folder)
+
+    assert report.changed
+    assert report.updated == 0
+    page = client.get(url).content.decode()
+    assert lines.format(source.start_line + 2, source.end_line + 2) in page

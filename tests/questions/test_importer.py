@@ -1,11 +1,14 @@
 """Tests for the pure note parser: real fixtures, small inline notes and property tests.
 
-No database: ``questions.importer`` imports nothing from Django.
+No database: the modules of ``questions.importing`` that parse, normalise and group import
+nothing from Django (checked below).
 """
 
 import json
 import random
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -14,16 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from questions.importer import (
-    CANDIDATE_THRESHOLD,
-    LIST_SEPARATOR,
-    MERGE_THRESHOLD,
-    Section,
-    clean_title,
-    group_duplicates,
-    normalise_markdown,
-    parse_note,
-)
+from questions.importing.dedupe import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, group_duplicates
+from questions.importing.normalise import LIST_SEPARATOR, normalise_markdown
+from questions.importing.sections import Section, clean_title, parse_note
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 F000 = "000_4890ccbf080ad571.txt"
@@ -279,6 +275,12 @@ def test_template_role_headings_never_split_a_note():
         ("2.1  视觉指令数据集 ", "视觉指令数据集"),
         ("为什么 <STOP> 需要？", "为什么 <STOP> 需要？"),
         ("  ", ""),
+        # The Han and punctuation ranges of questions.search.tokens: Extension A and B,
+        # compatibility ideographs, full-width punctuation; kana is not Han.
+        ("\u3400 \U00020000 \U0002a6df 字", "\u3400\U00020000\U0002a6df字"),
+        ("\ufa0e \u4e00", "\ufa0e\u4e00"),
+        ("什么是 （LoRA） ？", "什么是（LoRA）？"),
+        ("カタ カナ", "カタ カナ"),
     ],
 )
 def test_clean_title(raw, expected):
@@ -650,6 +652,38 @@ def test_exact_duplicates_ignore_every_kind_of_whitespace(space):
     spaced = section(f"什么是KV{space}cache？", f"缓存{space}K和V。", file_name="b.txt")
     [group], _ = group_duplicates([plain, spaced])
     assert [(d.section, d.match) for d in group.duplicates] == [(spaced, "exact")]
+
+
+def test_near_duplicates_are_compared_by_the_search_tokens():
+    # Extension B ideographs are Han like any other: "什么是" and "请介绍下" are filler, so the
+    # two titles share every bigram.
+    first = section("什么是\U00020000\U00020001\U00020002？", "答案一。", file_name="a.txt")
+    second = section("请介绍下\U00020000\U00020001\U00020002", "另一个答案。", file_name="b.txt")
+    [group], candidates = group_duplicates([first, second])
+    assert group.canonical is second  # the longer answer
+    assert [(d.section, d.match) for d in group.duplicates] == [(first, "near")]
+    assert candidates == []
+
+
+PURE_MODULES = (
+    "questions.importing.sections",
+    "questions.importing.normalise",
+    "questions.importing.dedupe",
+    "questions.search.tokens",
+    "questions.search.synonyms",
+)
+
+
+def test_the_pure_modules_load_without_django():
+    code = (
+        f"import sys; import {', '.join(PURE_MODULES)}; "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'django'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_grouping_does_not_depend_on_input_order():

@@ -3,14 +3,20 @@ COPY on PostgreSQL."""
 
 import datetime
 import io
+import json
 import shutil
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from questions import bulk, importer, loading, services
+from questions import classify, rendering
+from questions.importing import bulk, pipeline, workers
+from questions.importing.dedupe import MergeGroup
+from questions.importing.findings import source_at
+from questions.importing.sections import parse_note
 from questions.models import (
     DuplicateCandidate,
     EditorialFlag,
@@ -19,7 +25,7 @@ from questions.models import (
     QuestionSource,
     Tag,
 )
-from questions.search import PG_INDEX, PG_TITLE_INDEX, search_questions
+from questions.search.backends import PG_INDEX, PG_TITLE_INDEX, search_questions
 from tests.conftest import FIXTURES_DIR
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +89,7 @@ def loaded_rows() -> dict[str, object]:
 def test_copy_writes_what_bulk_create_writes(monkeypatch):
     require_postgresql()
     empty_bank()
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     copied = loaded_rows()
     assert len(copied["questions"]) == 116
     assert len(copied["sources"]) == 130
@@ -92,7 +98,7 @@ def test_copy_writes_what_bulk_create_writes(monkeypatch):
     monkeypatch.setattr(
         bulk, "insert", lambda model, objs: model._default_manager.bulk_create(objs)
     )
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     assert loaded_rows() == copied
 
@@ -116,10 +122,10 @@ def test_a_large_load_rebuilds_the_search_index_as_it_was(monkeypatch):
     before = search_indexes()
     assert [options for _, options in before] == [["fastupdate=off"]] * 2
     empty_bank()
-    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 100)
+    monkeypatch.setattr(pipeline, "REBUILD_INDEX_MIN_ROWS", 100)
 
     with CaptureQueriesContext(connection) as queries:
-        services.import_bank(fixtures_dir=FIXTURES_DIR)
+        pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     sql = [query["sql"] for query in queries]
     assert f"DROP INDEX {PG_INDEX}" in sql
@@ -134,7 +140,7 @@ def test_a_large_load_rebuilds_the_search_index_as_it_was(monkeypatch):
 
 
 def bank_foreign_keys() -> list[tuple[str, str, str]]:
-    tables = [model._meta.db_table for model in services.BANK_TABLES]
+    tables = [model._meta.db_table for model in pipeline.BANK_TABLES]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
@@ -152,10 +158,10 @@ def test_a_large_load_checks_the_foreign_keys_once_and_restores_them(monkeypatch
     assert len(before) >= 6
     assert any("interviewprep_user" in definition for _, _, definition in before)
     empty_bank()
-    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 100)
+    monkeypatch.setattr(pipeline, "REBUILD_INDEX_MIN_ROWS", 100)
 
     with CaptureQueriesContext(connection) as queries:
-        services.import_bank(fixtures_dir=FIXTURES_DIR)
+        pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
 
     dropped = [q["sql"] for q in queries if "DROP CONSTRAINT" in q["sql"]]
     assert dropped, "no foreign key was dropped for the large load"
@@ -171,7 +177,7 @@ def test_a_row_that_refers_to_nothing_fails_when_the_keys_are_added_again():
     with (
         pytest.raises(IntegrityError),
         transaction.atomic(),
-        bulk.foreign_keys_dropped(services.BANK_TABLES),
+        bulk.foreign_keys_dropped(pipeline.BANK_TABLES),
     ):
         QuestionSource.objects.create(
             question_id=question.pk + 10_000_000,
@@ -188,13 +194,13 @@ def test_a_row_that_refers_to_nothing_fails_when_the_keys_are_added_again():
 
 def test_a_small_import_keeps_the_search_index(tmp_path, monkeypatch):
     require_postgresql()
-    monkeypatch.setattr(services, "REBUILD_INDEX_MIN_ROWS", 1)
+    monkeypatch.setattr(pipeline, "REBUILD_INDEX_MIN_ROWS", 1)
     folder = tmp_path / "fixtures"
     shutil.copytree(FIXTURES_DIR, folder)
     (folder / "zz-new.txt").write_text("#### 什么是MoE？\n混合专家模型。\n", encoding="utf-8")
 
     with CaptureQueriesContext(connection) as queries:
-        report = services.import_bank(fixtures_dir=folder)
+        report = pipeline.import_bank(fixtures_dir=folder)
 
     assert report.created == 1
     assert not [query for query in queries if "DROP INDEX" in query["sql"]]
@@ -262,26 +268,26 @@ def test_reserved_ids_are_never_those_of_deleted_questions():
     question = Question.objects.create(title="deleted before the next import")
     deleted = question.pk
     question.delete()
-    assert services._reserve_ids(Question, 2)[0] > deleted
+    assert bulk.reserve_ids(Question, 2)[0] > deleted
 
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every answer the import renders (the bodies), in order."""
     seen: list[str] = []
-    real = loading.render
+    real = rendering.render_answer
 
-    def counting(markdown_text: str, options: loading.RenderOptions) -> str:
+    def counting(markdown_text: str, **options: Any) -> str:
         seen.append(markdown_text)
-        return real(markdown_text, options)
+        return real(markdown_text, **options)
 
-    monkeypatch.setattr(loading, "render", counting)
+    monkeypatch.setattr(rendering, "render_answer", counting)
     return seen
 
 
 def test_reimport_skips_unchanged_questions_without_rendering(renders):
     with CaptureQueriesContext(connection) as queries:
-        report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+        report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert report.unchanged == Question.objects.count() == 116
     assert report.created == report.updated == 0
     assert renders == []
@@ -300,12 +306,12 @@ def test_a_changed_section_is_the_only_one_rendered_again(tmp_path, renders):
         encoding="utf-8",
     )
 
-    report = services.import_bank(fixtures_dir=folder)
+    report = pipeline.import_bank(fixtures_dir=folder)
 
     assert report.updated == 1
     assert len(renders) == 1
     assert "新增的一句话" in renders[0]
-    again = services.import_bank(fixtures_dir=folder)
+    again = pipeline.import_bank(fixtures_dir=folder)
     assert not again.changed
     assert again.unchanged == 116
 
@@ -317,35 +323,39 @@ def test_clearing_an_override_lets_the_next_import_suggest_tags_again():
     question.tags.set([other])
     Question.objects.filter(pk=question.pk).update(tags_overridden=True)
 
-    services.import_bank(fixtures_dir=FIXTURES_DIR)
+    pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert set(question.tags.values_list("slug", flat=True)) == {other.slug}
 
     Question.objects.filter(pk=question.pk).update(tags_overridden=False)
-    report = services.import_bank(fixtures_dir=FIXTURES_DIR)
+    report = pipeline.import_bank(fixtures_dir=FIXTURES_DIR)
     assert report.updated == 1
     assert set(question.tags.values_list("slug", flat=True)) == suggested
 
 
 def test_worker_processes_give_the_in_process_results():
     paths = sorted(FIXTURES_DIR.glob("*.txt"))
-    options = services._render_options(FIXTURES_DIR)
-    sections = [section for path in paths for section in loading.parse_file(path)][:20]
-    tag_specs = services.sync_tags(
-        taxonomy=services._load_json(FIXTURES_DIR / "taxonomy.json"),
-        extra_keywords=services._load_json(FIXTURES_DIR / "tag-keywords.json"),
+    sections = [section for path in paths for section in workers.parse_file(path)][:20]
+    tag_specs = classify.build_specs(
+        json.loads((FIXTURES_DIR / "taxonomy.json").read_text(encoding="utf-8"))["tags"],
+        json.loads((FIXTURES_DIR / "tag-keywords.json").read_text(encoding="utf-8"))["keywords"],
     )
-    job = loading.PrepareJob([(s.title, s.body) for s in sections], tag_specs, options)
-    with loading.Workers(count=1) as here, loading.Workers(count=2) as pool:
-        assert list(pool.imap(loading.parse_file, paths)) == list(
-            here.imap(loading.parse_file, paths)
+    job = workers.PrepareJob(
+        items=[(s.title, s.body) for s in sections],
+        specs=tag_specs,
+        fixtures_dir=FIXTURES_DIR,
+        allow_remote_images=False,
+    )
+    with workers.Workers(count=1) as here, workers.Workers(count=2) as pool:
+        assert list(pool.imap(workers.parse_file, paths)) == list(
+            here.imap(workers.parse_file, paths)
         )
-        assert list(pool.imap(loading.prepare_job, [job])) == list(
-            here.imap(loading.prepare_job, [job])
+        assert list(pool.imap(workers.prepare_job, [job])) == list(
+            here.imap(workers.prepare_job, [job])
         )
 
 
 def test_small_banks_are_loaded_in_process():
-    assert loading.Workers(work_bytes=100_000).count == 1
+    assert workers.Workers(work_bytes=100_000).count == 1
 
 
 def test_finding_goes_to_the_first_source_containing_its_line():
@@ -354,23 +364,23 @@ def test_finding_goes_to_the_first_source_containing_its_line():
     reach = [20, 20, 20, 40]  # running maximum of the end lines 20, 7, 12, 40
     owners = [100, 200, 300, 400]
     index = (starts, reach, owners)
-    assert services._source_at(index, 6) == 100
-    assert services._source_at(index, 21) is None
-    assert services._source_at(index, 35) == 400
-    assert services._source_at(index, 41) is None
-    assert services._source_at(None, 1) is None
+    assert source_at(index, 6) == 100
+    assert source_at(index, 21) is None
+    assert source_at(index, 35) == 400
+    assert source_at(index, 41) is None
+    assert source_at(None, 1) is None
 
 
 def test_group_hash_changes_with_the_content_and_the_overrides():
-    [section] = importer.parse_note("x.txt", "#### 什么是LoRA？\n低秩适配。\n")
-    group = importer.MergeGroup(section, ())
-    base = loading.group_hash(group, fingerprint="f", overrides=(False, False))
-    assert base == loading.group_hash(group, fingerprint="f", overrides=(False, False))
-    assert base != loading.group_hash(group, fingerprint="g", overrides=(False, False))
-    assert base != loading.group_hash(group, fingerprint="f", overrides=(True, False))
-    [changed] = importer.parse_note("x.txt", "#### 什么是LoRA？\n低秩适配矩阵。\n")
-    changed_group = importer.MergeGroup(changed, ())
-    assert base != loading.group_hash(changed_group, fingerprint="f", overrides=(False, False))
+    [section] = parse_note("x.txt", "#### 什么是LoRA？\n低秩适配。\n")
+    group = MergeGroup(section, ())
+    base = workers.group_hash(group, fingerprint="f", overrides=(False, False))
+    assert base == workers.group_hash(group, fingerprint="f", overrides=(False, False))
+    assert base != workers.group_hash(group, fingerprint="g", overrides=(False, False))
+    assert base != workers.group_hash(group, fingerprint="f", overrides=(True, False))
+    [changed] = parse_note("x.txt", "#### 什么是LoRA？\n低秩适配矩阵。\n")
+    changed_group = MergeGroup(changed, ())
+    assert base != workers.group_hash(changed_group, fingerprint="f", overrides=(False, False))
 
 
 class _Terminal(io.StringIO):

@@ -18,13 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questions.models import Question
-from questions.search import (
-    FTS_TABLE,
-    PG_INDEX,
-    PG_VECTOR_COLUMN,
-    expand_query,
+from questions.search.backends import FTS_TABLE, PG_INDEX, PG_VECTOR_COLUMN, search_questions
+from questions.search.synonyms import expand_query
+from questions.search.tokens import (
+    CJK,
+    CJK_PUNCTUATION,
+    CJK_PUNCTUATION_RANGES,
+    CJK_RANGES,
+    HAN,
+    HAN_RANGES,
+    is_cjk_char,
     search_fields,
-    search_questions,
     tokenize,
 )
 
@@ -186,6 +190,70 @@ def test_synonym_table_has_the_required_pairs() -> None:
     assert expand_query("RoPE") != expand_query("LoRA")
 
 
+@pytest.mark.parametrize(
+    ("char", "block"),
+    [
+        ("\u3400", "Extension A, first"),
+        ("\u4dbf", "Extension A, last"),
+        ("\u4e00", "Unified Ideographs, first"),
+        ("\u9fff", "Unified Ideographs, last"),
+        ("\ufa0e", "a compatibility ideograph NFKC keeps"),
+        ("\U00020000", "Extension B, first"),
+        ("\U0002a6df", "Extension B, last"),
+        ("\U0002b740", "Extension D"),
+        ("\U0002ebf0", "Extension I"),
+        ("\U00030000", "Extension G, first"),
+        ("\U00031350", "Extension H, first"),
+        ("\U000323af", "Extension H, last"),
+    ],
+)
+def test_han_ideographs_of_every_block_are_cjk(char: str, block: str) -> None:
+    assert re.fullmatch(f"[{HAN}]", char), block
+    assert re.fullmatch(f"[{CJK}]", char), block
+    assert is_cjk_char(char), block
+    # Two of them are one bigram, as in any Chinese text.
+    assert tokenize(f"a{char}{char}b") == ["a", char + char, "b"], block
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        # Compatibility ideographs with a canonical twin are searched as that twin.
+        ("\uf900\u66f4", ["\u8c48\u66f4"]),
+        # Kana and Hangul are written without spaces too: bigrams, not Han.
+        ("カタカナ", ["カタ", "タカ", "カナ"]),
+        ("한국어", ["한국", "국어"]),
+        # CJK punctuation and full-width forms separate tokens; full-width letters fold.
+        ("中文。英文", ["中文", "英文"]),
+        ("「幻觉」【显存】《量化》", ["幻觉", "显存", "量化"]),
+        ("ＬｏＲＡ？（ＫＶ）", ["lora", "kv"]),
+        # Next to the ranges, not in them: Yijing symbols are no letters, Yi is no CJK.
+        ("\u4dc0", []),
+        ("\ua000\ua001", ["\ua000\ua001"]),
+    ],
+)
+def test_tokenize_at_the_edges_of_the_cjk_ranges(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+
+
+def test_character_ranges_nest_as_documented() -> None:
+    han = {low for low, _ in HAN_RANGES}
+    assert han <= {low for low, _ in CJK_RANGES}
+    assert not re.fullmatch(f"[{HAN}]", "カ")  # kana is CJK, not Han
+    for char in "。、「」【】《》？，：（）！\u3000":
+        assert re.fullmatch(f"[{CJK_PUNCTUATION}]", char), char
+        assert not is_cjk_char(char), char
+    for low, high in (*CJK_RANGES, *CJK_PUNCTUATION_RANGES):
+        assert low <= high
+
+
+@given(st.text(max_size=300))
+def test_tokenize_gives_the_tokens_the_index_holds(text: str) -> None:
+    # The indexed text is the tokens, then the joined forms of words.
+    tokens = tokenize(text)
+    assert search_fields(text, "")[0].split()[: len(tokens)] == tokens
+
+
 @given(st.text(max_size=300))
 def test_tokenize_and_expand_never_crash(text: str) -> None:
     for token in tokenize(text):
@@ -309,7 +377,7 @@ def test_result_is_an_ordinary_queryset(
 def test_a_broad_query_is_ranked_among_the_first_matches_and_title_matches(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 3)
+    monkeypatch.setattr("questions.search.backends.RANK_CANDIDATES", 3)
     in_body = [make_question(f"问题 {n}", "这里提到了幻觉。") for n in range(6)]
     late_title = make_question("什么是幻觉？", "见正文。")
     results = [q.pk for q in search_questions(mine(), "幻觉")]
@@ -324,7 +392,7 @@ def test_a_broad_query_is_ranked_among_the_first_matches_and_title_matches(
 def test_the_bound_applies_after_the_other_filters(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 2)
+    monkeypatch.setattr("questions.search.backends.RANK_CANDIDATES", 2)
     for n in range(5):
         make_question(f"问题 {n}", "这里提到了幻觉。")
     hard = make_question("较难的问题", "这里也提到了幻觉。")

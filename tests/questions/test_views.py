@@ -172,7 +172,7 @@ def test_detail_query_count_does_not_grow_with_rows(client):
 
 
 def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
-    monkeypatch.setattr("questions.search.RANK_CANDIDATES", 25)
+    monkeypatch.setattr("questions.search.backends.RANK_CANDIDATES", 25)
     tag = TagFactory()
     matches = [QuestionFactory(title=f"zorbleflux {n}") for n in range(30)]
     for question in matches[::2]:

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from questions.models import Question, QuestionRevision
-from questions.services import render_body
+from questions.rendering import render_answer
 from quizzes.models import Card, CardState, Rating, Review
 from tests.factories import UserFactory
 
@@ -58,7 +58,7 @@ def publish(question: Question, body: str) -> QuestionRevision:
         origin=QuestionRevision.Origin.EDITOR,
         title=question.title,
         body_markdown=body,
-        body_html=render_body(body),
+        body_html=render_answer(body),
         difficulty=question.difficulty,
     )
     question.live_revision = revision

@@ -113,13 +113,13 @@ def test_script_and_style_in_a_body_show_as_text_and_hide_nothing():
     """Found by this corpus: an editor's unclosed <style> (or <script>) hid the rest of the
     answer, since the sanitiser drops those elements with their content. Their tags are now
     shown as text, closed or not."""
-    from questions.markdown import render_markdown
+    from questions.rendering import render_answer
 
-    problems, text = xss.audit(render_markdown("<style>\n\nafter"))
+    problems, text = xss.audit(render_answer("<style>\n\nafter"))
     assert problems == []
     assert "<style>" in text
     assert "after" in text
-    problems, text = xss.audit(render_markdown("前 <script>window.__xss=1</script> 后"))
+    problems, text = xss.audit(render_answer("前 <script>window.__xss=1</script> 后"))
     assert problems == []
     assert "前 <script>window.__xss=1</script> 后" in text
 

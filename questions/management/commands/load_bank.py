@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questions import services
+from questions.importing import pipeline
 from questions.tasks import rerender_bank
 
 STAGES = {"parse": "parsing", "questions": "questions"}
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if int(str(options.get("verbosity", 1))) >= 1:
             progress = self._bar if self.stdout.isatty() else self._lines
         started = time.monotonic()
-        report = services.import_bank(fixtures_dir=fixtures, progress=progress)
+        report = pipeline.import_bank(fixtures_dir=fixtures, progress=progress)
         if progress == self._bar:
             self.stdout.write("")
         self.stdout.write(
@@ -61,7 +61,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"kept editors' revisions {report.kept_editorial}."
+            f"kept editors' revisions {report.kept_editorial}; sources moved or changed in "
+            f"{report.sources_changed} unchanged questions; "
+            f"tags created or changed {report.tags_changed}."
         )
         for where in report.flags_unmatched:
             self.stderr.write(f"warning: no question at {where} for an editorial finding")

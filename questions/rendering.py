@@ -1,7 +1,8 @@
-"""Render an answer's Markdown to sanitised HTML (pure: no ORM, no templates).
+"""Render an answer's Markdown to sanitised HTML: :func:`render_answer` (no ORM, no templates).
 
-Called once when a question is saved; the stored HTML is printed as-is later, so
-everything that makes it safe happens here:
+The one renderer of answers: the import, the editors' revisions and previews and the re-render
+task all call it. Called once when a question is saved; the stored HTML is printed as-is later,
+so everything that makes it safe happens here:
 
 1. Python-Markdown turns the text into HTML (tables, sane lists, fenced code
    highlighted by Pygments into CSS classes, ``$...$``/``$$...$$`` math turned
@@ -27,14 +28,15 @@ import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
 from functools import lru_cache
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote
 
 import latex2mathml.converter
 import markdown
 import nh3
+from django.conf import settings
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -49,7 +51,7 @@ __all__ = [
     "HIGHLIGHT_CLASS",
     "PYGMENTS_STYLE",
     "pygments_css",
-    "render_markdown",
+    "render_answer",
 ]
 
 #: The Pygments style ``static/css/pygments.css`` is generated from (a light theme).
@@ -340,6 +342,16 @@ def _file_name(url: str) -> str:
     return unquote(posixpath.basename(re.split(r"[?#]", url, maxsplit=1)[0]))
 
 
+def _image_exists(folder: Path, src: str) -> bool:
+    """Whether ``src`` names a file inside ``folder``: "../../etc/passwd" is missing."""
+    base = folder.resolve()
+    try:
+        candidate = (base / src).resolve()
+        return candidate.is_relative_to(base) and candidate.is_file()
+    except OSError:  # a name longer than the file system allows
+        return False
+
+
 def _attrs(attrs: list[tuple[str, str]]) -> str:
     return "".join(f' {name}="{html.escape(value)}"' for name, value in attrs)
 
@@ -347,10 +359,10 @@ def _attrs(attrs: list[tuple[str, str]]) -> str:
 class _Rewriter(HTMLParser):
     """Re-serialise sanitised HTML, rewriting ``<img>``, external links and ids."""
 
-    def __init__(self, *, allow_remote_images: bool, image_exists: Callable[[str], bool] | None):
+    def __init__(self, *, allow_remote_images: bool, images: Path) -> None:
         super().__init__(convert_charrefs=True)
         self.allow_remote_images = allow_remote_images
-        self.image_exists = image_exists
+        self.images = images
         self.out: list[str] = []
         self.link_depth = 0
 
@@ -394,7 +406,7 @@ class _Rewriter(HTMLParser):
                 f'<a class="img-remote" href="{html.escape(src)}" rel="{_EXTERNAL_REL}">'
                 f"{html.escape(label or src)}</a>"
             )
-        if src and self.image_exists is not None and self.image_exists(src):
+        if src and _image_exists(self.images, src):
             return self._img(attrs)
         if not label:  # no usable source and nothing to say about it
             return ""
@@ -431,22 +443,24 @@ _MARKDOWN_RESERVED = str.maketrans("", "", "\x02\x03")
 _REWRITTEN_RE = re.compile(r"<(?:img|a)[\s/>]|\sid=", re.IGNORECASE)
 
 
-def render_markdown(
-    text: str,
+def render_answer(
+    markdown_text: str,
     *,
-    allow_remote_images: bool = False,
-    image_exists: Callable[[str], bool] | None = None,
+    fixtures_dir: Path | None = None,
+    allow_remote_images: bool | None = None,
 ) -> str:
-    """Return sanitised HTML for the Markdown ``text``; deterministic and thread-safe.
+    """Return the sanitised HTML readers see for an answer's Markdown; deterministic and
+    thread-safe. Reads no settings when both options are given (worker processes give them).
 
     Math (``$...$`` inline, ``$$...$$`` display) becomes MathML; TeX that
     latex2mathml rejects is shown as ``<code class="math-tex">``.
 
     Images: an http(s) image becomes ``<img loading="lazy">`` only when
-    ``allow_remote_images`` is true, otherwise an ``<a class="img-remote">`` link to
-    it, so the reader's browser never fetches it. Any other image becomes
-    ``<img>`` if ``image_exists(src)`` is true (``src`` as written, entities
-    decoded: the callback must refuse ``..`` and absolute paths itself), else a
+    ``allow_remote_images`` (default: ``settings.QUESTION_REMOTE_IMAGES``) is true,
+    otherwise an ``<a class="img-remote">`` link to it, so the reader's browser never
+    fetches it. Any other image becomes ``<img>`` if ``src`` (as written, entities decoded)
+    names a file inside ``fixtures_dir`` (default: ``settings.QUESTION_FIXTURES_DIR``;
+    ``..`` or an absolute path leading out of it counts as missing), else a
     ``<span class="img-missing" role="img">`` placeholder labelled with the alt
     text or the file name.
 
@@ -455,14 +469,19 @@ def render_markdown(
     ``md-`` (and ``#anchor`` links with them) so they cannot clobber the page's.
     """
     # Lone surrogates (never valid text) would make the UTF-8 based sanitiser raise.
-    text = _SURROGATE_RE.sub("\ufffd", text).translate(_MARKDOWN_RESERVED)
+    text = _SURROGATE_RE.sub("\ufffd", markdown_text).translate(_MARKDOWN_RESERVED)
     body = _markdown().reset().convert(text)
     clean = _CLEANER.clean(_escape_pseudo_tags(body))
     if _REWRITTEN_RE.search(clean) is None:
         # Nothing for the rewriter to change (it re-serialises the same tokens, about a third
         # of the rendering time): the last clean gives the same canonical HTML.
         return _CLEANER.clean(clean)
-    rewriter = _Rewriter(allow_remote_images=allow_remote_images, image_exists=image_exists)
+    rewriter = _Rewriter(
+        allow_remote_images=(
+            settings.QUESTION_REMOTE_IMAGES if allow_remote_images is None else allow_remote_images
+        ),
+        images=Path(settings.QUESTION_FIXTURES_DIR if fixtures_dir is None else fixtures_dir),
+    )
     rewriter.feed(clean)
     rewriter.close()
     return _CLEANER.clean("".join(rewriter.out))
@@ -475,7 +494,7 @@ def pygments_css() -> str:
     css = re.sub(r"^pre \{", f".{HIGHLIGHT_CLASS} pre {{", css, flags=re.MULTILINE)
     header = (
         f'/* Generated from the Pygments "{PYGMENTS_STYLE}" style; do not edit. Regenerate with\n'
-        "   python -c 'from questions.markdown import pygments_css as c; print(c(), end=\"\")'"
+        "   python -c 'from questions.rendering import pygments_css as c; print(c(), end=\"\")'"
         " > static/css/pygments.css */\n"
     )
     return header + css + "\n"

@@ -1,6 +1,6 @@
 """The CPU-bound half of loading the bank, as pure functions (no ORM) that can run in worker
 processes: parsing note files, and preparing a question for saving (tags, difficulty,
-rendered answer, search tokens). ``questions.services.import_bank`` does the writing.
+rendered answer, search tokens). :func:`.pipeline.import_bank` does the writing.
 
 A :class:`Workers` pool spreads the work over worker processes when there is enough of it to
 pay for starting them (a 100,000-question bank); a small bank (the real notes, the tests) is
@@ -11,14 +11,16 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import classify, importer, search
-from .markdown import render_markdown
+from .. import classify, rendering
+from ..search.tokens import search_fields
+from .dedupe import MergeGroup
+from .sections import Section, parse_note
 
 #: Part of every question's import hash: bump it when the import computes anything
 #: differently (a renderer change, a new column filled at import), so the next run redoes
@@ -29,30 +31,8 @@ IMPORT_FORMAT = 1
 POOL_THRESHOLD_BYTES = 2_000_000
 
 
-@dataclass(frozen=True)
-class RenderOptions:
-    fixtures_dir: Path  # resolved; images are looked up inside it only
-    allow_remote_images: bool
-
-
-def render(markdown_text: str, options: RenderOptions) -> str:
-    """Render and sanitise an answer the way readers see it."""
-    base = options.fixtures_dir
-
-    def image_exists(src: str) -> bool:
-        candidate = (base / src).resolve()
-        # Only files inside the fixtures folder count: "../../etc/passwd" is missing.
-        return candidate.is_relative_to(base) and candidate.is_file()
-
-    return render_markdown(
-        markdown_text,
-        allow_remote_images=options.allow_remote_images,
-        image_exists=image_exists,
-    )
-
-
-def parse_file(path: Path) -> list[importer.Section]:
-    return importer.parse_note(path.name, path.read_text(encoding="utf-8"))
+def parse_file(path: Path) -> list[Section]:
+    return parse_note(path.name, path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -70,21 +50,24 @@ class Prepared:
 class PrepareJob:
     items: list[tuple[str, str]]  # (title, body) of canonical sections
     specs: list[classify.TagSpec]
-    options: RenderOptions
+    # rendering.render_answer's options, given: a worker process reads no settings.
+    fixtures_dir: Path
+    allow_remote_images: bool
 
 
-def prepare(
-    title: str, body: str, specs: Sequence[classify.TagSpec], options: RenderOptions
-) -> Prepared:
-    levels = {spec.slug: spec.level for spec in specs}
-    slugs = classify.suggest_tags(title, body, specs)
+def prepare(title: str, body: str, job: PrepareJob) -> Prepared:
+    levels = {spec.slug: spec.level for spec in job.specs}
+    slugs = classify.suggest_tags(title, body, job.specs)
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
-    search_title, search_body = search.search_fields(title, body)
-    return Prepared(slugs, difficulty, render(body, options), search_title, search_body)
+    search_title, search_body = search_fields(title, body)
+    html = rendering.render_answer(
+        body, fixtures_dir=job.fixtures_dir, allow_remote_images=job.allow_remote_images
+    )
+    return Prepared(slugs, difficulty, html, search_title, search_body)
 
 
 def prepare_job(job: PrepareJob) -> list[Prepared]:
-    return [prepare(title, body, job.specs, job.options) for title, body in job.items]
+    return [prepare(title, body, job) for title, body in job.items]
 
 
 def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
@@ -93,9 +76,7 @@ def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def group_hash(
-    group: importer.MergeGroup, *, fingerprint: str, overrides: tuple[bool, bool]
-) -> str:
+def group_hash(group: MergeGroup, *, fingerprint: str, overrides: tuple[bool, bool]) -> str:
     """The content hash of everything an import derives a question's row from.
 
     Equal hashes mean the import would write exactly what is stored: the section texts and
@@ -119,7 +100,7 @@ def group_hash(
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _source_data(section: importer.Section, match: str, similarity: float) -> list[object]:
+def _source_data(section: Section, match: str, similarity: float) -> list[object]:
     fields = (section.file_name, section.heading_line, section.end_line, section.raw_title)
     return [*fields, section.original_text, section.body, match, round(similarity, 3)]
 

@@ -1,31 +1,47 @@
-"""Writes to the question bank. Every function here is one transaction."""
+"""Loading the notes into the question bank: :func:`import_bank` (one transaction), with the
+tag sync, the editorial findings and :func:`rerender_all` beside it.
 
-import bisect
-import hashlib
+The pure steps (parsing, normalising, duplicate detection) are in the sibling modules; the
+CPU-bound preparation runs in :mod:`.workers`, the bulk writes in :mod:`.bulk`.
+"""
+
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from . import bulk, caches, classify, importer, loading, search
-from .models import (
+from .. import caches, classify, rendering
+from ..models import (
     DuplicateCandidate,
-    EditorialFlag,
     Question,
     QuestionRevision,
     QuestionSource,
     Tag,
 )
+from ..search.backends import PG_INDEX, PG_TITLE_INDEX
+from ..search.tokens import search_fields
+from . import bulk
+from .bulk import IMPORT_BATCH
+from .dedupe import MergeGroup, group_duplicates
+from .findings import import_findings
+from .sections import Section
+from .workers import (
+    Prepared,
+    PrepareJob,
+    Workers,
+    group_hash,
+    parse_file,
+    prepare_job,
+    specs_fingerprint,
+)
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total); stages: "parse" (files), "questions" (merged groups)."""
 
-#: Questions written per batch (one COPY or bulk INSERT per table).
-IMPORT_BATCH = 1000
 #: An import creating at least this many questions, and more than the bank holds already,
 #: drops the search indexes on PostgreSQL and builds them again after the inserts.
 REBUILD_INDEX_MIN_ROWS = 10_000
@@ -49,25 +65,22 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept_editorial: int = 0
+    sources_changed: int = 0  # questions otherwise unchanged whose sources moved or changed
+    tags_changed: int = 0
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
     under_revision: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.flags_created)
-
-
-def _render_options(fixtures_dir: Path | None = None) -> loading.RenderOptions:
-    return loading.RenderOptions(
-        fixtures_dir=(fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)).resolve(),
-        allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
-    )
-
-
-def render_body(markdown_text: str, *, fixtures_dir: Path | None = None) -> str:
-    """Render and sanitise an answer the way readers see it (called at save time only)."""
-    return loading.render(markdown_text, _render_options(fixtures_dir))
+        """Whether the run wrote anything readers see (the cached views are then dropped)."""
+        return bool(
+            self.created
+            or self.updated
+            or self.sources_changed
+            or self.tags_changed
+            or self.flags_created
+        )
 
 
 def _load_json(path: Path) -> dict:
@@ -75,7 +88,7 @@ def _load_json(path: Path) -> dict:
         return json.load(handle)
 
 
-def _import_key(section: importer.Section, used: set[str]) -> str:
+def _import_key(section: Section, used: set[str]) -> str:
     base = f"{section.file_name}:{section.title}"[:190]
     key, n = base, 1
     while key in used:
@@ -86,10 +99,11 @@ def _import_key(section: importer.Section, used: set[str]) -> str:
 
 
 @transaction.atomic
-def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]:
-    """Create or update the tags of the taxonomy; return the specs used to suggest them."""
+def sync_tags(*, taxonomy: dict) -> int:
+    """Create or update the tags of the taxonomy; return how many it created or changed."""
     existing = {tag.slug: tag for tag in Tag.objects.all()}
     fields = ["name_zh", "name_en", "level", "description", "keywords"]
+    changed = 0
     for entry in taxonomy["tags"]:
         values = {
             "name_zh": entry["name_zh"],
@@ -101,9 +115,11 @@ def sync_tags(*, taxonomy: dict, extra_keywords: dict) -> list[classify.TagSpec]
         tag = existing.get(entry["tag"])
         if tag is None:
             Tag.objects.create(slug=entry["tag"], **values)
+            changed += 1
         elif any(getattr(tag, name) != values[name] for name in fields):
             Tag.objects.filter(pk=tag.pk).update(**values)
-    return classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ class _Run:
     source_keys: set[tuple[str, int]]
     by_source: dict[tuple[str, int], int] = field(default_factory=dict)
 
-    def remember(self, group: importer.MergeGroup, pk: int) -> None:
+    def remember(self, group: MergeGroup, pk: int) -> None:
         for section in (group.canonical, *(d.section for d in group.duplicates)):
             self.by_source[(section.file_name, section.heading_line)] = pk
 
@@ -145,16 +161,17 @@ def import_bank(
     only refreshes its provenance. Tags and difficulty an editor overrode are kept.
 
     Each imported question stores a hash of what it was derived from
-    (:func:`questions.loading.group_hash`); a question whose hash is unchanged is skipped
+    (:func:`.group_hash`); a question whose hash is unchanged is skipped
     without classifying, rendering or writing it. New questions are written in bulk, in
     batches of ``IMPORT_BATCH``; parsing and preparing run in ``workers`` processes (by
-    default two when the notes are large, see :class:`questions.loading.Workers`).
+    default two when the notes are large, see :class:`.Workers`).
     """
     report = ImportReport()
-    specs = sync_tags(
-        taxonomy=_load_json(fixtures_dir / "taxonomy.json"),
-        extra_keywords=_load_json(fixtures_dir / "tag-keywords.json"),
-    )
+    taxonomy = _load_json(fixtures_dir / "taxonomy.json")
+    # A renamed tag shows in every cached row and page of its questions: it counts as a change.
+    report.tags_changed = sync_tags(taxonomy=taxonomy)
+    extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
+    specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
     paths = sorted(fixtures_dir.glob("*.txt"))
     report.files = len(paths)
     run = _Run(
@@ -165,14 +182,14 @@ def import_bank(
         source_keys=set(QuestionSource.objects.values_list("file_name", "heading_line")),
     )
     work_bytes = sum(path.stat().st_size for path in paths)
-    with loading.Workers(count=workers, work_bytes=work_bytes) as pool:
-        sections: list[importer.Section] = []
-        for done, parsed in enumerate(pool.imap(loading.parse_file, paths), start=1):
+    with Workers(count=workers, work_bytes=work_bytes) as pool:
+        sections: list[Section] = []
+        for done, parsed in enumerate(pool.imap(parse_file, paths), start=1):
             sections += parsed
             if progress:
                 progress("parse", done, len(paths))
         report.sections = len(sections)
-        groups, candidates = importer.group_duplicates(sections)
+        groups, candidates = group_duplicates(sections)
         _import_groups(groups, run, pool, progress)
 
     # The first (highest) score of a pair of questions counts, as candidates come best first.
@@ -195,7 +212,9 @@ def import_bank(
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
-        _import_findings(_load_json(findings_path)["findings"], report)
+        report.flags_created, report.flags_unmatched = import_findings(
+            _load_json(findings_path)["findings"]
+        )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:
         transaction.on_commit(caches.invalidate)
@@ -208,9 +227,9 @@ def import_bank(
 
 
 def _import_groups(
-    groups: list[importer.MergeGroup],
+    groups: list[MergeGroup],
     run: _Run,
-    pool: loading.Workers,
+    pool: Workers,
     progress: ProgressCallback | None,
 ) -> None:
     report = run.report
@@ -227,16 +246,16 @@ def _import_groups(
             "difficulty_overridden",
         )
     }
-    fingerprint = loading.specs_fingerprint(run.specs)
+    fingerprint = specs_fingerprint(run.specs)
     used_keys: set[str] = set()
-    new: list[tuple[importer.MergeGroup, str, str]] = []
-    changed: list[tuple[importer.MergeGroup, str]] = []
+    new: list[tuple[MergeGroup, str, str]] = []
+    changed: list[tuple[MergeGroup, str]] = []
     for group in groups:
         _count(group, report)
         key = _import_key(group.canonical, used_keys)
         row = existing.get(key)
         overrides = row.overrides if row else (False, False)
-        digest = loading.group_hash(group, fingerprint=fingerprint, overrides=overrides)
+        digest = group_hash(group, fingerprint=fingerprint, overrides=overrides)
         if row is None:
             new.append((group, key, digest))
         elif row.import_hash == digest:
@@ -250,10 +269,12 @@ def _import_groups(
         progress("questions", done, len(groups))
 
     batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
-    options = _render_options(run.fixtures_dir)
     jobs = (
-        loading.PrepareJob(
-            [(g.canonical.title, g.canonical.body) for g, _, _ in batch], run.specs, options
+        PrepareJob(
+            items=[(g.canonical.title, g.canonical.body) for g, _, _ in batch],
+            specs=run.specs,
+            fixtures_dir=run.fixtures_dir,
+            allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
         )
         for batch in batches
     )
@@ -262,9 +283,9 @@ def _import_groups(
     rebuild = len(new) >= REBUILD_INDEX_MIN_ROWS and len(new) > Question.objects.count()
     with (
         bulk.foreign_keys_dropped(BANK_TABLES if rebuild else []),
-        bulk.indexes_dropped(Question, [search.PG_INDEX, search.PG_TITLE_INDEX] if rebuild else []),
+        bulk.indexes_dropped(Question, [PG_INDEX, PG_TITLE_INDEX] if rebuild else []),
     ):
-        for batch, prepared in zip(batches, pool.imap(loading.prepare_job, jobs), strict=True):
+        for batch, prepared in zip(batches, pool.imap(prepare_job, jobs), strict=True):
             _create_batch(batch, prepared, run)
             done += len(batch)
             if progress:
@@ -272,7 +293,7 @@ def _import_groups(
 
     for group, key in changed:
         question = _update_group(group, key, run)
-        digest = loading.group_hash(
+        digest = group_hash(
             group,
             fingerprint=fingerprint,
             overrides=(question.tags_overridden, question.difficulty_overridden),
@@ -284,7 +305,7 @@ def _import_groups(
             progress("questions", done, len(groups))
 
 
-def _count(group: importer.MergeGroup, report: ImportReport) -> None:
+def _count(group: MergeGroup, report: ImportReport) -> None:
     if group.canonical.kind == Question.Kind.NOTE:
         report.notes += 1
     else:
@@ -296,43 +317,14 @@ def _count(group: importer.MergeGroup, report: ImportReport) -> None:
             report.merged_near += 1
 
 
-def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """``count`` primary keys for rows about to be inserted in this transaction.
-
-    Questions and their first revisions point at each other; with both ids known in advance
-    each table is written in one statement per batch (the foreign keys are checked at commit)
-    and no ids need to be read back (``COPY`` returns none).
-    """
-    if count == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: ids continue after the largest one ever used (AUTOINCREMENT keeps it in
-        # sqlite_sequence, so a deleted row's id is not handed out again); the transaction
-        # holds the write lock.
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
-            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        last = cursor.fetchone()[0]
-        return list(range(last + 1, last + 1 + count))
-
-
 def _create_batch(
-    batch: list[tuple[importer.MergeGroup, str, str]],
-    prepared: list[loading.Prepared],
+    batch: list[tuple[MergeGroup, str, str]],
+    prepared: list[Prepared],
     run: _Run,
 ) -> None:
     now = timezone.now()
-    question_ids = _reserve_ids(Question, len(batch))
-    revision_ids = _reserve_ids(QuestionRevision, len(batch))
+    question_ids = bulk.reserve_ids(Question, len(batch))
+    revision_ids = bulk.reserve_ids(QuestionRevision, len(batch))
     questions = [
         Question(
             id=question_id,
@@ -394,7 +386,7 @@ def _create_batch(
     run.report.created += len(batch)
 
 
-def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
+def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     """Bring one existing question up to date with its (changed) section, row by row."""
     report = run.report
     canonical = group.canonical
@@ -430,18 +422,18 @@ def _update_group(group: importer.MergeGroup, key: str, run: _Run) -> Question:
         if current != set(slugs):
             question.tags.set([run.tags_by_slug[s] for s in slugs])
             changed = True
+    # Lines that moved in a note show on the question's page.
+    sources_changed = _sync_sources(question, group)
     if changed:
         report.updated += 1
     else:
         report.unchanged += 1
-    _sync_sources(question, group)
+        report.sources_changed += sources_changed
     return question
 
 
-def _set_content(
-    question: Question, section: importer.Section, fixtures_dir: Path, *, summary: str
-) -> None:
-    html = render_body(section.body, fixtures_dir=fixtures_dir)
+def _set_content(question: Question, section: Section, fixtures_dir: Path, *, summary: str) -> None:
+    html = rendering.render_answer(section.body, fixtures_dir=fixtures_dir)
     number = (question.live_revision.number + 1) if question.live_revision else 1
     revision = QuestionRevision.objects.create(
         question=question,
@@ -458,18 +450,30 @@ def _set_content(
     question.body_markdown = section.body
     question.body_html = html
     question.live_revision = revision
-    question.search_title, question.search_body = search.search_fields(section.title, section.body)
+    question.search_title, question.search_body = search_fields(section.title, section.body)
     question.updated_at = timezone.now()
     question.save()
 
 
-def _source_entries(group: importer.MergeGroup) -> list[tuple[importer.Section, str, float]]:
+def _source_entries(group: MergeGroup) -> list[tuple[Section, str, float]]:
     return [(group.canonical, QuestionSource.Match.CANONICAL, 1.0)] + [
         (d.section, d.match, d.similarity) for d in group.duplicates
     ]
 
 
-def _source_fields(section: importer.Section, match: str, similarity: float) -> dict:
+_SOURCE_FIELDS = (
+    "start_line",
+    "end_line",
+    "raw_title",
+    "original_text",
+    "normalised_markdown",
+    "match",
+    "similarity",
+)
+
+
+def _source_fields(section: Section, match: str, similarity: float) -> dict:
+    """The values of ``_SOURCE_FIELDS`` a section's source row holds."""
     return {
         "start_line": section.heading_line,
         "end_line": section.end_line,
@@ -481,9 +485,7 @@ def _source_fields(section: importer.Section, match: str, similarity: float) -> 
     }
 
 
-def _source(
-    question: Question, section: importer.Section, match: str, similarity: float
-) -> QuestionSource:
+def _source(question: Question, section: Section, match: str, similarity: float) -> QuestionSource:
     return QuestionSource(
         question=question,
         file_name=section.file_name,
@@ -492,95 +494,27 @@ def _source(
     )
 
 
-def _sync_sources(question: Question, group: importer.MergeGroup) -> None:
+def _sync_sources(question: Question, group: MergeGroup) -> bool:
+    """Give ``question`` the group's sources (taking over any another question holds); returns
+    whether a source row was added or changed."""
+    stored = {
+        (row.pop("file_name"), row.pop("heading_line")): row
+        for row in QuestionSource.objects.filter(question=question).values(
+            "file_name", "heading_line", *_SOURCE_FIELDS
+        )
+    }
+    changed = False
     for section, match, similarity in _source_entries(group):
+        fields = _source_fields(section, match, similarity)
+        if stored.get((section.file_name, section.heading_line)) == fields:
+            continue
         QuestionSource.objects.update_or_create(
             file_name=section.file_name,
             heading_line=section.heading_line,
-            defaults={"question": question, **_source_fields(section, match, similarity)},
+            defaults={"question": question, **fields},
         )
-
-
-def _finding_key(finding: dict) -> str:
-    raw = "|".join(
-        [
-            finding["source_file"],
-            str(finding["question_heading_line"]),
-            str(finding["lines"]),
-            finding["problem"],
-        ]
-    )
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _import_findings(findings: Iterable[dict], report: ImportReport) -> None:
-    """Open a flag per editorial finding, once; a high-severity one puts its question under
-    revision. A flag an editor already declined or resolved is not reopened by a re-import.
-
-    A finding belongs to the first source (by file and heading line) of its file whose lines
-    contain the finding's heading line.
-    """
-    by_file: dict[str, tuple[list[int], list[int], list[int]]] = {}
-    for file_name, start, end, source_question in QuestionSource.objects.order_by(
-        "file_name", "heading_line"
-    ).values_list("file_name", "start_line", "end_line", "question_id"):
-        starts, reach, owners = by_file.setdefault(file_name, ([], [], []))
-        starts.append(start)
-        # reach[i]: the furthest line any of the first i + 1 sources covers (non-decreasing).
-        reach.append(max(end, reach[-1]) if reach else end)
-        owners.append(source_question)
-    known = set(EditorialFlag.objects.exclude(import_key=None).values_list("import_key", flat=True))
-    flags: list[EditorialFlag] = []
-    high: set[int] = set()
-    for finding in findings:
-        key = _finding_key(finding)
-        if key in known:
-            continue
-        line = finding["question_heading_line"]
-        owner = _source_at(by_file.get(finding["source_file"]), line)
-        if owner is None:
-            report.flags_unmatched.append(f"{finding['source_file']}:{line}")
-            continue
-        question_id = owner
-        known.add(key)
-        lines = finding["lines"]
-        first, last = (lines[0], lines[-1]) if isinstance(lines, list) else (lines, lines)
-        flags.append(
-            EditorialFlag(
-                question_id=question_id,
-                import_key=key,
-                reason=finding["rating"],
-                severity=finding["severity"],
-                problem=finding["problem"],
-                correction=finding.get("correction", ""),
-                source_file=finding["source_file"],
-                first_line=first,
-                last_line=last,
-            )
-        )
-        if finding["severity"] == EditorialFlag.Severity.HIGH:
-            high.add(question_id)
-    EditorialFlag.objects.bulk_create(flags, batch_size=IMPORT_BATCH)
-    report.flags_created += len(flags)
-    ids = sorted(high)
-    for start in range(0, len(ids), IMPORT_BATCH):
-        Question.objects.filter(pk__in=ids[start : start + IMPORT_BATCH]).update(
-            status=Question.Status.NEEDS_REVISION
-        )
-
-
-def _source_at(index: tuple[list[int], list[int], list[int]] | None, line: int) -> int | None:
-    """The question of the first source with ``start <= line <= end``, in O(log n)."""
-    if index is None:
-        return None
-    starts, reach, owners = index
-    # Only sources starting at or before the line can contain it; among those, the first one
-    # reaching the line is the first whose running maximum of end lines reaches it.
-    limit = bisect.bisect_right(starts, line)
-    position = bisect.bisect_left(reach, line, 0, limit)
-    if position == limit:
-        return None
-    return owners[position]
+        changed = True
+    return changed
 
 
 @transaction.atomic
@@ -590,8 +524,8 @@ def rerender_all() -> int:
     count = 0
     fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
     for question in Question.objects.only(*fields).iterator():
-        html = render_body(question.body_markdown)
-        title_tokens, body_tokens = search.search_fields(question.title, question.body_markdown)
+        html = rendering.render_answer(question.body_markdown)
+        title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):
             Question.objects.filter(pk=question.pk).update(

@@ -11,6 +11,8 @@ uses, other databases Django's.
 * :func:`foreign_keys_dropped`: each row written under a foreign key queues a check that runs
   at commit (Django's keys are deferred), one lookup per row and key; adding the key again
   checks every row with one join.
+* :func:`reserve_ids`: primary keys for rows about to be inserted, so that rows referring to
+  each other go in one statement per table and no ids are read back.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +20,9 @@ from contextlib import contextmanager
 from operator import attrgetter
 
 from django.db import connection, models
+
+#: Rows written per statement (one COPY or bulk INSERT per table and batch) when loading.
+IMPORT_BATCH = 1000
 
 
 def insert[M: models.Model](model: type[M], objs: Sequence[M]) -> None:
@@ -171,3 +176,32 @@ def foreign_keys_dropped(models_: Sequence[type[models.Model]]) -> Iterator[None
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted in this transaction.
+
+    Questions and their first revisions point at each other; with both ids known in advance
+    each table is written in one statement per batch (the foreign keys are checked at commit)
+    and no ids need to be read back (``COPY`` returns none).
+    """
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: ids continue after the largest one ever used (AUTOINCREMENT keeps it in
+        # sqlite_sequence, so a deleted row's id is not handed out again); the transaction
+        # holds the write lock.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        last = cursor.fetchone()[0]
+        return list(range(last + 1, last + 1 + count))

@@ -1,4 +1,4 @@
-"""questions.markdown.render_markdown: features, math, images and sanitising."""
+"""questions.rendering.render_answer: features, math, images and sanitising."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questions.markdown import ALLOWED_TAGS, pygments_css, render_markdown
+from questions.rendering import ALLOWED_TAGS, pygments_css, render_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures").glob("*.txt"))
@@ -126,12 +126,12 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("source", "visible"), HOSTILE)
 def test_hostile_input_is_neutralised_and_its_text_kept(source: str, visible: str) -> None:
-    parsed = assert_safe(render_markdown(source))
+    parsed = assert_safe(render_answer(source))
     assert visible in parsed.text
 
 
 def test_style_attributes_and_font_tags_are_dropped() -> None:
-    html = render_markdown('**<font style="color:red">Block-wise quantization</font>** 的概念')
+    html = render_answer('**<font style="color:red">Block-wise quantization</font>** 的概念')
     parsed = assert_safe(html)
     assert "font" not in parsed.tags()
     assert "style=" not in html
@@ -140,14 +140,14 @@ def test_style_attributes_and_font_tags_are_dropped() -> None:
 
 
 def test_text_macro_in_math_cannot_produce_markup() -> None:
-    html = render_markdown(r"$\text{<script>alert(1)</script>}$")
+    html = render_answer(r"$\text{<script>alert(1)</script>}$")
     parsed = assert_safe(html)
     assert parsed.tags() == {"p", "math", "mrow", "mtext"}
     assert "<script>alert(1)</script>" in parsed.text
 
 
 def test_math_commands_that_would_add_links_or_styles_lose_them() -> None:
-    parsed = assert_safe(render_markdown(r"$\href{https://x.example}{a} \style{color:red}{b}$"))
+    parsed = assert_safe(render_answer(r"$\href{https://x.example}{a} \style{color:red}{b}$"))
     assert parsed.find("math")
     assert all("href" not in a and "style" not in a for _, a in parsed.elements)
 
@@ -158,14 +158,14 @@ def test_math_commands_that_would_add_links_or_styles_lose_them() -> None:
 
 
 def test_table_uses_align_attributes_not_styles() -> None:
-    parsed = assert_safe(render_markdown("| 模型 | 参数 |\n|:--|--:|\n| LLaMA | 7B |\n"))
+    parsed = assert_safe(render_answer("| 模型 | 参数 |\n|:--|--:|\n| LLaMA | 7B |\n"))
     assert [a.get("align") for a in parsed.find("th")] == ["left", "right"]
     assert [a.get("align") for a in parsed.find("td")] == ["left", "right"]
     assert "LLaMA" in parsed.text
 
 
 def test_fenced_code_is_highlighted_with_pygments_classes() -> None:
-    html = render_markdown("```python\ndef f(x):\n    return x\n```\n")
+    html = render_answer("```python\ndef f(x):\n    return x\n```\n")
     parsed = assert_safe(html)
     assert parsed.find("div", **{"class": "highlight"})
     assert '<span class="k">def</span>' in html
@@ -173,7 +173,7 @@ def test_fenced_code_is_highlighted_with_pygments_classes() -> None:
 
 
 def test_highlighted_tokens_have_rules_in_the_stylesheet() -> None:
-    html = render_markdown("```python\n@cache\ndef f(x: int) -> str:  # c\n    return 'a' * 2\n```")
+    html = render_answer("```python\n@cache\ndef f(x: int) -> str:  # c\n    return 'a' * 2\n```")
     css = (ROOT / "static" / "css" / "pygments.css").read_text(encoding="utf-8")
     emitted = set(re.findall(r'<span class="([a-z0-9]+)"', html))
     # keyword, function name, decorator, single-quoted string, comment, number
@@ -189,12 +189,12 @@ def test_stylesheet_is_generated_from_the_configured_style() -> None:
 
 
 def test_fenced_code_shows_script_as_text() -> None:
-    parsed = assert_safe(render_markdown("```html\n<script>alert(1)</script>\n```\n"))
+    parsed = assert_safe(render_answer("```html\n<script>alert(1)</script>\n```\n"))
     assert "<script>alert(1)</script>" in parsed.text
 
 
 def test_fenced_code_keeps_dollars_and_braces() -> None:
-    parsed = assert_safe(render_markdown("```\ncost = $x$ + {{ y }}\n```\n\n`$z$`"))
+    parsed = assert_safe(render_answer("```\ncost = $x$ + {{ y }}\n```\n\n`$z$`"))
     assert "math" not in parsed.tags()
     assert "cost = $x$ + {{ y }}" in parsed.text
     assert "$z$" in parsed.text
@@ -202,7 +202,7 @@ def test_fenced_code_keeps_dollars_and_braces() -> None:
 
 def test_nested_list_heading_and_blockquote() -> None:
     source = "## LoRA\n\n> 低秩分解\n\n1. 一\n    - 甲\n    - 乙\n2. 二\n"
-    html = render_markdown(source)
+    html = render_answer(source)
     assert_safe(html)
     assert "<h2>LoRA</h2>" in html
     assert "<blockquote>" in html
@@ -210,7 +210,7 @@ def test_nested_list_heading_and_blockquote() -> None:
 
 
 def test_sane_lists_keep_ordered_and_unordered_apart() -> None:
-    html = render_markdown("1. a\n2. b\n\n* c\n* d\n")
+    html = render_answer("1. a\n2. b\n\n* c\n* d\n")
     assert re.search(r"<ol>\s*<li>a</li>\s*<li>b</li>\s*</ol>\s*<ul>", html)
 
 
@@ -229,7 +229,7 @@ def test_sane_lists_keep_ordered_and_unordered_apart() -> None:
     ],
 )
 def test_inline_math_becomes_inline_mathml(tex: str) -> None:
-    parsed = assert_safe(render_markdown(f"前 ${tex}$ 后"))
+    parsed = assert_safe(render_answer(f"前 ${tex}$ 后"))
     assert parsed.find("math", display="inline")
     assert "$" not in parsed.text
     assert parsed.text.startswith("前 ")
@@ -237,7 +237,7 @@ def test_inline_math_becomes_inline_mathml(tex: str) -> None:
 
 
 def test_inline_math_keeps_the_texts_words() -> None:
-    parsed = Parsed(render_markdown(r"$\langle \text{STOP} \rangle = \#\#\#$"))
+    parsed = Parsed(render_answer(r"$\langle \text{STOP} \rangle = \#\#\#$"))
     assert "STOP" in parsed.text
     assert "###" in parsed.text
 
@@ -252,7 +252,7 @@ def test_inline_math_keeps_the_texts_words() -> None:
     ],
 )
 def test_display_math_becomes_block_mathml(source: str) -> None:
-    parsed = assert_safe(render_markdown(source))
+    parsed = assert_safe(render_answer(source))
     assert len(parsed.find("math", display="block")) == 1
     assert "$" not in parsed.text
     assert "W" in parsed.text
@@ -262,8 +262,8 @@ def test_a_formula_used_again_renders_the_same_each_time() -> None:
     # Conversions are cached: a reused formula must not lose its content to the first use.
     formula = "W = W_0 + BA"
     source = f"${formula}$，再写一次 ${formula}$\n\n$$\n{formula}\n$$\n\n坏公式 $x^$ 与 $x^$"
-    first = render_markdown(source)
-    assert render_markdown(source) == first
+    first = render_answer(source)
+    assert render_answer(source) == first
     parsed = assert_safe(first)
     assert len(parsed.find("math", display="inline")) == 2
     assert len(parsed.find("math", display="block")) == 1
@@ -272,7 +272,7 @@ def test_a_formula_used_again_renders_the_same_each_time() -> None:
 
 
 def test_comparison_and_ampersand_in_display_math_round_trip() -> None:
-    parsed = assert_safe(render_markdown("$$\na < b\n$$"))
+    parsed = assert_safe(render_answer("$$\na < b\n$$"))
     assert parsed.find("math", display="block")
     assert "a<b" in parsed.text
 
@@ -282,7 +282,7 @@ def test_comparison_and_ampersand_in_display_math_round_trip() -> None:
     [("行内 $x^$ 公式", "x^"), ("$$\\left( x$$", "\\left( x"), ("括号 $\\frac$ 后", "\\frac")],
 )
 def test_math_latex2mathml_rejects_falls_back_to_its_source(source: str, tex: str) -> None:
-    html = render_markdown(source)
+    html = render_answer(source)
     parsed = assert_safe(html)
     assert "math" not in parsed.tags()
     assert parsed.find("code", **{"class": "math-tex"})
@@ -291,7 +291,7 @@ def test_math_latex2mathml_rejects_falls_back_to_its_source(source: str, tex: st
 
 
 def test_escaped_and_money_dollars_stay_text() -> None:
-    parsed = assert_safe(render_markdown(r"价格 \$5，另一个 $5 and $10 对比"))
+    parsed = assert_safe(render_answer(r"价格 \$5，另一个 $5 and $10 对比"))
     assert "math" not in parsed.tags()
     assert "价格 $5，另一个 $5 and $10 对比" in parsed.text
 
@@ -313,7 +313,7 @@ def test_the_fixtures_contain_math() -> None:
 
 @pytest.mark.parametrize(("fixture", "span"), fixture_math_spans())
 def test_every_math_span_in_the_fixtures_renders_to_mathml(fixture: str, span: str) -> None:
-    parsed = assert_safe(render_markdown(span))
+    parsed = assert_safe(render_answer(span))
     display = "block" if span.startswith("$$") else "inline"
     assert len(parsed.find("math", display=display)) == 1, fixture
     assert not parsed.find("code", **{"class": "math-tex"})
@@ -322,7 +322,7 @@ def test_every_math_span_in_the_fixtures_renders_to_mathml(fixture: str, span: s
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_whole_fixture_renders_all_its_math(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    html = render_markdown(text)
+    html = render_answer(text)
     parsed = assert_safe(html)
     rendered = len(parsed.find("math")) + len(parsed.find("code", **{"class": "math-tex"}))
     assert rendered == len(FIXTURE_MATH_RE.findall(text))
@@ -338,8 +338,8 @@ CDN_PNG = "https://cdn.nlark.com/yuque/0/2024/png/406504/1710728491382-639e76c4.
 
 
 @pytest.mark.parametrize("source", [f"![]({CDN_PNG})", f'<img src="{CDN_PNG}">'])
-def test_remote_image_becomes_a_link_by_default(source: str) -> None:
-    parsed = assert_safe(render_markdown(source))
+def test_remote_image_becomes_a_link_unless_allowed(source: str) -> None:
+    parsed = assert_safe(render_answer(source, allow_remote_images=False))
     assert "img" not in parsed.tags()
     (link,) = parsed.find("a", **{"class": "img-remote"})
     assert link["href"] == CDN_PNG
@@ -351,14 +351,26 @@ def test_remote_image_becomes_a_link_by_default(source: str) -> None:
     "source", [f"![架构图]({CDN_PNG})", f'<img src="{CDN_PNG}" alt="架构图" onerror="x()">']
 )
 def test_remote_image_is_an_img_when_allowed(source: str) -> None:
-    parsed = assert_safe(render_markdown(source, allow_remote_images=True))
+    parsed = assert_safe(render_answer(source, allow_remote_images=True))
     (img,) = parsed.find("img")
     assert img == {"src": CDN_PNG, "alt": "架构图", "loading": "lazy"}
     assert not parsed.find("a")
 
 
+def test_remote_images_follow_the_setting_unless_told(settings) -> None:
+    source = f"![架构图]({CDN_PNG})"
+    settings.QUESTION_REMOTE_IMAGES = True
+    assert Parsed(render_answer(source)).find("img")
+    assert not Parsed(render_answer(source, allow_remote_images=False)).find("img")
+    settings.QUESTION_REMOTE_IMAGES = False
+    assert not Parsed(render_answer(source)).find("img")
+    assert Parsed(render_answer(source, allow_remote_images=True)).find("img")
+
+
 def test_remote_image_link_text_is_the_alt_text() -> None:
-    parsed = assert_safe(render_markdown(f"![来源：网易有道测试结果]({CDN_PNG})"))
+    parsed = assert_safe(
+        render_answer(f"![来源：网易有道测试结果]({CDN_PNG})", allow_remote_images=False)
+    )
     assert parsed.find("a", **{"class": "img-remote"})
     assert parsed.text.strip() == "来源：网易有道测试结果"
 
@@ -367,9 +379,8 @@ def test_remote_image_link_text_is_the_alt_text() -> None:
     "source",
     ["![BLIP2整体结构](imgs/基础知识/BLIP2-1.png)", '<img src="imgs/x.png" alt="BLIP2整体结构">'],
 )
-@pytest.mark.parametrize("image_exists", [None, lambda src: False])
-def test_missing_relative_image_becomes_a_labelled_placeholder(source, image_exists) -> None:
-    html = render_markdown(source, image_exists=image_exists)
+def test_missing_relative_image_becomes_a_labelled_placeholder(source, tmp_path) -> None:
+    html = render_answer(source, fixtures_dir=tmp_path)
     parsed = assert_safe(html)
     assert "img" not in parsed.tags()
     assert parsed.find("span", **{"class": "img-missing", "role": "img"})
@@ -378,34 +389,51 @@ def test_missing_relative_image_becomes_a_labelled_placeholder(source, image_exi
 
 
 def test_missing_image_without_alt_is_labelled_with_its_file_name() -> None:
-    parsed = assert_safe(render_markdown("![](./paper%E7%AC%94%E8%AE%B0.assets/图-1.png)"))
+    parsed = assert_safe(render_answer("![](./paper%E7%AC%94%E8%AE%B0.assets/图-1.png)"))
     assert parsed.find("span", **{"class": "img-missing"}, aria_label="图-1.png")
     assert parsed.text.strip() == "图-1.png"
 
 
-def test_existing_relative_image_is_an_img_and_the_callback_sees_its_src() -> None:
-    seen: list[str] = []
+def test_an_image_in_the_fixtures_folder_is_an_img(tmp_path) -> None:
+    (tmp_path / "imgs" / "基础知识").mkdir(parents=True)
+    (tmp_path / "imgs" / "基础知识" / "fuyu.png").write_bytes(b"png")
 
-    def exists(src: str) -> bool:
-        seen.append(src)
-        return src == "imgs/基础知识/fuyu.png"
-
-    html = render_markdown(
-        "![Fuyu架构](imgs/基础知识/fuyu.png) ![无](imgs/none.png)", image_exists=exists
+    html = render_answer(
+        '![Fuyu架构](imgs/基础知识/fuyu.png) ![无](imgs/none.png) <img src="imgs/&#22522;础知识'
+        '/fuyu.png" alt="实体">',
+        fixtures_dir=tmp_path,
     )
+
     parsed = assert_safe(html)
     assert parsed.find("img") == [
-        {"alt": "Fuyu架构", "src": "imgs/基础知识/fuyu.png", "loading": "lazy"}
+        {"alt": "Fuyu架构", "src": "imgs/基础知识/fuyu.png", "loading": "lazy"},
+        {"src": "imgs/基础知识/fuyu.png", "alt": "实体", "loading": "lazy"},
     ]
     assert parsed.find("span", **{"class": "img-missing"}, aria_label="无")
-    assert seen == ["imgs/基础知识/fuyu.png", "imgs/none.png"]
+
+
+def test_images_outside_the_fixtures_folder_are_missing(tmp_path) -> None:
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"png")
+    (fixtures / "link.png").symlink_to(secret)
+    sources = ["../secret.png", str(secret), "link.png", "x" * 300 + ".png"]
+
+    html = render_answer(
+        " ".join(f"![外{n}]({src})" for n, src in enumerate(sources)), fixtures_dir=fixtures
+    )
+
+    parsed = assert_safe(html)
+    assert "img" not in parsed.tags()
+    assert len(parsed.find("span", **{"class": "img-missing"})) == len(sources)
 
 
 @pytest.mark.parametrize(
     "src", ["//cdn.example/x.png", "/\\cdn.example/x.png", "HTTPS://cdn.example/x.png?v=1"]
 )
 def test_protocol_relative_and_odd_remote_images_are_still_remote(src: str) -> None:
-    html = render_markdown(f'<img src="{src}">', image_exists=lambda s: True)
+    html = render_answer(f'<img src="{src}">', allow_remote_images=False)
     parsed = assert_safe(html)
     assert "img" not in parsed.tags()
     assert parsed.find("a", **{"class": "img-remote"}, href=src)
@@ -414,11 +442,11 @@ def test_protocol_relative_and_odd_remote_images_are_still_remote(src: str) -> N
 
 @pytest.mark.parametrize("src", ["http://[x/a.png", "//[::1/x.png", "imgs/[x.png"])
 def test_unparseable_image_urls_do_not_crash(src: str) -> None:
-    assert_safe(render_markdown(f'![图]({src}) <img src="{src}" alt="图">'))
+    assert_safe(render_answer(f'![图]({src}) <img src="{src}" alt="图">'))
 
 
 def test_remote_image_inside_a_link_does_not_nest_links() -> None:
-    html = render_markdown(f"[![logo]({CDN_PNG})](https://example.com)")
+    html = render_answer(f"[![logo]({CDN_PNG})](https://example.com)")
     parsed = assert_safe(html)
     assert [a["href"] for a in parsed.find("a")] == ["https://example.com"]
     assert "logo" in parsed.text
@@ -429,7 +457,7 @@ def test_links_get_rel_only_when_external() -> None:
         "[外](https://arxiv.org/abs/1) <https://zhuanlan.zhihu.com/p/627873954> "
         "[站内](/questions/3/) [锚](#1.目录) [信](mailto:a@example.com)"
     )
-    parsed = assert_safe(render_markdown(source))
+    parsed = assert_safe(render_answer(source))
     rels = {a["href"]: a.get("rel") for a in parsed.find("a")}
     assert rels == {
         "https://arxiv.org/abs/1": EXTERNAL_REL,
@@ -441,7 +469,7 @@ def test_links_get_rel_only_when_external() -> None:
 
 
 def test_ids_are_prefixed_together_with_their_anchors() -> None:
-    html = render_markdown("[跳](#1.LoRA)\n\n<h1 id='1.LoRA'>1.LoRA</h1>\n")
+    html = render_answer("[跳](#1.LoRA)\n\n<h1 id='1.LoRA'>1.LoRA</h1>\n")
     parsed = assert_safe(html)
     assert parsed.find("a", href="#md-1.LoRA")
     assert parsed.find("h1", id="md-1.LoRA")
@@ -454,13 +482,13 @@ def test_ids_are_prefixed_together_with_their_anchors() -> None:
 
 def test_template_syntax_survives_verbatim() -> None:
     source = "### Instruction: {instruction}\n\n{{ user.password }} {% load static %} {# x #}"
-    html = render_markdown(source)
+    html = render_answer(source)
     assert "{instruction}" in html
     assert "{{ user.password }} {% load static %} {# x #}" in html
 
 
 def test_pre_escaped_pseudo_tag_stays_escaped() -> None:
-    html = render_markdown("and &lt;STOP&gt; = ###")
+    html = render_answer("and &lt;STOP&gt; = ###")
     assert "&lt;STOP&gt;" in html
     assert Parsed(html).text.strip() == "and <STOP> = ###"
 
@@ -477,12 +505,12 @@ def test_pre_escaped_pseudo_tag_stays_escaped() -> None:
     ],
 )
 def test_pseudo_tags_are_shown_not_swallowed(source: str, visible: str) -> None:
-    parsed = assert_safe(render_markdown(source))
+    parsed = assert_safe(render_answer(source))
     assert visible in parsed.text
 
 
 def test_real_inline_tags_still_work() -> None:
-    html = render_markdown("LoRA<sup>[4]</sup> 与 H<sub>2</sub>O<br/>换行")
+    html = render_answer("LoRA<sup>[4]</sup> 与 H<sub>2</sub>O<br/>换行")
     assert "<sup>[4]</sup>" in html
     assert "<sub>2</sub>" in html
     assert "<br>" in html
@@ -495,18 +523,18 @@ def test_real_inline_tags_still_work() -> None:
 
 def test_output_is_deterministic_and_independent_of_earlier_calls() -> None:
     text = FIXTURES[2].read_text(encoding="utf-8")
-    first = render_markdown(text)
-    render_markdown("[^1]: *stray* state $x$ ```\n")
-    assert render_markdown(text) == first
+    first = render_answer(text)
+    render_answer("[^1]: *stray* state $x$ ```\n")
+    assert render_answer(text) == first
 
 
 def test_concurrent_renders_match_sequential_ones() -> None:
     texts = [p.read_text(encoding="utf-8") for p in FIXTURES[:4]]
-    expected = [render_markdown(t) for t in texts]
+    expected = [render_answer(t) for t in texts]
     results: dict[int, list[str]] = {}
 
     def work(n: int) -> None:
-        results[n] = [render_markdown(t) for t in texts]
+        results[n] = [render_answer(t) for t in texts]
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
     for thread in threads:
@@ -517,6 +545,7 @@ def test_concurrent_renders_match_sequential_ones() -> None:
 
 
 FRAGMENTS = [
+    "a.png",
     "<script>",
     "</script>",
     "<img src=x onerror=alert(1)>",
@@ -557,10 +586,18 @@ FRAGMENTS = [
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_arbitrary_text_never_crashes_or_yields_scripts(text: str) -> None:
-    assert_safe(render_markdown(text))
+    assert_safe(render_answer(text))
+
+
+@pytest.fixture(scope="module")
+def image_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fixtures folder holding "a.png", one of the FRAGMENTS: generated images exist."""
+    folder = tmp_path_factory.mktemp("fixtures")
+    (folder / "a.png").write_bytes(b"png")
+    return folder
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=30).map("".join))
-def test_hostile_fragments_never_yield_scripts_or_handlers(text: str) -> None:
-    assert_safe(render_markdown(text, allow_remote_images=True, image_exists=lambda s: True))
+def test_hostile_fragments_never_yield_scripts_or_handlers(image_folder: Path, text: str) -> None:
+    assert_safe(render_answer(text, allow_remote_images=True, fixtures_dir=image_folder))

@@ -1,0 +1,11 @@
+"""Loading the question bank from the Markdown notes in ``fixtures/``.
+
+Pure steps (no ORM): :mod:`.sections` cuts a note into sections, :mod:`.normalise` rewrites
+their Markdown, :mod:`.dedupe` groups duplicate sections; :mod:`.markup` holds the Markdown
+and HTML constructs the first two both read. The package imports nothing here, so that they
+load without Django.
+
+Apart from them: :mod:`.pipeline` writes the bank (``import_bank``, ``rerender_all``),
+:mod:`.findings` opens the editors' findings as flags, :mod:`.bulk` holds the bulk writes and
+:mod:`.workers` the CPU-bound preparation, run in worker processes for a large bank.
+"""

@@ -1,0 +1,93 @@
+"""The editors' findings on the notes (``editorial-review.json``), loaded as open flags."""
+
+import bisect
+import hashlib
+from collections.abc import Iterable
+
+from ..models import EditorialFlag, Question, QuestionSource
+from .bulk import IMPORT_BATCH
+
+
+def _finding_key(finding: dict) -> str:
+    raw = "|".join(
+        [
+            finding["source_file"],
+            str(finding["question_heading_line"]),
+            str(finding["lines"]),
+            finding["problem"],
+        ]
+    )
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def import_findings(findings: Iterable[dict]) -> tuple[int, list[str]]:
+    """Open a flag per editorial finding, once; a high-severity one puts its question under
+    revision. A flag an editor already declined or resolved is not reopened by a re-import.
+    Returns how many flags were opened and the ``"file:line"`` of each finding no question
+    holds.
+
+    A finding belongs to the first source (by file and heading line) of its file whose lines
+    contain the finding's heading line.
+    """
+    by_file: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    for file_name, start, end, source_question in QuestionSource.objects.order_by(
+        "file_name", "heading_line"
+    ).values_list("file_name", "start_line", "end_line", "question_id"):
+        starts, reach, owners = by_file.setdefault(file_name, ([], [], []))
+        starts.append(start)
+        # reach[i]: the furthest line any of the first i + 1 sources covers (non-decreasing).
+        reach.append(max(end, reach[-1]) if reach else end)
+        owners.append(source_question)
+    known = set(EditorialFlag.objects.exclude(import_key=None).values_list("import_key", flat=True))
+    flags: list[EditorialFlag] = []
+    unmatched: list[str] = []
+    high: set[int] = set()
+    for finding in findings:
+        key = _finding_key(finding)
+        if key in known:
+            continue
+        line = finding["question_heading_line"]
+        owner = source_at(by_file.get(finding["source_file"]), line)
+        if owner is None:
+            unmatched.append(f"{finding['source_file']}:{line}")
+            continue
+        question_id = owner
+        known.add(key)
+        lines = finding["lines"]
+        first, last = (lines[0], lines[-1]) if isinstance(lines, list) else (lines, lines)
+        flags.append(
+            EditorialFlag(
+                question_id=question_id,
+                import_key=key,
+                reason=finding["rating"],
+                severity=finding["severity"],
+                problem=finding["problem"],
+                correction=finding.get("correction", ""),
+                source_file=finding["source_file"],
+                first_line=first,
+                last_line=last,
+            )
+        )
+        if finding["severity"] == EditorialFlag.Severity.HIGH:
+            high.add(question_id)
+    EditorialFlag.objects.bulk_create(flags, batch_size=IMPORT_BATCH)
+    ids = sorted(high)
+    for start in range(0, len(ids), IMPORT_BATCH):
+        Question.objects.filter(pk__in=ids[start : start + IMPORT_BATCH]).update(
+            status=Question.Status.NEEDS_REVISION
+        )
+    return len(flags), unmatched
+
+
+def source_at(index: tuple[list[int], list[int], list[int]] | None, line: int) -> int | None:
+    """The question of the first source with ``start <= line <= end``, in O(log n)."""
+    if index is None:
+        return None
+    starts, reach, owners = index
+    # Only sources starting at or before the line can contain it; among those, the first one
+    # reaching the line is the first whose running maximum of end lines reaches it.
+    limit = bisect.bisect_right(starts, line)
+    position = bisect.bisect_left(reach, line, 0, limit)
+    if position == limit:
+        return None
+    return owners[position]
