@@ -255,6 +255,12 @@ SECURE_CSP = {
 QUESTION_REMOTE_IMAGES = env_bool("QUESTION_REMOTE_IMAGES")
 QUESTION_FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# Notes editors upload in the product (questions/editorial/imports.py): an upload over a limit
+# is refused whole, naming the file, and nothing of it is stored.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
+IMPORT_MAX_BATCH_BYTES = int(os.environ.get("IMPORT_MAX_BATCH_BYTES", str(4 * 1024 * 1024)))
+IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "20"))
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
