@@ -175,7 +175,7 @@ class ImportViewSet(
             return batches.annotate(
                 item_count=Count("items", distinct=True),
                 created=Count("items__draft", distinct=True),
-            )
+            ).order_by("-created_at", "-id")
         return batches.prefetch_related("items__file", "items__draft")
 
     def _preview(self, batch: ImportBatch, code: int = status.HTTP_200_OK) -> Response:
