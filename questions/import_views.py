@@ -33,7 +33,7 @@ PAGE_SIZE = 20
 def _import_list(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
     batches = (
         ImportBatch.objects.select_related("created_by")
-        .prefetch_related("files")
+        .prefetch_related("files__repeat_of")
         .annotate(
             item_count=Count("items", distinct=True),
             created=Count("items__draft", distinct=True),

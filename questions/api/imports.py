@@ -170,7 +170,9 @@ class ImportViewSet(
         return ImportListSerializer if self.action == "list" else ImportBatchSerializer
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
-        batches = ImportBatch.objects.select_related("created_by").prefetch_related("files")
+        batches = ImportBatch.objects.select_related("created_by").prefetch_related(
+            "files__repeat_of"
+        )
         if self.action == "list":
             return batches.annotate(
                 item_count=Count("items", distinct=True),
