@@ -68,7 +68,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.EDITOR):
         return _import_list(request, _("Only editors can import notes."), status=403)
     data = cleaned(UploadForm(request.POST, request.FILES))
-    uploads = [imports.Upload(file.name or "", file.read()) for file in data["files"]]
+    uploads = [imports.read_upload(file) for file in data["files"]]
     if data["text"].strip():
         uploads.append(imports.pasted(data["name"], data["text"]))
     batch = imports.upload_notes(editor=request.user, uploads=uploads)

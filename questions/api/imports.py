@@ -141,7 +141,7 @@ class PublishSerializer(serializers.Serializer[Any]):
 def uploads_from(request: Request) -> list[imports.Upload]:
     """The files (``files``) and the pasted text (``text``, ``name``) of a request."""
     files = request.FILES.getlist("files")
-    uploads = [imports.Upload(upload.name or "", upload.read()) for upload in files]
+    uploads = [imports.read_upload(upload) for upload in files]
     data: Any = request.data
     text = data.get("text") or ""
     if text.strip():

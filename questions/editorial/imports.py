@@ -64,7 +64,7 @@ class ImportRefused(EditorialError):
 
 @dataclass(frozen=True)
 class Upload:
-    """One file of an upload: its name and its bytes."""
+    """One file of an upload: its name and its bytes (read with :func:`read_upload`)."""
 
     name: str
     content: bytes
@@ -79,6 +79,12 @@ class Decision:
     title: str | None = None
     tag_slugs: Sequence[str] | None = None
     same_as: int | None = None
+
+
+def read_upload(file: Any) -> Upload:
+    """An uploaded file as an :class:`Upload`, reading at most one byte more than the limit
+    of a file (enough for :func:`upload_notes` to refuse it) whatever its size."""
+    return Upload(file.name or "", file.read(settings.IMPORT_MAX_FILE_BYTES + 1))
 
 
 def pasted(name: str, text: str) -> Upload:
@@ -175,10 +181,12 @@ def upload_notes(*, editor: Any, uploads: Sequence[Upload]) -> ImportBatch:
             text=text,
             repeat_of=ImportFile.objects.filter(sha256=digest).exclude(batch=batch).first(),
         )
+        # The sections of the same content imported before, under this name or another.
+        names = {f.source_name for f in ImportFile.objects.filter(sha256=digest)}
         earlier = dict(
-            QuestionSource.objects.filter(file_name=file.source_name).values_list(
-                "heading_line", "question_id"
-            )
+            QuestionSource.objects.filter(file_name__in=names)
+            .order_by("file_name")
+            .values_list("heading_line", "question_id")
         )
         items = []
         for entry in parsed:

@@ -249,6 +249,10 @@ def test_the_same_file_again_is_recognised(editor, editor2, reviewer):
     for item in third["items"]:
         assert item["already_imported_as"] == created[item["title"]]
         assert item["decision"] == "same_as"
+    # Under another name too: the same content joins the same questions.
+    assert [item["already_imported_as"] for item in second["items"]] == [
+        created[item["title"]] for item in second["items"]
+    ]
     count = Question.objects.count()
     assert _confirm(_client(editor2), third["id"]).status_code == 200
     assert Question.objects.count() == count  # nothing twice
