@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "questions.models.Question.Status",
         "FlagStatusEnum": "questions.models.EditorialFlag.Status",
         "DifficultyEnum": "questions.models.Question.Difficulty",
+        "ImportStatusEnum": "questions.models.ImportBatch.Status",
     },
 }
 

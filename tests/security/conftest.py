@@ -81,12 +81,12 @@ def world(db) -> SimpleNamespace:
         question=questions[0], other=questions[1], similarity=0.9
     )
     # An import awaiting the editor's decisions, and one confirmed and awaiting review.
-    note = "# 笔记\n\n## 1. 什么是温度采样？\n\n温度越高，分布越平。\n"
+    import_note = "# 笔记\n\n## 1. 什么是温度采样？\n\n温度越高，分布越平。\n"
     previewed = imports.upload_notes(
-        editor=editor, uploads=[imports.Upload("world.md", note.encode())]
+        editor=editor, uploads=[imports.Upload("world.md", import_note.encode())]
     )
     confirmed = imports.upload_notes(
-        editor=editor, uploads=[imports.Upload("world-2.md", note.encode())]
+        editor=editor, uploads=[imports.Upload("world-2.md", import_note.encode())]
     )
     imports.confirm_import(batch_id=confirmed.pk, editor=editor, decisions=[])
     template = InterviewTemplate.objects.create(
