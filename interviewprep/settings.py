@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "questions.models.Question.Status",
         "FlagStatusEnum": "questions.models.EditorialFlag.Status",
         "DifficultyEnum": "questions.models.Question.Difficulty",
+        "ImportStatusEnum": "questions.models.ImportBatch.Status",
     },
 }
 
@@ -254,6 +255,12 @@ SECURE_CSP = {
 # them from the readers' browsers (changing it needs `manage.py load_bank --rerender`).
 QUESTION_REMOTE_IMAGES = env_bool("QUESTION_REMOTE_IMAGES")
 QUESTION_FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# Notes editors upload in the product (questions/editorial/imports.py): an upload over a limit
+# is refused whole, naming the file, and nothing of it is stored.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
+IMPORT_MAX_BATCH_BYTES = int(os.environ.get("IMPORT_MAX_BATCH_BYTES", str(4 * 1024 * 1024)))
+IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "20"))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

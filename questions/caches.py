@@ -240,7 +240,10 @@ def _page_key(pk: int) -> str:
 
 
 def _render_page(pk: int) -> QuestionPage | None:
-    question = Question.objects.with_tags().with_detail().filter(pk=pk).first()
+    # A question awaiting review has no public page yet (a 404, as if it did not exist).
+    pending = Question.Status.PENDING
+    found = Question.objects.with_tags().with_detail().filter(pk=pk).exclude(status=pending)
+    question = found.first()
     if question is None:
         return None
     if question.duplicate_of_id is not None:

@@ -103,3 +103,63 @@ class CandidateForm(forms.Form):
 
     decision = _text()
     keep = forms.IntegerField(required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files of one name (``<input type=file multiple>``), as a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(each, initial) for each in data]
+        return [single(data, initial)] if data else []
+
+
+class UploadForm(forms.Form):
+    """Notes to import (``imports.upload_notes``): files, or pasted text with a name."""
+
+    # Named as the API field is; the form keeps it in base_fields, apart from self.files.
+    files = MultipleFileField(required=False)  # type: ignore[assignment]
+    text = _text()
+    name = _text()
+
+
+class ItemDecisionForm(forms.Form):
+    """The editor's decision on one parsed item (``imports.confirm_import``)."""
+
+    item = forms.IntegerField()
+    include = forms.BooleanField(required=False)
+    title = _text()
+    tags = _text()
+    same_as = forms.IntegerField(required=False)
+
+    def tag_slugs(self) -> list[str]:
+        """The tags typed as slugs separated by commas or spaces."""
+        return [slug for slug in self.cleaned_data["tags"].replace(",", " ").split() if slug]
+
+
+ItemDecisionFormSet = forms.formset_factory(ItemDecisionForm, extra=0)
+
+
+class PublishItemsForm(forms.Form):
+    """A reviewer publishing an import's items (all of them when none is named)."""
+
+    items = IdListField(required=False)
+
+
+class NewQuestionForm(forms.Form):
+    """An editor's new question (``imports.create_question``; the preview reads it too)."""
+
+    title = _text()
+    body_markdown = _text()
+    tags = TextListField(required=False)
+    difficulty = _text()
+    summary = _text()

@@ -70,8 +70,8 @@ STALE_AFTER = timedelta(days=180)
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def visible(self) -> "QuestionQuerySet":
-        """Questions readers can open (merged duplicates excluded)."""
-        return self.filter(duplicate_of__isnull=True)
+        """Questions readers can open (merged duplicates and those awaiting review excluded)."""
+        return self.filter(duplicate_of__isnull=True).exclude(status=Question.Status.PENDING)
 
     def practicable(self) -> "QuestionQuerySet":
         """Questions that may be offered for practice: real Q&A with an answer."""
@@ -181,6 +181,9 @@ class Question(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
         NEEDS_REVISION = "needs_revision", _("Under revision")
+        # Written or imported by an editor, not yet published by a reviewer: readers do not
+        # see it (``visible()``) until its first revision is published.
+        PENDING = "pending", _("Awaiting review")
 
     import_key = models.CharField(
         max_length=200,
@@ -581,6 +584,8 @@ class AuditEntry(models.Model):
         ROLLED_BACK = "rolled_back", _("Rolled back")
         MERGED = "merged", _("Merged a duplicate")
         CANDIDATE_DISMISSED = "candidate_dismissed", _("Dismissed a duplicate candidate")
+        IMPORTED = "imported", _("Imported notes")
+        QUESTION_WRITTEN = "question_written", _("Wrote a new question")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
@@ -598,3 +603,113 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+
+class ImportBatch(models.Model):
+    """One upload of notes by an editor: its files, the questions parsed from them, the
+    editor's decisions and what confirming them created (``questions.editorial.imports``)."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Awaiting the editor's decisions")
+        CONFIRMED = "confirmed", _("Confirmed, awaiting review")
+        PUBLISHED = "published", _("Published")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:import", args=[self.pk])
+
+
+class ImportFile(models.Model):
+    """A file (or pasted text) of an :class:`ImportBatch`, with its SHA-256: the same file
+    uploaded again is recognised by it (``repeat_of``)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+    encoding = models.CharField(max_length=20)
+    text = models.TextField()
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]})"
+
+    @property
+    def source_name(self) -> str:
+        """The ``QuestionSource.file_name`` of its sections: the name and the hash, so that
+        two different files of one name never share a source row."""
+        return f"{self.name[:80]}@{self.sha256[:12]}"
+
+
+class ImportItem(models.Model):
+    """One section parsed from an :class:`ImportFile`: the preview shown to the editor, the
+    editor's decision, and the question it created or joined."""
+
+    class Decision(models.TextChoices):
+        INCLUDE = "include", _("Import as a new question")
+        SKIP = "skip", _("Leave out")
+        SAME_AS = "same_as", _("Same as an existing question")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    file = models.ForeignKey(ImportFile, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Question.Kind.choices)
+    parsed_title = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=300)
+    body_markdown = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    has_answer = models.BooleanField(default=True)
+    suggested_tags = models.JSONField(default=list)
+    tag_slugs = models.JSONField(default=list)
+    difficulty = models.CharField(max_length=10, choices=Question.Difficulty.choices)
+    raw_title = models.CharField(max_length=500)
+    heading_line = models.PositiveIntegerField()
+    end_line = models.PositiveIntegerField()
+    original_text = models.TextField()
+    provenance = models.JSONField(default=list)
+    duplicates = models.JSONField(
+        default=list, help_text="Likely duplicates in the bank: [{id, title, similarity}]."
+    )
+    already_imported_as = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.INCLUDE)
+    same_as = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="import_items"
+    )
+    draft = models.ForeignKey(
+        RevisionDraft, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="import_item_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}.{self.position} {self.title}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_views, views
+from . import editor_views, import_views, views
 
 app_name = "questions"
 urlpatterns = [
@@ -40,4 +40,15 @@ urlpatterns = [
     path("editor/duplicates/<id:pk>/", editor_views.decide_candidate, name="candidate-decide"),
     path("editor/freshness/", editor_views.freshness, name="editor-freshness"),
     path("editor/audit/", editor_views.audit_log, name="editor-audit"),
+    path("editor/imports/", import_views.import_list, name="imports"),
+    path("editor/imports/<id:pk>/", import_views.import_detail, name="import"),
+    path("editor/imports/<id:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("editor/imports/<id:pk>/publish/", import_views.import_publish, name="import-publish"),
+    path("editor/new/", import_views.question_new, name="question-new"),
+    path("editor/new/preview/", import_views.question_new_preview, name="question-new-preview"),
+    path(
+        "editor/new/duplicates/",
+        import_views.question_new_duplicates,
+        name="question-new-duplicates",
+    ),
 ]

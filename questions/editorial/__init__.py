@@ -41,9 +41,14 @@ def require(user: Any, *roles: Role) -> None:
 
 
 def refresh_status(question_id: int) -> None:
-    """The rule: under revision exactly while an open high-severity flag remains. Every write
+    """The rule: under revision exactly while an open high-severity flag remains (awaiting
+    review until first published). Every write
     that opens, raises or closes a flag calls this (and then audits the write, which drops the
     question's cached page)."""
     open_high = EditorialFlag.objects.open().high().filter(question_id=question_id).exists()
     status = Question.Status.NEEDS_REVISION if open_high else Question.Status.PUBLISHED
-    Question.objects.filter(pk=question_id).exclude(status=status).update(status=status)
+    # A question awaiting review (written or imported by an editor) leaves that state when its
+    # first revision is published, and not before.
+    Question.objects.filter(pk=question_id).exclude(status=status).exclude(
+        status=Question.Status.PENDING, live_revision__isnull=True
+    ).update(status=status)

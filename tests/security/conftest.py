@@ -12,7 +12,7 @@ from django.test import Client
 
 from interviews import services as interviews
 from interviews.models import Attempt, InterviewTemplate
-from questions.editorial import drafts, flags
+from questions.editorial import drafts, flags, imports
 from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
 from quizzes import services as practice
 from tests.factories import UserFactory
@@ -80,6 +80,15 @@ def world(db) -> SimpleNamespace:
     candidate = DuplicateCandidate.objects.create(
         question=questions[0], other=questions[1], similarity=0.9
     )
+    # An import awaiting the editor's decisions, and one confirmed and awaiting review.
+    import_note = "# 笔记\n\n## 1. 什么是温度采样？\n\n温度越高，分布越平。\n"
+    previewed = imports.upload_notes(
+        editor=editor, uploads=[imports.Upload("world.md", import_note.encode())]
+    )
+    confirmed = imports.upload_notes(
+        editor=editor, uploads=[imports.Upload("world-2.md", import_note.encode())]
+    )
+    imports.confirm_import(batch_id=confirmed.pk, editor=editor, decisions=[])
     template = InterviewTemplate.objects.create(
         name="Sec", slug="sec", duration_minutes=10, question_count=2
     )
@@ -102,4 +111,6 @@ def world(db) -> SimpleNamespace:
         submitted=pending,
         candidate=candidate,
         template=template,
+        previewed=previewed,
+        confirmed=confirmed,
     )

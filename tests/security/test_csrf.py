@@ -88,8 +88,61 @@ ATTEMPT = lambda w: w.open_attempt.pk  # noqa: E731
 FINISHED = lambda w: w.finished.pk  # noqa: E731
 DRAFT = lambda w: w.draft.pk  # noqa: E731
 SUBMITTED = lambda w: w.submitted.pk  # noqa: E731
+PREVIEWED = lambda w: w.previewed.pk  # noqa: E731
+CONFIRMED = lambda w: w.confirmed.pk  # noqa: E731
+NEW_QUESTION = {"title": "什么是温度？", "body_markdown": "采样的温度。", "difficulty": "easy"}
 
 CASES = [
+    # Imports and new questions.
+    Case(
+        "questions:imports",
+        "editor",
+        _r("questions:imports"),
+        _r("questions:imports"),
+        302,
+        lambda w: {"text": "## 1. 什么是温度？\n\n采样的温度。", "name": "csrf.md"},
+    ),
+    Case(
+        "questions:import-confirm",
+        "editor",
+        _r("questions:import-confirm", PREVIEWED),
+        _r("questions:import", PREVIEWED),
+        302,
+        lambda w: {"form-TOTAL_FORMS": 0, "form-INITIAL_FORMS": 0},
+    ),
+    Case(
+        "questions:import-publish",
+        "reviewer",
+        _r("questions:import-publish", CONFIRMED),
+        _r("questions:import", CONFIRMED),
+        302,
+    ),
+    Case(
+        "questions:question-new",
+        "editor",
+        _r("questions:question-new"),
+        _r("questions:question-new"),
+        302,
+        lambda w: NEW_QUESTION,
+    ),
+    Case(
+        "questions:question-new-preview",
+        "editor",
+        _r("questions:question-new-preview"),
+        _r("questions:question-new"),
+        200,
+        lambda w: NEW_QUESTION,
+        htmx=True,
+    ),
+    Case(
+        "questions:question-new-duplicates",
+        "editor",
+        _r("questions:question-new-duplicates"),
+        _r("questions:question-new"),
+        200,
+        lambda w: NEW_QUESTION,
+        htmx=True,
+    ),
     # Accounts.
     Case(
         "signup",
@@ -387,6 +440,7 @@ READ_ONLY = {
     "questions:editor-candidates",
     "questions:editor-freshness",
     "questions:editor-audit",
+    "questions:import",
     "practice:home",
     "practice:session",
     "practice:dashboard",
@@ -464,6 +518,7 @@ def test_read_only_pages_refuse_post(world, name):
     args = {
         "questions:detail": [world.questions[0].pk],
         "questions:history": [world.questions[0].pk],
+        "questions:import": [world.previewed.pk],
         "interviews:attempt": [world.open_attempt.pk],
         "interviews:clock": [world.open_attempt.pk],
         "interviews:report": [world.finished.pk],

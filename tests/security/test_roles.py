@@ -36,6 +36,10 @@ Q0 = lambda w: [w.questions[0].pk]  # noqa: E731
 DRAFT = lambda w: [w.draft.pk]  # noqa: E731
 SUBMITTED = lambda w: [w.submitted.pk]  # noqa: E731
 TEMPLATE = lambda w: [w.template.pk]  # noqa: E731
+PREVIEWED = lambda w: [w.previewed.pk]  # noqa: E731
+CONFIRMED = lambda w: [w.confirmed.pk]  # noqa: E731
+NEW_QUESTION = {"title": "什么是温度？", "body_markdown": "采样的温度。", "difficulty": "easy"}
+PASTED = {"text": "## 1. 什么是温度？\n\n采样的温度。", "name": "roles.md"}
 NOT_EDITORS = ("learner", "editor")  # reviewer-only; the world's reviewer is no editor
 STAFF_ONLY = ("learner", "editor", "reviewer")
 TEMPLATE_FORM = {
@@ -109,6 +113,22 @@ CASES = [
     ),
     Case("get", "questions:editor-freshness", NONE, "editor", 200),
     Case("get", "questions:editor-audit", NONE, "staff", 200, denied=STAFF_ONLY),
+    Case("get", "questions:imports", NONE, "editor", 200),
+    Case("post", "questions:imports", NONE, "editor", 302, lambda w: PASTED),
+    Case("get", "questions:import", PREVIEWED, "editor", 200),
+    Case(
+        "post",
+        "questions:import-confirm",
+        PREVIEWED,
+        "editor",
+        302,
+        lambda w: {"form-TOTAL_FORMS": 0, "form-INITIAL_FORMS": 0},
+    ),
+    Case("post", "questions:import-publish", CONFIRMED, "reviewer", 302, denied=NOT_EDITORS),
+    Case("get", "questions:question-new", NONE, "editor", 200),
+    Case("post", "questions:question-new", NONE, "editor", 302, lambda w: NEW_QUESTION),
+    Case("post", "questions:question-new-preview", NONE, "editor", 200, lambda w: NEW_QUESTION),
+    Case("post", "questions:question-new-duplicates", NONE, "editor", 200, lambda w: NEW_QUESTION),
     Case("get", "interviews:templates", NONE, "editor", 200),
     Case("get", "interviews:template-new", NONE, "editor", 200),
     Case("post", "interviews:template-new", NONE, "editor", 302, lambda w: TEMPLATE_FORM),
@@ -152,6 +172,31 @@ CASES = [
         "editor",
         200,
         lambda w: {"version": w.draft.version, "summary": "s"},
+        api=True,
+    ),
+    Case("get", "api:editorial-import-list", NONE, "editor", 200, api=True),
+    Case("post", "api:editorial-import-list", NONE, "editor", 201, lambda w: PASTED, api=True),
+    Case("get", "api:editorial-import-detail", PREVIEWED, "editor", 200, api=True),
+    Case("post", "api:editorial-import-confirm", PREVIEWED, "editor", 200, api=True),
+    Case(
+        "post",
+        "api:editorial-import-publish",
+        CONFIRMED,
+        "reviewer",
+        200,
+        denied=NOT_EDITORS,
+        api=True,
+    ),
+    Case(
+        "post", "api:editorial-question-new", NONE, "editor", 201, lambda w: NEW_QUESTION, api=True
+    ),
+    Case(
+        "get",
+        "api:editorial-question-duplicates",
+        NONE,
+        "editor",
+        200,
+        lambda w: {"title": "温度"},
         api=True,
     ),
     Case("post", "api:revision-approve", SUBMITTED, "reviewer", 200, denied=NOT_EDITORS, api=True),
@@ -207,6 +252,7 @@ def _editorial(name: str, route: str) -> bool:
     return (
         route.startswith(("questions/editor/", "interviews/templates/"))
         or route.startswith(("api/^editorial/", "api/^revisions/"))
+        or route.startswith("api/editorial/")
         or name == "api:question-revisions"
     )
 
