@@ -235,7 +235,8 @@ def test_the_question_page_shows_only_the_readers_own_state(client, learner, oth
 
     html = client.get(neighbour.get_absolute_url()).content.decode()
     assert "别人的笔记" not in html
-    assert '<textarea id="note-text" name="text" rows="3" maxlength="10000"></textarea>' in html
+    empty_note = '<textarea id="note-text" name="text" rows="3" data-max-length="10000"></textarea>'
+    assert empty_note in html
     assert "已在练习中" in html
     assert 'class="notice updated"' in html
     notifications.dismiss_notification(
