@@ -58,6 +58,13 @@ class InterviewError(DomainError):
         self.attempt = attempt
 
 
+class NothingAssessed(InterviewError):
+    """A self-assessment with no score at all: storing it would say "saved" while the report
+    still says "not assessed yet"."""
+
+    code = "nothing_assessed"
+
+
 class AttemptClosed(InterviewError, Conflict):
     """The attempt has ended (submitted, or its time ran out): nothing more can be saved."""
 
@@ -455,6 +462,10 @@ def record_review(
     ):
         raise IllegalTransition(
             _("An interview can be reviewed once it has ended."), attempt=attempt
+        )
+    if all(item.score is None for item in assessments):
+        raise NothingAssessed(
+            _("Choose a score for at least one answer: nothing was saved."), attempt=attempt
         )
     slots = {
         slot.question_id: slot
