@@ -128,6 +128,8 @@ def _attempt_context(
         "warning_percents": WARNING_PERCENTS,
         "grace_seconds": int(SAVE_GRACE.total_seconds()),
         "answered_count": sum(1 for _slot, answer in rows if answer and answer.is_answered),
+        # The learner's zone (TimeZoneMiddleware): autosave stamps use it, as the page does.
+        "time_zone": timezone.get_current_timezone_name(),
     }
 
 
