@@ -327,7 +327,13 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    attempts = list(Attempt.objects.for_user(request.user).select_related("template").with_scores())
+    # Newest first, whatever the aggregation does to the model's ordering.
+    attempts = list(
+        Attempt.objects.for_user(request.user)
+        .select_related("template")
+        .with_scores()
+        .order_by("-started_at", "-id")
+    )
     for attempt in attempts:
         attempt.percent = (  # type: ignore[attr-defined]
             score_percent(attempt.score_sum, attempt.slot_count)  # type: ignore[attr-defined]

@@ -456,3 +456,21 @@ def test_a_review_without_any_score_is_refused_not_called_saved(client, learner,
     assert api.json()["code"] == "nothing_assessed"
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED
+
+
+def test_interview_wording_history_order_and_times(client, learner, start):
+    """Issue 19 (15): one name for the review, 下一题, newest first, both times named."""
+    older = now_attempt(start, learner, count=2)
+    services.submit_attempt(attempt=older)
+    newer = now_attempt(start, learner, count=2)
+    client.force_login(learner)
+    attempt_page = client.get(f"/interviews/{newer.pk}/").content.decode()
+    assert "下一题" in attempt_page
+    assert 'class="legend muted"><span class="nav-item' not in attempt_page
+    review = client.get(f"/interviews/{older.pk}/review/").content.decode()
+    assert "<h1>复盘" in review
+    assert "复习" not in review
+    history = client.get("/interviews/history/").content.decode()
+    assert history.index(f"/interviews/{newer.pk}/") < history.index(f"/interviews/{older.pk}/")
+    report = client.get(f"/interviews/{older.pk}/report/").content.decode()
+    assert "答题用时" in report
