@@ -258,3 +258,28 @@ def test_small_things_a_newcomer_trips_over(page: Page, site: str):
 
     log_out(page)
     expect(page.locator(".messages")).to_contain_text("你已退出登录")
+
+
+# 17 ---------------------------------------------------------------------------------------
+def test_practice_attempt_box_is_two_tabs_away_and_dashboard_text_is_readable(
+    page: Page, site: str
+):
+    user = UserFactory()
+    sign_in(page, site, user)
+    page.goto(f"{site}/practice/session/")
+    page.wait_for_load_state("domcontentloaded")
+    for _press in range(2):
+        page.keyboard.press("Tab")
+    expect(page.get_by_test_id("skip-to-attempt")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_attempt")).to_be_focused()
+    page.keyboard.type("先写下我的回答")
+    expect(page.locator("#id_attempt")).to_have_value("先写下我的回答")
+
+    page.locator(".reveal summary").click()
+    page.locator("button.rating-3").click()
+    page.goto(f"{site}/practice/dashboard/")
+    rows = page.get_by_test_id("mastery").locator("li span")
+    expect(rows.first).to_be_visible()
+    sizes = rows.evaluate_all("els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
+    assert min(sizes) >= 13, sizes
