@@ -27,7 +27,6 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from . import snippets
-
 from .synonyms import expand_query
 from .tokens import is_cjk_char
 
