@@ -283,3 +283,20 @@ def test_practice_attempt_box_is_two_tabs_away_and_dashboard_text_is_readable(
     expect(rows.first).to_be_visible()
     sizes = rows.evaluate_all("els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
     assert min(sizes) >= 13, sizes
+
+
+# 14 ---------------------------------------------------------------------------------------
+def test_next_and_previous_follow_the_search_the_reader_came_from(page: Page, site: str):
+    page.goto(f"{site}/questions/?q=LoRA")
+    links = page.locator(".question-link")
+    expect(links.nth(2)).to_be_visible()
+    titles = [links.nth(n).inner_text() for n in range(3)]
+    links.nth(1).click()
+    expect(page.locator("h1")).to_have_text(titles[1])
+    sequence = page.get_by_test_id("sequence")
+    expect(sequence.locator("[data-prev]")).to_contain_text(titles[0])
+    expect(sequence.locator("[data-next]")).to_contain_text(titles[2])
+    sequence.locator("[data-next]").click()
+    expect(page.locator("h1")).to_have_text(titles[2])
+    page.get_by_test_id("sequence").locator("[data-back]").click()
+    expect(page).to_have_url(re.compile(r"/questions/\?q=LoRA$"))
