@@ -65,8 +65,10 @@ class TemplateForm(forms.ModelForm):
         model = InterviewTemplate
         fields = (
             "name",
+            "name_en",
             "slug",
             "description",
+            "description_en",
             "duration_minutes",
             "question_count",
             "tags",

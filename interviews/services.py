@@ -557,6 +557,20 @@ def save_template(
 
 
 @transaction.atomic
+def _add_english(template: InterviewTemplate, entry: dict[str, Any]) -> None:
+    """Give a template loaded before the fixtures had English its English name and
+    description; an English text an editor wrote is kept."""
+    changed = [
+        field
+        for field in ("name_en", "description_en")
+        if not getattr(template, field) and entry.get(field)
+    ]
+    for field in changed:
+        setattr(template, field, entry[field])
+    if changed:
+        template.save(update_fields=changed)
+
+
 def load_templates(*, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """Create the shipped templates that do not exist yet (by slug); returns (created, kept).
 
@@ -567,15 +581,18 @@ def load_templates(*, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
     missing = sorted({slug for entry in entries for slug in entry.get("tags", [])} - set(known))
     if missing:
         raise InterviewError(f"Unknown tags in the interview templates: {', '.join(missing)}")
-    existing = set(InterviewTemplate.objects.values_list("slug", flat=True))
+    existing = {template.slug: template for template in InterviewTemplate.objects.all()}
     created = 0
     for position, entry in enumerate(entries):
         if entry["slug"] in existing:
+            _add_english(existing[entry["slug"]], entry)
             continue
         template = InterviewTemplate(
             slug=entry["slug"],
             name=entry["name"],
+            name_en=entry.get("name_en", ""),
             description=entry.get("description", ""),
+            description_en=entry.get("description_en", ""),
             duration_minutes=entry["duration_minutes"],
             question_count=entry["question_count"],
             difficulty_mix=entry.get("difficulty_mix", {}),

@@ -58,9 +58,9 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "templates": _templates(),
             "form": CustomInterviewForm(),
-            "open_attempts": Attempt.objects.for_user(request.user).filter(
-                state=Attempt.State.STARTED, deadline__gt=timezone.now()
-            ),
+            "open_attempts": Attempt.objects.for_user(request.user)
+            .filter(state=Attempt.State.STARTED, deadline__gt=timezone.now())
+            .select_related("template"),
         },
     )
 
