@@ -561,12 +561,12 @@ def _add_english(template: InterviewTemplate, entry: dict[str, Any]) -> None:
     """Give a template loaded before the fixtures had English its English name and
     description; an English text an editor wrote is kept."""
     changed = [
-        field
-        for field in ("name_en", "description_en")
-        if not getattr(template, field) and entry.get(field)
+        name
+        for name in ("name_en", "description_en")
+        if not getattr(template, name) and entry.get(name)
     ]
-    for field in changed:
-        setattr(template, field, entry[field])
+    for name in changed:
+        setattr(template, name, entry[name])
     if changed:
         template.save(update_fields=changed)
 
