@@ -3,8 +3,10 @@ nothing shifts, that the phone layout puts the content first, and (``SAVE_SCREEN
 ``make screenshots``) the README's pictures of them."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from interviews import services as interviews
@@ -60,15 +62,18 @@ def world(site) -> World:
     user = UserFactory(display_name="小林", time_zone="Asia/Shanghai")
     for item in todays_queue(user=user).items[:3]:
         practice.record_review(user=user, question=item.question, rating=3)
+    # Started six minutes ago, two answers saved on the way, submitted now.
+    started = timezone.now() - timedelta(minutes=6)
     finished = interviews.start_attempt(
-        user=user, criteria=interviews.Criteria(count=3, minutes=20)
+        user=user, criteria=interviews.Criteria(count=3, minutes=20), now=started
     )
-    for slot in finished.slots.all()[:2]:
+    for n, slot in enumerate(finished.slots.all()[:2], start=1):
         interviews.save_answer(
             attempt=finished,
             question_id=slot.question_id,
             text="先说定义，再讲训练与推理时的做法，最后说代价与常见的改进。",
-            seconds=40,
+            seconds=130,
+            now=started + timedelta(minutes=2 * n),
         )
     interviews.submit_attempt(attempt=finished)
     assessments = [
