@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean
+.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 
@@ -39,6 +39,26 @@ serve: install
 	$(MANAGE) load_bank
 	$(MANAGE) load_interview_templates
 	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile -
+
+# The first account, for the admin (asks for email and password).
+createsuperuser: migrate
+	$(MANAGE) createsuperuser
+
+# Django's serialiser, on any database (PostgreSQL also has pg_dump; see the README).
+BACKUP ?= backup.json
+backup: install
+	$(MANAGE) dumpdata --natural-foreign --natural-primary \
+		--exclude=contenttypes --exclude=auth.permission --exclude=sessions \
+		--exclude=admin.logentry --output=$(BACKUP)
+
+restore: install
+	$(MANAGE) flush --no-input
+	$(MANAGE) loaddata $(BACKUP)
+
+# README screenshots: home, list, question, practice, interview, review and report at 1280x800
+# and 390x844 (docs/screenshots/), taken by the browser suite in Debian's Chromium.
+screenshots: install
+	SAVE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # Finishes interview attempts whose deadline passed and nobody came back to (run from cron).
 expire-attempts: migrate

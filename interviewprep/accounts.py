@@ -23,11 +23,12 @@ from django.utils.translation import activate, get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from . import two_factor as two_factor_apps
-from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm
-from .models import User
+from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm, TimeZoneForm
+from .models import Language, User
 from .tasks import send_password_changed_notice
 
 # Sign-up logs the new user in without authenticate(); name the backend that owns the user.
@@ -96,6 +97,39 @@ class LoginView(auth_views.LoginView):
         user = cast(User, form.get_user())
         if user.ui_language:
             set_language_cookie(response, user.ui_language)
+        return response
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language menu: Django's ``set_language``, and for a signed-in learner
+    the profile's UI language too, so the choice survives the next sign-in."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in Language.values:
+        cast(User, user).set_ui_language(language)
+    return response
+
+
+@require_POST
+@login_required
+def set_time_zone(request: HttpRequest) -> HttpResponse:
+    """The browser's time zone, reported once by static/js/timezone.js while the profile
+    has none (the profile page changes it afterwards)."""
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    cast(User, request.user).set_time_zone(form.cleaned_data["time_zone"], only_if_unset=True)
+    return HttpResponse(status=204)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout view, which also says that it signed the person out."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, gettext("You have signed out."))
         return response
 
 

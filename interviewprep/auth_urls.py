@@ -12,8 +12,9 @@ from . import accounts
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("login/", accounts.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
     path("profile/", accounts.profile, name="profile"),
+    path("time-zone/", accounts.set_time_zone, name="set_time_zone"),
     path("two-factor/", accounts.two_factor, name="two_factor"),
     path(
         "password/change/",

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User
+from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User, time_zone_names
 from .throttling import LOCKED_OUT, lockout_message
 
 
@@ -57,11 +57,27 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "ui_language", "daily_goal")
+        fields = ("display_name", "ui_language", "time_zone", "daily_goal")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["daily_goal"].widget.attrs.update(min=DAILY_GOAL_MIN, max=DAILY_GOAL_MAX)
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            choices=[("", _("This browser's time zone")), *time_zone_choices()],
+            required=False,
+            help_text=_("Times on every page are shown in this zone."),
+        )
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in time_zone_names()]
+
+
+class TimeZoneForm(forms.Form):
+    """The zone a browser reports (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
+
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
 
 
 class OneTimeCodeForm(forms.Form):

@@ -1,6 +1,9 @@
+import functools
+import zoneinfo
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -46,6 +49,17 @@ DAILY_GOAL_MIN = 1
 DAILY_GOAL_MAX = 200
 
 
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones a learner may choose, sorted (``zoneinfo`` knows them)."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using InterviewPrep; signs in with an email address."""
 
@@ -54,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Blank: follow the language cookie / the browser until the person picks one.
     ui_language = models.CharField(
         _("UI language"), max_length=10, blank=True, choices=Language.choices
+    )
+    # Blank: not known yet; the browser reports its zone once (static/js/timezone.js) and
+    # until then pages use settings.TIME_ZONE. TimeZoneMiddleware activates it.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
     daily_goal = models.PositiveSmallIntegerField(
         _("new questions per day"),
@@ -95,6 +114,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.kept_session_auth_hash and "password" not in self.__dict__:  # not loaded or set
             return self.kept_session_auth_hash
         return super().get_session_auth_hash()
+
+    def set_ui_language(self, language: str) -> None:
+        """Remember the UI language chosen anywhere (profile or the header's menu)."""
+        if self.ui_language != language:
+            self.ui_language = language
+            self.save(update_fields=["ui_language"])
+
+    def set_time_zone(self, zone: str, *, only_if_unset: bool = False) -> None:
+        """Show this learner's times in ``zone``; ``only_if_unset`` keeps a chosen one (the
+        browser's report must not override the profile)."""
+        validate_time_zone(zone)
+        if only_if_unset and self.time_zone:
+            return
+        if self.time_zone != zone:
+            self.time_zone = zone
+            self.save(update_fields=["time_zone"])
 
     @property
     def public_name(self) -> str:

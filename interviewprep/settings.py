@@ -70,6 +70,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): signed in with a one-time code this session.
     "django_otp.middleware.OTPMiddleware",
     "interviewprep.middleware.PrivatePagesMiddleware",
+    "interviewprep.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

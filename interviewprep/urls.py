@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import accounts, views
 from .converters import IdConverter
 
 # Registered before the apps' URL modules below are imported, so they can use <id:...>.
@@ -13,6 +13,7 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("interviewprep.auth_urls")),
     path("questions/", include("questions.urls")),
     path("practice/", include("quizzes.urls")),
@@ -30,7 +31,8 @@ urlpatterns = [
     path("api/interviews/", include("interviews.api.urls")),
     path("api/", include("questions.api.urls")),
     path("api/", include("quizzes.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language menu also updates a signed-in learner's profile (Django's view inside).
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

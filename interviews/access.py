@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import services
 from .models import Attempt, AttemptQuerySet
@@ -20,6 +21,6 @@ def get_attempt_for_user(
     base = queryset if queryset is not None else Attempt.objects.all()
     attempt = base.for_user(user).filter(pk=pk).first()
     if attempt is None:
-        raise Http404("No such interview.")
+        raise Http404(_("No such interview."))
     services.expire_if_due(attempt=attempt, now=now)
     return attempt

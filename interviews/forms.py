@@ -19,12 +19,14 @@ class CustomInterviewForm(forms.Form):
         to_field_name="slug",
         required=False,
         help_text=_("None chosen means any topic."),
+        # Checkable chips (site.css), not a list that needs Ctrl-click to choose several.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
     )
     difficulty = forms.MultipleChoiceField(
         label=_("Difficulty"),
         choices=Question.Difficulty.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
     )
     count = forms.IntegerField(
         label=_("Number of questions"), min_value=1, max_value=MAX_QUESTIONS, initial=5
@@ -53,15 +55,20 @@ class StartTemplateForm(forms.Form):
 
 class TemplateForm(forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
-        label=_("Topics"), queryset=Tag.objects.all(), required=False
+        label=_("Topics"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
     )
 
     class Meta:
         model = InterviewTemplate
         fields = (
             "name",
+            "name_en",
             "slug",
             "description",
+            "description_en",
             "duration_minutes",
             "question_count",
             "tags",

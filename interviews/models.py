@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from questions.models import Question, Tag
@@ -48,12 +49,19 @@ def validate_difficulty_mix(value: Any) -> None:
             raise ValidationError(_("Difficulty weights are whole numbers from 0 to 100."))
 
 
+def _english_ui() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 class InterviewTemplate(models.Model):
     """An interview an editor set up: how long, how many questions, which topics and levels."""
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    # Shown on the English UI (the questions themselves stay in their language).
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
@@ -101,6 +109,15 @@ class InterviewTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the UI's language: the English one on the English UI, if written."""
+        return self.name_en if self.name_en and _english_ui() else self.name
+
+    @property
+    def display_description(self) -> str:
+        return self.description_en if self.description_en and _english_ui() else self.description
 
 
 class ExtraTimeAllowance(models.Model):
@@ -227,6 +244,16 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("interviews:attempt", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the UI's language: a template's English name on the English UI
+        (select the template with the attempt). A custom interview's title was written in
+        the learner's language when it started."""
+        if self.template_id is not None and _english_ui():
+            assert self.template is not None
+            return self.template.display_name
+        return self.title
 
     @property
     def is_open(self) -> bool:

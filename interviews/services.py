@@ -58,6 +58,13 @@ class InterviewError(DomainError):
         self.attempt = attempt
 
 
+class NothingAssessed(InterviewError):
+    """A self-assessment with no score at all: storing it would say "saved" while the report
+    still says "not assessed yet"."""
+
+    code = "nothing_assessed"
+
+
 class AttemptClosed(InterviewError, Conflict):
     """The attempt has ended (submitted, or its time ran out): nothing more can be saved."""
 
@@ -456,6 +463,10 @@ def record_review(
         raise IllegalTransition(
             _("An interview can be reviewed once it has ended."), attempt=attempt
         )
+    if all(item.score is None for item in assessments):
+        raise NothingAssessed(
+            _("Choose a score for at least one answer: nothing was saved."), attempt=attempt
+        )
     slots = {
         slot.question_id: slot
         for slot in AttemptQuestion.objects.filter(attempt=attempt).select_related("question")
@@ -546,6 +557,20 @@ def save_template(
 
 
 @transaction.atomic
+def _add_english(template: InterviewTemplate, entry: dict[str, Any]) -> None:
+    """Give a template loaded before the fixtures had English its English name and
+    description; an English text an editor wrote is kept."""
+    changed = [
+        name
+        for name in ("name_en", "description_en")
+        if not getattr(template, name) and entry.get(name)
+    ]
+    for name in changed:
+        setattr(template, name, entry[name])
+    if changed:
+        template.save(update_fields=changed)
+
+
 def load_templates(*, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """Create the shipped templates that do not exist yet (by slug); returns (created, kept).
 
@@ -556,15 +581,18 @@ def load_templates(*, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
     missing = sorted({slug for entry in entries for slug in entry.get("tags", [])} - set(known))
     if missing:
         raise InterviewError(f"Unknown tags in the interview templates: {', '.join(missing)}")
-    existing = set(InterviewTemplate.objects.values_list("slug", flat=True))
+    existing = {template.slug: template for template in InterviewTemplate.objects.all()}
     created = 0
     for position, entry in enumerate(entries):
         if entry["slug"] in existing:
+            _add_english(existing[entry["slug"]], entry)
             continue
         template = InterviewTemplate(
             slug=entry["slug"],
             name=entry["name"],
+            name_en=entry.get("name_en", ""),
             description=entry.get("description", ""),
+            description_en=entry.get("description_en", ""),
             duration_minutes=entry["duration_minutes"],
             question_count=entry["question_count"],
             difficulty_mix=entry.get("difficulty_mix", {}),

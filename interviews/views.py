@@ -58,9 +58,9 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "templates": _templates(),
             "form": CustomInterviewForm(),
-            "open_attempts": Attempt.objects.for_user(request.user).filter(
-                state=Attempt.State.STARTED, deadline__gt=timezone.now()
-            ),
+            "open_attempts": Attempt.objects.for_user(request.user)
+            .filter(state=Attempt.State.STARTED, deadline__gt=timezone.now())
+            .select_related("template"),
         },
     )
 
@@ -128,6 +128,8 @@ def _attempt_context(
         "warning_percents": WARNING_PERCENTS,
         "grace_seconds": int(SAVE_GRACE.total_seconds()),
         "answered_count": sum(1 for _slot, answer in rows if answer and answer.is_answered),
+        # The learner's zone (TimeZoneMiddleware): autosave stamps use it, as the page does.
+        "time_zone": timezone.get_current_timezone_name(),
     }
 
 
@@ -325,7 +327,13 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    attempts = list(Attempt.objects.for_user(request.user).select_related("template").with_scores())
+    # Newest first, whatever the aggregation does to the model's ordering.
+    attempts = list(
+        Attempt.objects.for_user(request.user)
+        .select_related("template")
+        .with_scores()
+        .order_by("-started_at", "-id")
+    )
     for attempt in attempts:
         attempt.percent = (  # type: ignore[attr-defined]
             score_percent(attempt.score_sum, attempt.slot_count)  # type: ignore[attr-defined]

@@ -126,9 +126,9 @@ ROW_TEMPLATE = "questions/_row.html"
 ROW_TIMEOUT = 3600  # shorter than STAMP_TIMEOUT, as PAGE_TIMEOUT is
 
 
-def question_rows(pks: Sequence[int]) -> list[SafeString]:
-    """The list's row for each of the questions ``pks`` that exists, in that order: from the
-    cache, or read (two queries: the questions and their tags) and rendered."""
+def question_rows(pks: Sequence[int]) -> list[tuple[int, SafeString]]:
+    """``(pk, row)``: the list's row for each of the questions ``pks`` that exists, in that
+    order: from the cache, or read (two queries: the questions and their tags) and rendered."""
     keys = _row_keys(pks)
     rows = cache.get_many(list(keys.values()))
     missing = [pk for pk in pks if keys[pk] not in rows]
@@ -141,7 +141,7 @@ def question_rows(pks: Sequence[int]) -> list[SafeString]:
         cache.set_many(rendered, ROW_TIMEOUT)
         rows.update(rendered)
     # Our own template's output, autoescaped when it was rendered.
-    return [mark_safe(rows[keys[pk]]) for pk in pks if keys[pk] in rows]  # noqa: S308
+    return [(pk, mark_safe(rows[keys[pk]])) for pk in pks if keys[pk] in rows]  # noqa: S308
 
 
 def invalidate() -> None:

@@ -28,6 +28,7 @@ import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -498,3 +499,40 @@ def pygments_css() -> str:
         " > static/css/pygments.css */\n"
     )
     return header + css + "\n"
+
+
+# --------------------------------------------------------------------------- #
+# Sections of a long answer (its in-page table of contents)
+# --------------------------------------------------------------------------- #
+
+_HEADING_RE = re.compile(r"<(h[1-4])(\s[^>]*)?>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
+_ID_ATTR_RE = re.compile(r"""\sid=["']([^"']+)["']""", re.IGNORECASE)
+_TAG_STRIP_RE = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class AnswerSections:
+    """``html`` with an id on every heading; ``toc``: ``(id, text)`` of each heading."""
+
+    html: str
+    toc: list[tuple[str, str]]
+
+
+def answer_sections(body_html: str) -> AnswerSections:
+    """The headings (h1-h4) of an answer rendered by :func:`render_answer`, for its table of
+    contents. A heading without an id gets ``md-sec-N`` (the prefix of the answer's ids, so
+    it cannot clobber the page's); the HTML is otherwise unchanged."""
+    toc: list[tuple[str, str]] = []
+
+    def visit(match: re.Match[str]) -> str:
+        tag, attrs, inner = match.group(1), match.group(2) or "", match.group(3)
+        found = _ID_ATTR_RE.search(attrs)
+        anchor = found.group(1) if found else f"{_ID_PREFIX}sec-{len(toc) + 1}"
+        text = " ".join(html.unescape(_TAG_STRIP_RE.sub("", inner)).split())
+        if text:
+            toc.append((anchor, text))
+        if found:
+            return match.group(0)
+        return f'<{tag} id="{anchor}"{attrs}>{inner}</{tag}>'
+
+    return AnswerSections(html=_HEADING_RE.sub(visit, body_html), toc=toc)

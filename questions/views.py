@@ -34,10 +34,18 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    pks = list(page.object_list)
+    # The passage of each answer where the terms occur, marked: it depends on the query, so
+    # it is not part of the cached rows.
+    found = (
+        search.page_snippets(Question.objects.filter(pk__in=pks), filterset.form.cleaned_data["q"])
+        if searched
+        else {}
+    )
     context = {
         "filter": filterset,
         "page": page,
-        "rows": caches.question_rows(list(page.object_list)),
+        "rows": [(row, found.get(pk, "")) for pk, row in caches.question_rows(pks)],
         "query": query.urlencode(),
         # At least this many matches: only the first ones were ranked (search_questions()).
         "search_bounded": searched and page.paginator.count >= search.RANK_CANDIDATES,

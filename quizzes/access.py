@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from interviewprep.models import User
 from questions.models import Question
@@ -31,5 +32,5 @@ def get_practicable_question(pk: int) -> Question:
     """A question that may be practised; anything else is a 404."""
     question = Question.objects.practicable().select_related("live_revision").filter(pk=pk).first()
     if question is None:
-        raise Http404("No such question to practise.")
+        raise Http404(_("No such question to practise."))
     return question

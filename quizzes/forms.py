@@ -36,7 +36,8 @@ class DeckForm(forms.Form):
         to_field_name="slug",
         required=False,
         label=_("Tags"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Checkable chips (site.css), not a list that needs Ctrl-click to choose several.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
     )
     difficulty = forms.ChoiceField(
         choices=[("", _("Any difficulty")), *Question.Difficulty.choices],

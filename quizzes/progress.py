@@ -175,3 +175,21 @@ def tag_mastery(*, user: User) -> list[TagMastery]:
         for tag in tags
     ]
     return sorted(mastery, key=lambda m: (-m.percent, -m.studied, m.tag.slug))
+
+
+#: How far back the home page's streak looks (a longer streak shows as this many days).
+STREAK_HORIZON_DAYS = 366
+
+
+def current_streak(*, user: User) -> int:
+    """Days in a row with at least one review, ending today or yesterday (one query)."""
+    today = timezone.localdate()
+    days = (
+        Review.objects.filter(
+            user=user, reviewed_at__gte=timezone.now() - timedelta(days=STREAK_HORIZON_DAYS)
+        )
+        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return stats.streak(days, today)

@@ -187,3 +187,21 @@ def test_postgresql_prepares_the_statements_a_connection_repeats():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("FROM interviewprep_user u" in statement for statement in prepared)
+
+
+def test_manage_py_without_settings_says_what_to_do_in_one_line():
+    """The README's `manage.py` commands, run without DJANGO_DEBUG or production's variables:
+    a clear message naming the fix, not a traceback."""
+    result = run_django(["manage.py", "createsuperuser", "--no-input"], {})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "DJANGO_DEBUG=1" in result.stderr
+    assert "make createsuperuser" in result.stderr
+
+
+def test_the_readme_backup_commands_are_make_targets():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("createsuperuser", "backup", "restore"):
+        assert f"make {target}" in readme
+        assert f"\n{target}:" in makefile

@@ -15,6 +15,7 @@ quoted for the target syntax, and passed as a parameter: user text never reaches
 FTS/tsquery grammar as operators.
 """
 
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,10 @@ from django.core.paginator import Page, Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, F, Field, FloatField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 
+from . import snippets
 from .synonyms import expand_query
 from .tokens import is_cjk_char
 
@@ -194,3 +198,13 @@ def ranked_page(results: "QuerySet[Question]", *, number: str | None, per_page: 
     count and once for the page). The page's rows come from ``caches.question_rows``.
     """
     return Paginator(list(results.values_list("pk", flat=True)), per_page).get_page(number)
+
+
+def page_snippets(questions: "QuerySet[Question]", query: str) -> dict[int, SafeString]:
+    """The snippet (``snippets.snippet``) of each of ``questions`` for ``query``: one query."""
+    terms = snippets.query_terms(query)
+    answers = questions.values_list("pk", "body_html")
+    return {
+        pk: snippets.snippet(html.unescape(strip_tags(body_html)), terms)
+        for pk, body_html in answers
+    }

@@ -6,8 +6,15 @@ from django import template
 from django.db.models import Count, Q
 
 from ..models import Question, Tag
+from ..source_labels import source_label as label_of
 
 register = template.Library()
+
+
+@register.filter
+def source_label(file_name: str) -> str:
+    """A source file's readable name (``questions.source_labels``)."""
+    return label_of(file_name)
 
 
 @register.inclusion_tag("questions/blocks/bank_figures.html")

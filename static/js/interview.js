@@ -101,11 +101,35 @@
     el.classList.toggle("error", Boolean(isError));
   }
 
+  // "N of M answered": counted from the navigator (one question per screen) or from the
+  // answers shown (all on one page), after each save.
+  function countAnswered() {
+    const counter = root.querySelector("[data-answered-count]");
+    if (!counter) return;
+    const items = root.querySelectorAll("[data-nav-question]");
+    const answered = items.length
+      ? Array.from(items).filter((item) => item.classList.contains("answered")).length
+      : textareas.filter((textarea) => textarea.value.trim() !== "").length;
+    counter.textContent = counter.dataset.template.replace("{answered}", String(answered));
+  }
+
   function markNavigator(question, textarea, marked) {
     const item = root.querySelector(`[data-nav-question="${question}"]`);
-    if (!item) return;
-    item.classList.toggle("answered", textarea.value.trim() !== "");
-    if (marked !== undefined) item.classList.toggle("marked", marked);
+    if (item) {
+      item.classList.toggle("answered", textarea.value.trim() !== "");
+      if (marked !== undefined) item.classList.toggle("marked", marked);
+    }
+    countAnswered();
+  }
+
+  // Saved stamps in the learner's zone (the page's), as 24-hour HH:MM:SS like the server's.
+  function clockTimeOf(iso) {
+    const options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+    try {
+      return new Date(iso).toLocaleTimeString("en-GB", { ...options, timeZone: data.timeZone });
+    } catch (error) {
+      return new Date(iso).toLocaleTimeString("en-GB", options);
+    }
   }
 
   function knownSaves(question) {
@@ -212,7 +236,7 @@
         } else {
           writeDraft(question, textarea.value); // typed while saving: on the new count
         }
-        const time = new Date(body.saved_at).toLocaleTimeString();
+        const time = clockTimeOf(body.saved_at);
         status(question, `${data.msgSaved} ${time}`);
         markNavigator(question, textarea, mark ? mark.checked : undefined);
         if (typeof body.remaining_seconds === "number") {
@@ -305,11 +329,21 @@
   }, 1000);
 
   const form = document.getElementById("answer-form");
+  const dialog = document.getElementById("confirm-submit");
   let confirmed = false;
+  let confirming = null; // the submit button waiting for the dialog's answer
+  dialog.querySelector("[data-dialog-cancel]").addEventListener("click", () => dialog.close());
+  dialog.querySelector("[data-dialog-confirm]").addEventListener("click", () => {
+    confirmed = true;
+    dialog.close();
+    form.requestSubmit(confirming);
+  });
   form.addEventListener("submit", (event) => {
     const button = event.submitter;
-    if (!confirmed && button && button.hasAttribute("data-confirm") && !window.confirm(data.msgConfirm)) {
+    if (!confirmed && button && button.hasAttribute("data-confirm")) {
       event.preventDefault();
+      confirming = button;
+      if (!dialog.open) dialog.showModal();
       return;
     }
     if (chains.size) {

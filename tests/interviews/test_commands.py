@@ -52,3 +52,24 @@ def test_unknown_tags_are_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no-such-tag"):
         call_command("load_interview_templates", file=bad, verbosity=0)
     assert not InterviewTemplate.objects.exists()
+
+
+def test_templates_carry_english_shown_on_the_english_ui(client, learner):
+    from interviews import services
+
+    call_command("load_interview_templates", verbosity=0)
+    # Loaded before the fixtures had English: the next load adds it, keeping the rest.
+    InterviewTemplate.objects.filter(slug="peft-20").update(name_en="", description_en="")
+    call_command("load_interview_templates", verbosity=0)
+    peft = InterviewTemplate.objects.get(slug="peft-20")
+    assert peft.name_en == "PEFT · 20 min · 5 questions"
+    client.force_login(learner)
+    english = client.get("/interviews/", headers={"accept-language": "en"}).content.decode()
+    assert "PEFT · 20 min · 5 questions" in english
+    assert "Parameter-efficient fine-tuning, the LoRA family and quantization." in english
+    assert "PEFT 专项" not in english
+    chinese = client.get("/interviews/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert "PEFT 专项 · 20 分钟 · 5 题" in chinese
+    attempt = services.start_attempt(user=learner, template=peft)
+    page = client.get(attempt.get_absolute_url(), headers={"accept-language": "en"})
+    assert "<h1>PEFT · 20 min · 5 questions</h1>" in page.content.decode()

@@ -432,3 +432,45 @@ def test_the_page_form_shows_both_texts_when_another_window_saved_first(client, 
     again = client.post(f"/interviews/{attempt.pk}/save/", form)
     assert again.url == f"/interviews/{attempt.pk}/review/"
     assert Answer.objects.get(attempt=attempt, question_id=question).text == "这个窗口的答案"
+
+
+def test_a_review_without_any_score_is_refused_not_called_saved(client, learner, start):
+    """Issue 19 (4): "saved" on the review page while the report says "not assessed yet"."""
+    attempt = now_attempt(start, learner, count=2)
+    services.submit_attempt(attempt=attempt)
+    first = attempt.slots.first().question_id
+    client.force_login(learner)
+    page = client.post(
+        f"/interviews/{attempt.pk}/review/",
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-question": str(first)},
+        follow=True,
+    )
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown == ["请至少为一道题打分：自评尚未保存。"]
+    api = client.post(
+        f"/api/interviews/{attempt.pk}/review/",
+        {"items": [{"question": first, "score": None, "points": [0]}]},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["code"] == "nothing_assessed"
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+
+
+def test_interview_wording_history_order_and_times(client, learner, start):
+    """Issue 19 (15): one name for the review, 下一题, newest first, both times named."""
+    older = now_attempt(start, learner, count=2)
+    services.submit_attempt(attempt=older)
+    newer = now_attempt(start, learner, count=2)
+    client.force_login(learner)
+    attempt_page = client.get(f"/interviews/{newer.pk}/").content.decode()
+    assert "下一题" in attempt_page
+    assert 'class="legend muted"><span class="nav-item' not in attempt_page
+    review = client.get(f"/interviews/{older.pk}/review/").content.decode()
+    assert "<h1>复盘" in review
+    assert "复习" not in review
+    history = client.get("/interviews/history/").content.decode()
+    assert history.index(f"/interviews/{newer.pk}/") < history.index(f"/interviews/{older.pk}/")
+    report = client.get(f"/interviews/{older.pk}/report/").content.decode()
+    assert "答题用时" in report

@@ -40,7 +40,7 @@ def row(client, tag) -> str:
     stamps as pages, so every write that shows on the page shows in the list too."""
     rows = client.get(reverse("questions:list"), {"tag": tag.slug}).context["rows"]
     assert len(rows) == 1
-    return rows[0]
+    return rows[0][0]
 
 
 def tables_read(client, question: Question) -> list[str]:

@@ -235,7 +235,8 @@ def test_the_question_page_shows_only_the_readers_own_state(client, learner, oth
 
     html = client.get(neighbour.get_absolute_url()).content.decode()
     assert "别人的笔记" not in html
-    assert '<textarea id="note-text" name="text" rows="3" maxlength="10000"></textarea>' in html
+    empty_note = '<textarea id="note-text" name="text" rows="3" data-max-length="10000"></textarea>'
+    assert empty_note in html
     assert "已在练习中" in html
     assert 'class="notice updated"' in html
     notifications.dismiss_notification(
@@ -252,3 +253,12 @@ def test_the_question_page_shows_only_the_readers_own_state(client, learner, oth
     assert 'aria-pressed="true"' in html
     assert "只属于我" not in html
     assert 'class="notice updated"' in html
+
+
+def test_bookmarks_page_keeps_the_line_breaks_of_notes(client, learner):
+    question = practicable(1)[0]
+    Bookmark.objects.create(user=learner, question=question)
+    Note.objects.create(user=learner, question=question, text="第一行\n第二行 <b>")
+    client.force_login(learner)
+    html = client.get(reverse("practice:bookmarks")).content.decode()
+    assert "第一行<br>第二行 &lt;b&gt;" in html

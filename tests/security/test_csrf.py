@@ -166,6 +166,14 @@ CASES = [
     ),
     Case("logout", "learner", _r("logout"), HOME, 302),
     Case(
+        "set_time_zone",
+        "learner",
+        _r("set_time_zone"),
+        HOME,
+        204,
+        lambda w: {"time_zone": "Europe/Berlin"},
+    ),
+    Case(
         "profile",
         "learner",
         _r("profile"),
@@ -428,6 +436,7 @@ CASES = [
 READ_ONLY = {
     "home",
     "health",
+    "favicon",
     "password_change_done",
     "password_reset_done",
     "password_reset_complete",

@@ -62,7 +62,7 @@ CASES = [
         "post",
         lambda w: [w.finished.pk],
         200,
-        lambda w: {"items": []},
+        lambda w: {"items": [{"question": w.finished.slots.first().question_id, "score": 2}]},
         api=True,
     ),
     Case("interviews-api:report", "get", lambda w: [w.finished.pk], 200, api=True),
