@@ -301,6 +301,11 @@ class QuestionRevision(models.Model):
     tag_slugs = models.JSONField(default=list)
     difficulty = models.CharField(max_length=10, choices=Question.Difficulty.choices)
     summary = models.CharField(max_length=300, blank=True)
+    # What a good answer contains, graded by questions/grading.py: a list of
+    # {id, text, aliases, weight, source_sentence}. Follow-ups: {id, after (a key point id or
+    # ""), question_id} or {id, after, prompt, reference, key_points}.
+    key_points = models.JSONField(default=list, blank=True)
+    follow_ups = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -479,6 +484,8 @@ class RevisionDraft(models.Model):
         _("difficulty"), max_length=10, choices=Question.Difficulty.choices
     )
     summary = models.CharField(_("change summary"), max_length=300, blank=True)
+    key_points = models.JSONField(_("key points"), default=list, blank=True)
+    follow_ups = models.JSONField(default=list, blank=True)
     resolves = models.ManyToManyField(EditorialFlag, blank=True, related_name="resolving_drafts")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revision_drafts"
