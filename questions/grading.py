@@ -41,7 +41,7 @@ PAIR_FACTOR = 0.8
 MAX_ANSWER_CHARS = 20_000
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])|(?<=[.:：])\s+")
-_CJK_RUN = re.compile(f"[{CJK}]+")
+CJK_RUN = re.compile(f"[{CJK}]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9+\-./]*")
 _STOP_CHARS = set(
     "的了是在和与及或也就都而被把对这那个一为以将其之所有可们我你他它不上下中从到让使用做"
@@ -120,7 +120,7 @@ def sentences(text: str) -> list[str]:
 def _is_content(word: str) -> bool:
     if not word or word in _STOP_WORDS:
         return False
-    if _CJK_RUN.fullmatch(word):
+    if CJK_RUN.fullmatch(word):
         return not (len(word) == 1 and word in _STOP_CHARS)
     return bool(_LATIN_WORD.fullmatch(word)) and not word.isdigit()
 
@@ -134,7 +134,7 @@ def content_words(text: str) -> tuple[str, ...]:
 
 def _pairs(text: str) -> set[str]:
     pairs: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         pairs.update(
             run[i : i + 2] for i in range(len(run) - 1) if not set(run[i : i + 2]) & _STOP_CHARS
         )
@@ -151,7 +151,7 @@ class _Prepared:
 
 def _alias_pattern(alias: str) -> re.Pattern[str] | None:
     alias = normalise(alias)
-    if len(alias) < 2 and not _CJK_RUN.fullmatch(alias):
+    if len(alias) < 2 and not CJK_RUN.fullmatch(alias):
         return None
     escaped = re.escape(alias).replace(r"\ ", r"[\s\-_]*")
     # A Latin alias is a whole word ("rope" must not match "europe"); Chinese has no spaces.
@@ -335,6 +335,8 @@ def parse_key_points_text(text: str) -> list[dict[str, Any]]:
                 "aliases": [alias.strip() for alias in aliases.split(";") if alias.strip()],
                 "weight": int(weight),
                 "source_sentence": source,
+                # A point no sentence of the answer states comes from an editor's correction.
+                "from_correction": not source,
             }
         )
     if len(points) > MAX_KEY_POINTS:

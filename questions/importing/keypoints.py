@@ -72,6 +72,7 @@ def import_key_points(entries: Mapping[str, Mapping[str, Any]]) -> tuple[int, li
                 "aliases": list(point.get("aliases", [])),
                 "weight": int(point.get("weight", 1)),
                 "source_sentence": point.get("source_sentence", ""),
+                "from_correction": bool(point.get("from_correction", False)),
             }
             for point in entry.get("key_points", [])
         ]

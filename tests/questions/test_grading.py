@@ -160,6 +160,7 @@ def test_editors_edit_key_points_in_the_draft_and_publishing_carries_them(client
         "aliases": ["新别名", "alias"],
         "weight": 1,
         "source_sentence": "",
+        "from_correction": True,
     }
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "新要点" in page
