@@ -43,6 +43,7 @@ from .models import (
     AuditEntry,
     DuplicateCandidate,
     EditorialFlag,
+    GradeDispute,
     Question,
     QuestionRevision,
     RevisionDraft,
@@ -498,3 +499,12 @@ def freshness(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "question").order_by("-created_at", "-id")
     return render(request, "questions/editor/audit.html", {"page": _page(request, entries)})
+
+
+@role_required(*EDITORS)
+@require_GET
+def grade_disputes(request: HttpRequest) -> HttpResponse:
+    """Learners' contested automatic grades, newest first (``export_grade_disputes`` writes
+    them into the grader's calibration set)."""
+    disputes = GradeDispute.objects.select_related("question", "user", "revision")
+    return render(request, "questions/editor/disputes.html", {"page": _page(request, disputes)})

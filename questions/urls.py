@@ -40,4 +40,5 @@ urlpatterns = [
     path("editor/duplicates/<id:pk>/", editor_views.decide_candidate, name="candidate-decide"),
     path("editor/freshness/", editor_views.freshness, name="editor-freshness"),
     path("editor/audit/", editor_views.audit_log, name="editor-audit"),
+    path("editor/grades/", editor_views.grade_disputes, name="editor-disputes"),
 ]

@@ -120,3 +120,17 @@ def test_contested_grade_is_stored_and_exported_to_the_calibration_format(learne
     assert entry["language"] == "en"
     with pytest.raises(assessment.DomainError):
         assessment.contest_grade(user=learner, question=lora, answer="x", claimed_score=4)
+
+
+def test_editors_see_contested_grades_and_learners_do_not(client, learner, editor, lora):
+    assessment.contest_grade(
+        user=learner, question=lora, answer=PARAPHRASE, claimed_score=3, comment="意译也对"
+    )
+    client.force_login(learner)
+    assert client.get("/questions/editor/grades/").status_code in {403, 404}
+    client.force_login(editor)
+    page = client.get("/questions/editor/grades/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "意译也对" in html
+    assert lora.title in html
