@@ -4,9 +4,12 @@ grades and the most-missed key points, over HTTP and at the service level."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from interviews import followups, missed
+from interviews import followups, missed, services
 from interviews.models import (
     Answer,
     Attempt,
@@ -192,3 +195,53 @@ def test_most_missed_key_points_on_the_report_and_dashboard_go_to_practice(clien
     assert PracticeRequest.objects.filter(user=learner, question=lora).exists()
     away = client.post("/interviews/practice-missed/", {"next": "https://evil.example/"})
     assert away.url == "/interviews/history/"
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def test_pages_with_follow_ups_keep_a_constant_number_of_queries(client, learner, start):
+    client.force_login(learner)
+    client.get("/accounts/profile/")  # the user is kept from here on (interviewprep.backends)
+    points = [{"id": "kp1", "text": "B 初始化为 0", "weight": 1, "aliases": ["B=0"]}]
+    counts = {}
+    for size in (1, 20):
+        attempt = start(learner, count=size, minutes=60, now=timezone.now())
+        for slot in attempt.slots.all():
+            services.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
+            FollowUp.objects.create(
+                attempt=attempt, parent=slot, authored_id="fu1", prompt="追问", key_points=points
+            )
+        urls = [f"/interviews/{attempt.pk}/", f"/api/interviews/{attempt.pk}/"]
+        before = [count_queries(client, url) for url in urls]
+        services.submit_attempt(attempt=attempt)
+        urls = [
+            f"/interviews/{attempt.pk}/review/",
+            f"/interviews/{attempt.pk}/report/",
+            f"/api/interviews/{attempt.pk}/report/",
+        ]
+        counts[size] = before + [count_queries(client, url) for url in urls]
+        assert FollowUp.objects.filter(attempt=attempt, auto_score__isnull=False).count() == size
+    assert counts[1] == counts[20]
+
+
+def test_grading_and_checking_take_a_fixed_number_of_queries(
+    client, learner, lora, django_assert_num_queries
+):
+    cache.clear()
+    client.force_login(learner)
+    client.get("/accounts/profile/")  # the user is kept from here on (interviewprep.backends)
+    url = f"/api/questions/{lora.pk}/grade/"
+    with django_assert_num_queries(2):  # the session, the question with its revision
+        assert (
+            client.post(url, {"answer": SOUND}, content_type="application/json").status_code == 200
+        )
+    with django_assert_num_queries(2):
+        assert (
+            client.post(f"/practice/questions/{lora.pk}/check/", {"attempt": SOUND}).status_code
+            == 200
+        )
