@@ -51,7 +51,13 @@ def test_a_follow_up_is_asked_answered_graded_and_reviewed(page: Page, site: str
     assert attempt.state == Attempt.State.STARTED
     save_screenshot(page, "interview-follow-up")
 
-    page.get_by_test_id("follow-up-answer-1").fill(FOLLOW_UP_ANSWER)
+    def autosave(response):
+        return "/follow-ups/" in response.url and response.request.method == "PUT"
+
+    with page.expect_response(autosave, timeout=15_000) as saved:
+        page.get_by_test_id("follow-up-answer-1").fill(FOLLOW_UP_ANSWER)
+    assert saved.value.status == 200
+    assert FollowUp.objects.get(attempt=attempt).text == FOLLOW_UP_ANSWER  # autosaved
     page.get_by_role("button", name=re.compile("交卷")).click()
     expect(page).to_have_url(re.compile(r"/review/$"))
 
