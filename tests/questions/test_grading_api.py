@@ -134,3 +134,34 @@ def test_editors_see_contested_grades_and_learners_do_not(client, learner, edito
     html = page.content.decode()
     assert "意译也对" in html
     assert lora.title in html
+
+
+def test_editors_set_key_points_through_the_draft_api(client, editor, lora):
+    client.force_login(editor)
+    create = f"/api/questions/{lora.pk}/revisions/"
+    payload = {"title": lora.title, "body_markdown": lora.body_markdown}
+    draft = client.post(create, payload, content_type="application/json").json()
+    assert [p["id"] for p in draft["key_points"]] == [
+        p["id"] for p in lora.live_revision.key_points
+    ]
+    points = [{"id": "kp1", "text": "低秩增量 ΔW=BA", "weight": 3, "aliases": ["低秩", "BA"]}]
+    saved = client.post(
+        create,
+        {**payload, "version": draft["version"], "key_points": points},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200
+    assert saved.json()["key_points"][0]["aliases"] == ["低秩", "BA"]
+    duplicate = client.post(
+        create,
+        {**payload, "version": saved.json()["version"], "key_points": points * 2},
+        content_type="application/json",
+    )
+    assert duplicate.status_code == 400
+    bad_weight = client.post(
+        create,
+        {**payload, "version": saved.json()["version"], "key_points": [{**points[0], "weight": 7}]},
+        content_type="application/json",
+    )
+    assert bad_weight.status_code == 400
+    assert "key_points" in bad_weight.json()
