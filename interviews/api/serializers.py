@@ -107,7 +107,7 @@ class AttemptQuestionSerializer(serializers.Serializer[Any]):
     saved_at = serializers.DateTimeField(allow_null=True)
 
 
-class FollowUpSerializer(serializers.Serializer[Any]):
+class AskedFollowUpSerializer(serializers.Serializer[Any]):
     """A follow-up (追问) asked during the interview after the answer to ``parent_question``."""
 
     id = serializers.IntegerField()
@@ -157,7 +157,7 @@ class AttemptSerializer(serializers.Serializer[Any]):
         )
     )
     questions = AttemptQuestionSerializer(many=True)
-    follow_ups = FollowUpSerializer(many=True)
+    follow_ups = AskedFollowUpSerializer(many=True)
 
 
 class AnswerSavedSerializer(serializers.Serializer[Any]):
@@ -224,7 +224,7 @@ class InterviewReportItemSerializer(serializers.Serializer[ReviewItem]):
     def get_missed_points(self, item: ReviewItem) -> list[str]:
         return [point["text"] for point in item.auto.missed] if item.auto else []
 
-    @extend_schema_field(FollowUpSerializer(many=True))
+    @extend_schema_field(AskedFollowUpSerializer(many=True))
     def get_follow_ups(self, item: ReviewItem) -> list[dict[str, Any]]:
         return [follow_up_data(entry.follow_up) for entry in item.follow_ups]
 

@@ -19,11 +19,11 @@ from .serializers import (
     AnswerInputSerializer,
     AnswerRefusedSerializer,
     AnswerSavedSerializer,
+    AskedFollowUpSerializer,
     AskFollowUpsSerializer,
     AttemptSerializer,
     AttemptStateSerializer,
     FollowUpAnswerSerializer,
-    FollowUpSerializer,
     InterviewReportSerializer,
     InterviewReviewInputSerializer,
     StartSerializer,
@@ -151,7 +151,7 @@ def ask_follow_ups(request: Request, pk: int) -> Response:
 @extend_schema(
     summary="Save the answer to a follow-up (inside the interview's clock)",
     request=FollowUpAnswerSerializer,
-    responses={200: FollowUpSerializer, 409: AnswerRefusedSerializer},
+    responses={200: AskedFollowUpSerializer, 409: AnswerRefusedSerializer},
 )
 @api_view(["PUT"])
 @permission_classes([IsAuthenticated])

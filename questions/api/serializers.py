@@ -27,7 +27,7 @@ class FlagSerializer(serializers.ModelSerializer[EditorialFlag]):
         fields = ("id", "reason", "severity", "problem", "correction", "first_line", "last_line")
 
 
-class FollowUpSerializer(serializers.Serializer[Any]):
+class AuthoredFollowUpSerializer(serializers.Serializer[Any]):
     """A follow-up (追问) asked after an answer that misses key point ``after`` ("" = always):
     a question of the bank (``question_id``) or a short ``prompt`` with its own key points."""
 
@@ -109,7 +109,7 @@ class QuestionDetailSerializer(QuestionListSerializer):
             "follow_ups",
         )
 
-    @extend_schema_field(FollowUpSerializer(many=True))
+    @extend_schema_field(AuthoredFollowUpSerializer(many=True))
     def get_follow_ups(self, question: Question) -> list[dict[str, Any]]:
         revision = question.live_revision
         if revision is None:

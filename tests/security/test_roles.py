@@ -108,6 +108,7 @@ CASES = [
         lambda w: {"decision": "dismiss"},
     ),
     Case("get", "questions:editor-freshness", NONE, "editor", 200),
+    Case("get", "questions:editor-disputes", NONE, "editor", 200),
     Case("get", "questions:editor-audit", NONE, "staff", 200, denied=STAFF_ONLY),
     Case("get", "interviews:templates", NONE, "editor", 200),
     Case("get", "interviews:template-new", NONE, "editor", 200),
