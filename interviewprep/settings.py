@@ -185,6 +185,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Scoped throttles (ScopedRateThrottle on the views that name a scope).
+    "DEFAULT_THROTTLE_RATES": {"grading": os.environ.get("GRADING_THROTTLE_RATE", "60/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "InterviewPrep API",

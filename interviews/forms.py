@@ -100,10 +100,24 @@ class AnswerForm(forms.Form):
         return f"{field_name}-{self.prefix}"
 
 
+class FollowUpAnswerForm(forms.Form):
+    """The answer to one follow-up shown on the attempt page (``followup-<follow-up id>``);
+    ``followups.save_follow_up`` checks it."""
+
+    followup = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data: Any, *, follow_up_id: int) -> None:
+        super().__init__(data, prefix=str(follow_up_id))
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{field_name}-{self.prefix}"
+
+
 class AttemptSaveForm(forms.Form):
     """The rest of the attempt page's form: the answers it shows and where to go next."""
 
     shown = IdListField(required=False)
+    fshown = IdListField(required=False)
     goto = forms.IntegerField(required=False)
     stay = forms.IntegerField(required=False)
     action = forms.CharField(required=False)
@@ -138,3 +152,17 @@ class AssessmentForm(forms.Form):
 AssessmentFormSet = forms.formset_factory(
     AssessmentForm, extra=0, max_num=MAX_QUESTIONS, validate_max=True
 )
+
+
+class ContestForm(forms.Form):
+    """A learner contesting the automatic grade of one answer (``assessment.contest_grade``
+    checks the values). Fields carry the question's id after their name, as on the review."""
+
+    score = forms.IntegerField(required=False)
+    comment = forms.CharField(required=False)
+
+    def __init__(self, data: Any, *, question_id: int) -> None:
+        super().__init__(data, prefix=str(question_id))
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"contest-{field_name}-{self.prefix}"

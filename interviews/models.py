@@ -84,6 +84,19 @@ class InterviewTemplate(models.Model):
         validators=[validate_difficulty_mix],
         help_text=_('Weights per difficulty, e.g. {"medium": 2, "hard": 1}; empty means any.'),
     )
+
+    class FollowUps(models.TextChoices):
+        MISSED = "missed", _("After an answer that misses the key point they follow")
+        ALWAYS = "always", _("After every answer")
+        NEVER = "never", _("Never")
+
+    follow_ups = models.CharField(
+        _("follow-up questions"),
+        max_length=10,
+        choices=FollowUps.choices,
+        default=FollowUps.MISSED,
+        help_text=_("When the interview asks a question's authored follow-ups (追问)."),
+    )
     is_active = models.BooleanField(_("offered to learners"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -165,11 +178,17 @@ class AttemptQuerySet(models.QuerySet["Attempt"]):
         return self.prefetch_related(
             Prefetch(
                 "slots",
-                queryset=AttemptQuestion.objects.select_related("question").prefetch_related(
+                queryset=AttemptQuestion.objects.select_related(
+                    "question__live_revision"
+                ).prefetch_related(
                     Prefetch("question__tags", queryset=Tag.objects.order_by("level", "slug"))
                 ),
             ),
             "answers",
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("question__live_revision", "parent"),
+            ),
         )
 
 
@@ -302,6 +321,11 @@ class AttemptQuestion(models.Model):
         null=True, blank=True, validators=[MaxValueValidator(MAX_SELF_SCORE)]
     )
     points_ticked = models.JSONField(default=list, blank=True)
+    # The automatic grade (questions.grading) of the answer once the attempt ended: a hint
+    # shown beside the self-score, never in its place.
+    auto_score = models.FloatField(null=True, blank=True)
+    covered_points = models.JSONField(default=list, blank=True)
+    missed_points = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -377,3 +401,56 @@ class PracticeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.question_id}"
+
+
+class FollowUp(models.Model):
+    """A follow-up question (追问) asked during an attempt after the answer to ``parent``.
+
+    A copy of the authored follow-up as it was asked: a question of the bank (``question``),
+    or a short ``prompt`` with its own ``reference`` and ``key_points``. Answered inside the
+    attempt's clock, like every answer.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="follow_ups")
+    parent = models.ForeignKey(AttemptQuestion, on_delete=models.PROTECT, related_name="follow_ups")
+    authored_id = models.CharField(max_length=40)
+    after = models.CharField(
+        max_length=40, blank=True, help_text="The key point whose miss asked it; empty: always."
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prompt = models.TextField(blank=True)
+    reference = models.TextField(blank=True)
+    key_points = models.JSONField(default=list, blank=True)
+    text = models.TextField(blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    auto_score = models.FloatField(null=True, blank=True)
+    covered_points = models.JSONField(default=list, blank=True)
+    missed_points = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["parent__position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "authored_id"], name="followup_parent_authored_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id} -> {self.authored_id}"
+
+    @property
+    def title(self) -> str:
+        return self.question.title if self.question_id and self.question else self.prompt
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.text.strip())
+
+    def points(self) -> list[dict[str, Any]]:
+        """The key points its answer is graded against."""
+        if self.question_id and self.question and self.question.live_revision:
+            return list(self.question.live_revision.key_points)
+        return list(self.key_points)

@@ -469,7 +469,9 @@ def record_review(
         )
     slots = {
         slot.question_id: slot
-        for slot in AttemptQuestion.objects.filter(attempt=attempt).select_related("question")
+        for slot in AttemptQuestion.objects.filter(attempt=attempt).select_related(
+            "question__live_revision"
+        )
     }
     changed = []
     for item in assessments:
@@ -478,7 +480,7 @@ def record_review(
             raise NotInAttempt(_("This question is not part of this interview."), attempt=attempt)
         if item.score is not None and not 0 <= item.score <= MAX_SELF_SCORE:
             raise InterviewError(_("A score is 0, 1, 2 or 3."), attempt=attempt)
-        count = len(key_points(slot.question.body_html))
+        count = len(checklist_points(slot.question))
         if any(not 0 <= index < count for index in item.points):
             raise InterviewError(
                 _("A ticked key point does not exist in the reference answer."), attempt=attempt
@@ -499,6 +501,15 @@ def set_layout(*, attempt: Attempt, layout: str) -> Attempt:
     Attempt.objects.filter(pk=attempt.pk).update(layout=layout)
     attempt.layout = layout
     return attempt
+
+
+def checklist_points(question: Question) -> list[str]:
+    """The key points the learner ticks in the review: the live revision's authored ones, else
+    a checklist cut from the reference answer (``keypoints.key_points``)."""
+    revision = question.live_revision
+    if revision is not None and revision.key_points:
+        return [point["text"] for point in revision.key_points]
+    return key_points(question.body_html)
 
 
 def is_weak(score: int | None, answered: bool) -> bool:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("start/", views.start, name="start"),
     path("history/", views.history, name="history"),
+    path("practice-missed/", views.practice_missed, name="practice-missed"),
     path("templates/", views.template_list, name="templates"),
     path("templates/new/", views.template_edit, name="template-new"),
     path("templates/<int:pk>/edit/", views.template_edit, name="template-edit"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/contest/<int:question_id>/", views.contest, name="contest"),
     path("<int:pk>/practice/", views.practice, name="practice"),
 ]

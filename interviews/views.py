@@ -9,22 +9,26 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, role_required
+from questions import assessment
 from questions.models import Tag
 from quizzes import charts
 
-from . import reports, services
+from . import followups, missed, reports, services
 from .access import get_attempt_for_user
 from .forms import (
     AnswerForm,
     AssessmentFormSet,
     AttemptSaveForm,
+    ContestForm,
     CustomInterviewForm,
+    FollowUpAnswerForm,
     LayoutForm,
     StartTemplateForm,
     TemplateForm,
@@ -36,6 +40,7 @@ from .models import (
     Answer,
     Attempt,
     AttemptQuestion,
+    FollowUp,
     InterviewTemplate,
     score_percent,
 )
@@ -94,6 +99,7 @@ class _ShownAnswer(NamedTuple):
     answer: Answer | None
     # The learner's text that another window's save kept from being stored, if any.
     unsaved_text: str | None
+    follow_ups: list[FollowUp]
 
 
 def _attempt_context(
@@ -112,8 +118,12 @@ def _attempt_context(
     else:
         current = 0
         shown_rows = rows
+    asked: dict[int, list[FollowUp]] = {}
+    for follow_up in attempt.follow_ups.all():
+        asked.setdefault(follow_up.parent_id, []).append(follow_up)
     shown = [
-        _ShownAnswer(slot, answer, conflicts.get(slot.question_id)) for slot, answer in shown_rows
+        _ShownAnswer(slot, answer, conflicts.get(slot.question_id), asked.get(slot.pk, []))
+        for slot, answer in shown_rows
     ]
     now = timezone.now()
     return {
@@ -186,6 +196,9 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AnswerChanged:
             # Not a refusal of the whole form: the other answers shown are still saved.
             conflicts[question_id] = answer["text"]
+    for follow_up_id in page["fshown"]:
+        data = cleaned(FollowUpAnswerForm(request.POST, follow_up_id=follow_up_id))
+        followups.save_follow_up(attempt=attempt, follow_up_id=follow_up_id, text=data["followup"])
     if conflicts:
         # Nothing was lost: the page comes back with the learner's text in place and
         # the other window's beside it; sending it again keeps the learner's.
@@ -202,6 +215,18 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
             _attempt_context(attempt, page["stay"], conflicts),
             status=409,
         )
+    # Leaving answered questions (or submitting) is when an interviewer follows up.
+    asked = followups.ask_follow_ups(attempt=attempt, question_ids=page["shown"])
+    if asked:
+        messages.info(
+            request,
+            _(
+                "The interviewer has a follow-up question on your answer: answer it below "
+                "(the clock keeps running), then go on."
+            ),
+        )
+        stay = min(follow_up.parent.position for follow_up in asked)
+        return redirect(reverse("interviews:attempt", args=[attempt.pk]) + f"?q={stay}")
     if page["action"] == "submit":
         services.submit_attempt(attempt=attempt)
         messages.success(request, _("Your interview was submitted."))
@@ -272,6 +297,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Your self-assessment was saved."))
         return redirect("interviews:report", pk=attempt.pk)
+    if followups.grade_attempt(attempt=attempt):
+        attempt = _finished_attempt(request, pk)
     items = reports.review_items(attempt)
     formset = AssessmentFormSet(
         initial=[
@@ -301,11 +328,59 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _finished_attempt(request, pk)
     if attempt.is_open:
         return redirect(attempt)
+    if followups.grade_attempt(attempt=attempt):
+        attempt = _finished_attempt(request, pk)
     return render(
         request,
         "interviews/report.html",
-        {"report": reports.build_report(attempt), "max_score": MAX_SELF_SCORE},
+        {
+            "report": reports.build_report(attempt),
+            "max_score": MAX_SELF_SCORE,
+            "most_missed": missed.most_missed(request.user),
+        },
     )
+
+
+@require_POST
+@login_required
+@shows_refusal(lambda request, error, pk, question_id: reverse("interviews:review", args=[pk]))
+def contest(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """The learner contests the automatic grade of their answer to ``question_id``."""
+    attempt = get_attempt_for_user(request.user, pk)
+    slot = get_object_or_404(
+        AttemptQuestion.objects.select_related("question__live_revision"),
+        attempt=attempt,
+        question_id=question_id,
+    )
+    answer = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
+    data = cleaned(ContestForm(request.POST, question_id=question_id))
+    assessment.contest_grade(
+        user=request.user,
+        question=slot.question,
+        answer=answer.text if answer else "",
+        claimed_score=data["score"] if data["score"] is not None else -1,
+        comment=data["comment"],
+    )
+    messages.success(request, _("Thank you: the editors will look at this grade."))
+    return redirect("interviews:review", pk=attempt.pk)
+
+
+@require_POST
+@login_required
+def practice_missed(request: HttpRequest) -> HttpResponse:
+    """Send the questions behind the learner's most-missed key points to practice; back to
+    the page the button was on."""
+    ids = [row.question_id for row in missed.most_missed(request.user)]
+    queued = services.send_to_practice(user=request.user, question_ids=ids)
+    messages.success(
+        request,
+        _("%(count)d questions with your most-missed key points were sent to practice.")
+        % {"count": queued},
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("interviews:history")
+    return redirect(back)
 
 
 @require_POST

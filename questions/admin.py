@@ -8,6 +8,7 @@ from .editorial import flags
 from .models import (
     DuplicateCandidate,
     EditorialFlag,
+    GradeDispute,
     Question,
     QuestionRevision,
     QuestionSource,
@@ -119,3 +120,11 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("question", "other")
     raw_id_fields = ("question", "other")
+
+
+@admin.register(GradeDispute)
+class GradeDisputeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "question", "score", "claimed_score", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("question", "revision", "user")
+    readonly_fields = ("answer", "score", "covered", "missed", "claimed_score", "comment")

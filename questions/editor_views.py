@@ -36,12 +36,14 @@ from .forms import (
     RollbackForm,
     SubmitForm,
 )
+from .grading import format_key_points
 from .models import (
     FAST_MOVING_TAGS,
     STALE_AFTER,
     AuditEntry,
     DuplicateCandidate,
     EditorialFlag,
+    GradeDispute,
     Question,
     QuestionRevision,
     RevisionDraft,
@@ -260,17 +262,30 @@ def _draft_context(
         "can_edit": draft.editable and has_role(user, Role.EDITOR),
         "can_review": draft.state == RevisionDraft.State.SUBMITTED
         and drafts.can_review(user, draft),
-        **_preview(old_title, old_body, values["title"], values["body_markdown"]),
+        **_preview(
+            old_title,
+            old_body,
+            values["title"],
+            values["body_markdown"],
+            format_key_points(published.key_points) if published else "",
+            values["key_points"],
+        ),
     }
 
 
-def _preview(old_title: str, old_body: str, title: str, body: str) -> dict[str, Any]:
+def _preview(
+    old_title: str, old_body: str, title: str, body: str, old_points: str, points: str
+) -> dict[str, Any]:
     return {
         # render_answer is the sanitiser readers' pages go through; the preview is its output.
         "preview_html": render_answer(body),
         "preview_title": title,
         "title_diff": diff_html(old_title, title),
         "body_diff": diff_html(old_body, body, old_label=_("Published"), new_label=_("This draft")),
+        # Key points are reviewed with the answer they summarise: one diff under the other.
+        "key_points_diff": diff_html(
+            old_points, points, old_label=_("Published"), new_label=_("This draft")
+        ),
     }
 
 
@@ -280,6 +295,7 @@ def _values(draft: RevisionDraft) -> dict[str, Any]:
         "body_markdown": draft.body_markdown,
         "tag_slugs": list(draft.tag_slugs),
         "difficulty": draft.difficulty,
+        "key_points": format_key_points(draft.key_points),
         "version": draft.version,
     }
 
@@ -329,6 +345,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
         body_markdown=data["body_markdown"],
         tag_slugs=data["tags"],
         difficulty=data["difficulty"],
+        key_points_text=data["key_points"] if "key_points" in request.POST else None,
     )
     messages.success(request, _("Draft saved."))
     return redirect(draft)
@@ -346,6 +363,8 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
         published.body_markdown if published else "",
         values["title"],
         values["body_markdown"],
+        format_key_points(published.key_points) if published else "",
+        values["key_points"],
     )
     return render(request, "questions/editor/draft.html#preview", context)
 
@@ -480,3 +499,12 @@ def freshness(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "question").order_by("-created_at", "-id")
     return render(request, "questions/editor/audit.html", {"page": _page(request, entries)})
+
+
+@role_required(*EDITORS)
+@require_GET
+def grade_disputes(request: HttpRequest) -> HttpResponse:
+    """Learners' contested automatic grades, newest first (``export_grade_disputes`` writes
+    them into the grader's calibration set)."""
+    disputes = GradeDispute.objects.select_related("question", "user", "revision")
+    return render(request, "questions/editor/disputes.html", {"page": _page(request, disputes)})

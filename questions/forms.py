@@ -55,6 +55,7 @@ class DraftForm(forms.Form):
     body_markdown = _text()
     tags = TextListField(required=False)
     difficulty = _text()
+    key_points = forms.CharField(required=False, strip=False)
     version = forms.IntegerField(required=False, min_value=0)
 
     def values(self) -> dict[str, Any]:
@@ -67,6 +68,7 @@ class DraftForm(forms.Form):
             "body_markdown": data.get("body_markdown", ""),
             "tag_slugs": data.get("tags", []),
             "difficulty": data.get("difficulty", ""),
+            "key_points": data.get("key_points", ""),
             "version": data.get("version") or 0,
         }
 

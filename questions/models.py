@@ -11,6 +11,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import grading
+
 
 @functools.cache
 def _question_list_path(script_prefix: str) -> str:
@@ -102,6 +104,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                 "live_revision__body_markdown",
                 "live_revision__body_html",
                 "live_revision__summary",
+                "live_revision__key_points",
             )
             .prefetch_related(
                 Prefetch("sources", queryset=QuestionSource.objects.defer(*SOURCE_TEXT)),
@@ -304,6 +307,11 @@ class QuestionRevision(models.Model):
     tag_slugs = models.JSONField(default=list)
     difficulty = models.CharField(max_length=10, choices=Question.Difficulty.choices)
     summary = models.CharField(max_length=300, blank=True)
+    # What a good answer contains, graded by questions/grading.py: a list of
+    # {id, text, aliases, weight, source_sentence}. Follow-ups: {id, after (a key point id or
+    # ""), question_id} or {id, after, prompt, reference, key_points}.
+    key_points = models.JSONField(default=list, blank=True)
+    follow_ups = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -321,6 +329,14 @@ class QuestionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.number}"
+
+    def grade(self, answer: str) -> "grading.Grade":
+        """``answer`` graded against this revision's key points (:mod:`questions.grading`)."""
+        return grading.grade(grading.parse_key_points(self.key_points), answer)
+
+    def key_point_texts(self) -> dict[str, dict[str, Any]]:
+        """Key point id -> the stored point, for showing ids as text."""
+        return {point["id"]: point for point in self.key_points}
 
 
 class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
@@ -482,6 +498,8 @@ class RevisionDraft(models.Model):
         _("difficulty"), max_length=10, choices=Question.Difficulty.choices
     )
     summary = models.CharField(_("change summary"), max_length=300, blank=True)
+    key_points = models.JSONField(_("key points"), default=list, blank=True)
+    follow_ups = models.JSONField(default=list, blank=True)
     resolves = models.ManyToManyField(EditorialFlag, blank=True, related_name="resolving_drafts")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revision_drafts"
@@ -713,3 +731,37 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}.{self.position} {self.title}"
+class GradeDispute(models.Model):
+    """A learner's objection to an automatic grade: editors read it, and it can be exported
+    into the grader's calibration set (``manage.py export_grade_disputes``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SEEN = "seen", _("Seen by an editor")
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="disputes")
+    revision = models.ForeignKey(QuestionRevision, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_disputes"
+    )
+    answer = models.TextField()
+    score = models.FloatField(help_text="The automatic score (0..1) that is contested.")
+    covered = models.JSONField(default=list)
+    missed = models.JSONField(default=list)
+    claimed_score = models.PositiveSmallIntegerField(
+        help_text="The learner's own score on the 0-3 scale of the calibration set."
+    )
+    comment = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claimed_score__lte=3), name="dispute_claimed_score_0_3"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.score:.2f} -> {self.claimed_score}/3"

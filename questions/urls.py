@@ -51,4 +51,5 @@ urlpatterns = [
         import_views.question_new_duplicates,
         name="question-new-duplicates",
     ),
+    path("editor/grades/", editor_views.grade_disputes, name="editor-disputes"),
 ]

@@ -61,3 +61,17 @@ class NoteForm(forms.Form):
         max_length=Note.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class CheckForm(forms.Form):
+    """ "Check my answer": the attempt typed before the answer is revealed."""
+
+    attempt = forms.CharField(required=False, strip=False, max_length=MAX_ATTEMPT_LENGTH)
+
+
+class ContestForm(forms.Form):
+    """Contesting the automatic grade of a practice attempt (``assessment.contest_grade``)."""
+
+    attempt = forms.CharField(required=False, strip=False, max_length=MAX_ATTEMPT_LENGTH)
+    score = forms.IntegerField(required=False)
+    comment = forms.CharField(required=False)

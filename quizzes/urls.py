@@ -12,4 +12,6 @@ urlpatterns = [
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("questions/<id:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("questions/<id:pk>/note/", views.note, name="note"),
+    path("questions/<id:pk>/check/", views.check, name="check"),
+    path("questions/<id:pk>/contest/", views.contest, name="contest"),
 ]

@@ -19,11 +19,12 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusal
 from interviewprep.models import User
+from questions import assessment
 from questions.models import Question
 
 from . import charts, services, state
 from .access import get_practicable_question, get_visible_question
-from .forms import BookmarkForm, DeckForm, NoteForm, ReviewForm
+from .forms import BookmarkForm, CheckForm, ContestForm, DeckForm, NoteForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
 from .progress import learner_progress
 from .queue import answer_change, deck_remaining, todays_queue
@@ -262,3 +263,51 @@ def note(request: PracticeRequest, pk: int) -> HttpResponse:
     question = get_visible_question(pk)
     services.save_note(user=request.user, question=question, **cleaned(NoteForm(request.POST)))
     return _tools_response(request, question)
+
+
+def _check_refused(request: PracticeRequest, error: DomainError, pk: int) -> HttpResponse:
+    context = {"error": error.message, "question": get_practicable_question(pk)}
+    if request.htmx:
+        # htmx swaps only successful responses: the refusal is the fragment's content.
+        return render(request, "quizzes/check.html#result", context)
+    return render(request, "quizzes/check.html", context, status=error.status)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+@shows_refusal(_check_refused)
+def check(request: PracticeRequest, pk: int) -> HttpResponse:
+    """ "Check my answer": the attempt graded against the key points, before the answer is
+    shown (htmx swaps in the result; without JavaScript it is a page of its own)."""
+    question = get_practicable_question(pk)
+    attempt = cleaned(CheckForm(request.POST))["attempt"]
+    result = assessment.grade_answer(question=question, answer=attempt)
+    context = {
+        "question": question,
+        "attempt": attempt,
+        "grade": assessment.explain(result, assessment.live_revision(question)),
+        "scores": range(4),
+    }
+    template = "quizzes/check.html#result" if request.htmx else "quizzes/check.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+@shows_refusal(_check_refused)
+def contest(request: PracticeRequest, pk: int) -> HttpResponse:
+    """The learner contests the automatic grade of a practice attempt."""
+    question = get_practicable_question(pk)
+    data = cleaned(ContestForm(request.POST))
+    assessment.contest_grade(
+        user=request.user,
+        question=question,
+        answer=data["attempt"],
+        claimed_score=data["score"] if data["score"] is not None else -1,
+        comment=data["comment"],
+    )
+    context = {"question": question, "contested": True}
+    template = "quizzes/check.html#result" if request.htmx else "quizzes/check.html"
+    return render(request, template, context)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from questions.models import Question, Tag
@@ -12,6 +13,7 @@ from ..models import (
     MAX_SELF_SCORE,
     WARNING_PERCENTS,
     Attempt,
+    FollowUp,
     InterviewTemplate,
 )
 from ..reports import Report, ReviewItem, TagRow
@@ -105,6 +107,39 @@ class AttemptQuestionSerializer(serializers.Serializer[Any]):
     saved_at = serializers.DateTimeField(allow_null=True)
 
 
+class AskedFollowUpSerializer(serializers.Serializer[Any]):
+    """A follow-up (追问) asked during the interview after the answer to ``parent_question``."""
+
+    id = serializers.IntegerField()
+    parent_question = serializers.IntegerField()
+    authored_id = serializers.CharField()
+    after = serializers.CharField(
+        allow_blank=True, help_text="The key point the answer missed; empty: asked always."
+    )
+    question_id = serializers.IntegerField(
+        allow_null=True, help_text="A question of the bank, or null for a short prompt."
+    )
+    title = serializers.CharField()
+    answer = serializers.CharField(allow_blank=True)
+    asked_at = serializers.DateTimeField()
+    saved_at = serializers.DateTimeField(allow_null=True)
+    auto_score = serializers.FloatField(
+        allow_null=True, help_text="The automatic grade (0..1) once the interview ended."
+    )
+
+
+class FollowUpAnswerSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=MAX_ANSWER_CHARS
+    )
+
+
+class AskFollowUpsSerializer(serializers.Serializer[Any]):
+    questions = serializers.ListField(
+        child=serializers.IntegerField(), max_length=50, help_text="Questions the learner left."
+    )
+
+
 class AttemptSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -122,6 +157,7 @@ class AttemptSerializer(serializers.Serializer[Any]):
         )
     )
     questions = AttemptQuestionSerializer(many=True)
+    follow_ups = AskedFollowUpSerializer(many=True)
 
 
 class AnswerSavedSerializer(serializers.Serializer[Any]):
@@ -161,6 +197,7 @@ class InterviewReportTagSerializer(serializers.Serializer[TagRow]):
     slug = serializers.CharField(source="tag.slug")
     questions = serializers.IntegerField()
     percent = serializers.IntegerField(allow_null=True)
+    auto_percent = serializers.IntegerField(allow_null=True)
 
 
 class InterviewReportItemSerializer(serializers.Serializer[ReviewItem]):
@@ -176,6 +213,20 @@ class InterviewReportItemSerializer(serializers.Serializer[ReviewItem]):
         source="slot.points_ticked", child=serializers.IntegerField()
     )
     coverage_hint_percent = serializers.IntegerField(source="coverage.percent", allow_null=True)
+    auto_score = serializers.FloatField(source="auto.score", allow_null=True, default=None)
+    auto_covered = serializers.IntegerField(
+        source="auto.covered_count", allow_null=True, default=None
+    )
+    auto_total = serializers.IntegerField(source="auto.total", allow_null=True, default=None)
+    missed_points = serializers.SerializerMethodField()
+    follow_ups = serializers.SerializerMethodField()
+
+    def get_missed_points(self, item: ReviewItem) -> list[str]:
+        return [point["text"] for point in item.auto.missed] if item.auto else []
+
+    @extend_schema_field(AskedFollowUpSerializer(many=True))
+    def get_follow_ups(self, item: ReviewItem) -> list[dict[str, Any]]:
+        return [follow_up_data(entry.follow_up) for entry in item.follow_ups]
 
 
 class InterviewReportSerializer(serializers.Serializer[Report]):
@@ -198,6 +249,21 @@ class InterviewReportSerializer(serializers.Serializer[Report]):
 
     def get_weakest_tags(self, report: Report) -> list[str]:
         return [row.tag.slug for row in report.weakest]
+
+
+def follow_up_data(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        "id": follow_up.pk,
+        "parent_question": follow_up.parent.question_id,
+        "authored_id": follow_up.authored_id,
+        "after": follow_up.after,
+        "question_id": follow_up.question_id,
+        "title": follow_up.title,
+        "answer": follow_up.text,
+        "asked_at": follow_up.asked_at.isoformat(),
+        "saved_at": follow_up.saved_at.isoformat() if follow_up.saved_at else None,
+        "auto_score": follow_up.auto_score,
+    }
 
 
 def attempt_data(attempt: Attempt) -> dict[str, Any]:
@@ -231,4 +297,5 @@ def attempt_data(attempt: Attempt) -> dict[str, Any]:
         "total_seconds": attempt.total_seconds,
         "warning": attempt.warning_level(now),
         "questions": questions,
+        "follow_ups": [follow_up_data(follow_up) for follow_up in attempt.follow_ups.all()],
     }

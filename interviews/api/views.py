@@ -12,21 +12,25 @@ from rest_framework.response import Response
 
 from interviewprep.errors import refusal_payload
 
-from .. import reports, services
+from .. import followups, reports, services
 from ..access import get_attempt_for_user
 from ..models import Attempt, InterviewTemplate
 from .serializers import (
     AnswerInputSerializer,
     AnswerRefusedSerializer,
     AnswerSavedSerializer,
+    AskedFollowUpSerializer,
+    AskFollowUpsSerializer,
     AttemptSerializer,
     AttemptStateSerializer,
+    FollowUpAnswerSerializer,
     InterviewReportSerializer,
     InterviewReviewInputSerializer,
     StartSerializer,
     StoredAnswerSerializer,
     TemplateSerializer,
     attempt_data,
+    follow_up_data,
 )
 
 
@@ -124,6 +128,43 @@ def answer(request: Request, pk: int, question_id: int) -> Response:
     )
 
 
+@extend_schema(
+    summary="Ask the follow-ups (追问) the answers to these questions call for",
+    description=(
+        "Grades the saved answers to `questions` and asks, for each, the first authored "
+        "follow-up whose key point the answer missed (or the first, if the template says "
+        "always), once per question. Answers with the interview, follow-ups listed."
+    ),
+    request=AskFollowUpsSerializer,
+    responses=AttemptSerializer,
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def ask_follow_ups(request: Request, pk: int) -> Response:
+    attempt = get_attempt_for_user(request.user, pk)
+    serializer = AskFollowUpsSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    followups.ask_follow_ups(attempt=attempt, question_ids=serializer.validated_data["questions"])
+    return Response(attempt_data(_loaded(request, pk)))
+
+
+@extend_schema(
+    summary="Save the answer to a follow-up (inside the interview's clock)",
+    request=FollowUpAnswerSerializer,
+    responses={200: AskedFollowUpSerializer, 409: AnswerRefusedSerializer},
+)
+@api_view(["PUT"])
+@permission_classes([IsAuthenticated])
+def follow_up_answer(request: Request, pk: int, follow_up_id: int) -> Response:
+    attempt = get_attempt_for_user(request.user, pk)
+    serializer = FollowUpAnswerSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    follow_up = followups.save_follow_up(
+        attempt=attempt, follow_up_id=follow_up_id, text=serializer.validated_data["text"]
+    )
+    return Response(follow_up_data(follow_up))
+
+
 @extend_schema(summary="Submit (end) the interview", request=None, responses=AttemptSerializer)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
@@ -163,4 +204,6 @@ def report(request: Request, pk: int) -> Response:
         raise services.IllegalTransition(
             "The interview is still running; no report yet.", attempt=attempt
         )
+    if followups.grade_attempt(attempt=attempt):
+        attempt = _loaded(request, pk)
     return Response(InterviewReportSerializer(reports.build_report(attempt)).data)

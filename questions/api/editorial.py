@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from interviewprep.errors import refusal_payload
 from interviewprep.roles import IsEditor, IsReviewer
 from questions.editorial import drafts, flags, revisions
+from questions.grading import format_key_points
 from questions.models import EditorialFlag, Question, QuestionRevision, RevisionDraft
 
 
@@ -84,6 +85,7 @@ class DraftSerializer(PublicNamesSerializer, serializers.ModelSerializer[Revisio
             "tag_slugs",
             "difficulty",
             "summary",
+            "key_points",
             "resolves",
             "version",
             "author",
@@ -94,11 +96,24 @@ class DraftSerializer(PublicNamesSerializer, serializers.ModelSerializer[Revisio
         read_only_fields = fields
 
 
+class KeyPointInputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(max_length=40)
+    text = serializers.CharField(max_length=300)
+    weight = serializers.IntegerField(min_value=1, max_value=3, default=1)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=100), default=list, max_length=30
+    )
+    source_sentence = serializers.CharField(max_length=1000, allow_blank=True, default="")
+
+
 class DraftWriteSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=300)
     body_markdown = serializers.CharField(allow_blank=True, trim_whitespace=False)
     tag_slugs = serializers.ListField(child=serializers.CharField(), required=False)
     difficulty = serializers.ChoiceField(choices=Question.Difficulty.choices, required=False)
+    key_points = KeyPointInputSerializer(
+        many=True, required=False, help_text="Replaces the draft's key points when given."
+    )
     version = serializers.IntegerField(
         required=False, help_text="The draft version you edited; required once a draft exists."
     )
@@ -187,6 +202,10 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
             body_markdown=values["body_markdown"],
             tag_slugs=values.get("tag_slugs", draft.tag_slugs),
             difficulty=values.get("difficulty", draft.difficulty),
+            # The editors' text form is what save_draft checks (ids, weights, how many).
+            key_points_text=format_key_points(values["key_points"])
+            if "key_points" in values
+            else None,
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return Response(DraftSerializer(saved).data, status=code)

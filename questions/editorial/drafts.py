@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from interviewprep.errors import Conflict, NotPermitted
 from interviewprep.roles import Role, has_role
 
+from ..grading import KeyPointSyntaxError, parse_key_points_text
 from ..models import AuditEntry, EditorialFlag, Question, RevisionDraft, Tag
 from . import EditorialError, audit, require
 
@@ -59,6 +60,7 @@ def start_draft(*, question: Question, editor: Any) -> RevisionDraft:
     existing = RevisionDraft.objects.active().filter(question=question).first()
     if existing:
         return existing
+    live = question.live_revision
     try:
         with transaction.atomic():
             draft = RevisionDraft.objects.create(
@@ -68,6 +70,8 @@ def start_draft(*, question: Question, editor: Any) -> RevisionDraft:
                 body_markdown=question.body_markdown,
                 tag_slugs=sorted(question.tags.values_list("slug", flat=True)),
                 difficulty=question.difficulty,
+                key_points=live.key_points if live else [],
+                follow_ups=live.follow_ups if live else [],
                 author=editor,
                 edited_by=editor,
             )
@@ -88,15 +92,27 @@ def save_draft(
     body_markdown: str,
     tag_slugs: Iterable[str],
     difficulty: str,
+    key_points_text: str | None = None,
 ) -> RevisionDraft:
     """Save an editor's text if nobody saved the draft since they loaded ``seen_version``.
 
-    Raises :class:`DraftConflict` (carrying what is saved now) otherwise; nothing is written.
+    ``key_points_text`` is the key points in the editors' text form
+    (:func:`questions.grading.format_key_points`); ``None`` keeps the draft's. Raises
+    :class:`DraftConflict` (carrying what is saved now) otherwise; nothing is written.
     """
     require(editor, Role.EDITOR)
     title, body_markdown, slugs, difficulty = _clean_content(
         title=title, body_markdown=body_markdown, tag_slugs=tag_slugs, difficulty=difficulty
     )
+    extra: dict[str, Any] = {}
+    if key_points_text is not None:
+        try:
+            extra["key_points"] = parse_key_points_text(key_points_text)
+        except KeyPointSyntaxError as error:
+            raise EditorialError(
+                _("Key points, line %(line)d: %(problem)s")
+                % {"line": error.line, "problem": error.problem}
+            ) from None
     done = RevisionDraft.objects.filter(
         pk=draft_id, version=seen_version, state__in=RevisionDraft.EDITABLE_STATES
     ).update(
@@ -107,6 +123,7 @@ def save_draft(
         edited_by=editor,
         updated_at=timezone.now(),
         version=F("version") + 1,
+        **extra,
     )
     current = RevisionDraft.objects.select_related("question", "edited_by").get(pk=draft_id)
     if not done:

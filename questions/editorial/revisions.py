@@ -28,6 +28,8 @@ def _publish_content(
     author: Any,
     reviewer: Any,
     summary: str,
+    key_points: list[dict[str, Any]],
+    follow_ups: list[dict[str, Any]],
 ) -> QuestionRevision:
     """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
     now = timezone.now()
@@ -43,6 +45,8 @@ def _publish_content(
         tag_slugs=tag_slugs,
         difficulty=difficulty,
         summary=summary,
+        key_points=key_points,
+        follow_ups=follow_ups,
         author=author,
         reviewer=reviewer,
         created_at=now,
@@ -110,6 +114,8 @@ def publish_revision(*, draft_id: int, reviewer: Any) -> QuestionRevision:
         author=draft.author,
         reviewer=reviewer,
         summary=draft.summary,
+        key_points=draft.key_points,
+        follow_ups=draft.follow_ups,
     )
     EditorialFlag.objects.filter(pk__in=draft.resolves.values("pk"), status="open").update(
         status=EditorialFlag.Status.RESOLVED,
@@ -151,6 +157,8 @@ def rollback_question(
         author=reviewer,
         reviewer=reviewer,
         summary=f"{text}: {summary.strip()}" if summary.strip() else text,
+        key_points=old.key_points,
+        follow_ups=old.follow_ups,
     )
     audit(reviewer, AuditEntry.Action.ROLLED_BACK, question, f"v{to_number} -> v{revision.number}")
     return revision

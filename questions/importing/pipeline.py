@@ -28,6 +28,7 @@ from . import bulk
 from .bulk import IMPORT_BATCH
 from .dedupe import MergeGroup, group_duplicates
 from .findings import import_findings
+from .keypoints import import_key_points
 from .sections import Section
 from .workers import (
     Prepared,
@@ -69,6 +70,8 @@ class ImportReport:
     tags_changed: int = 0
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
+    key_points_changed: int = 0  # live revisions whose key points or follow-ups changed
+    key_points_unmatched: list[str] = field(default_factory=list)
     under_revision: int = 0
 
     @property
@@ -80,6 +83,7 @@ class ImportReport:
             or self.sources_changed
             or self.tags_changed
             or self.flags_created
+            or self.key_points_changed
         )
 
 
@@ -214,6 +218,11 @@ def import_bank(
     if findings_path.exists():
         report.flags_created, report.flags_unmatched = import_findings(
             _load_json(findings_path)["findings"]
+        )
+    key_points_path = fixtures_dir / "keypoints.json"
+    if key_points_path.exists():
+        report.key_points_changed, report.key_points_unmatched = import_key_points(
+            _load_json(key_points_path)
         )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:

@@ -328,6 +328,21 @@
     if (!document.hidden && current && !finished) spent.set(current, (spent.get(current) || 0) + 1);
   }, 1000);
 
+  // ---- follow-ups (追问): autosaved the same way, debounced; the form also carries them ----
+  const followUpTimers = new Map();
+  root.querySelectorAll("textarea[data-follow-up-url]").forEach((box) => {
+    box.addEventListener("input", () => {
+      clearTimeout(followUpTimers.get(box));
+      followUpTimers.set(box, setTimeout(() => {
+        fetch(box.dataset.followUpUrl, {
+          method: "PUT",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+          body: JSON.stringify({ text: box.value }),
+        }).catch(() => { /* offline: the form sends it on Next or Submit */ });
+      }, DEBOUNCE_MS));
+    });
+  });
+
   const form = document.getElementById("answer-form");
   const dialog = document.getElementById("confirm-submit");
   let confirmed = false;
@@ -357,6 +372,7 @@
     // The form itself carries the texts; report the time and stop the pending autosaves.
     pending.forEach((timer) => clearTimeout(timer));
     pending.clear();
+    followUpTimers.forEach((timer) => clearTimeout(timer));
     form.querySelectorAll("[data-seconds-for]").forEach((input) => {
       input.value = String(takeSeconds(input.dataset.secondsFor));
     });

@@ -226,6 +226,17 @@ def test_practice_and_interview_work_with_the_keyboard_alone(page: Page, site: s
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("next")).to_be_focused()
     page.keyboard.press("Enter")
+    follow_up = page.get_by_test_id("follow-up-answer-1")
+    expect(follow_up.or_(page.get_by_test_id("answer-2"))).to_be_visible()
+    if follow_up.is_visible():
+        # The drawn question has a follow-up on the point this answer missed: the
+        # interviewer asks it, and it is answered and left with the keyboard too.
+        tab_through(page)
+        follow_up.focus()
+        page.keyboard.type("追问作答")
+        page.keyboard.press("Tab")
+        expect(page.get_by_test_id("next")).to_be_focused()
+        page.keyboard.press("Enter")
     expect(page.get_by_test_id("answer-2")).to_be_visible()
     tab_through(page)
     page.locator("button[data-confirm]").focus()

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.browser
 def test_short_interview_survives_a_reload_and_runs_out(page: Page, site: str):
     user = UserFactory()
     InterviewTemplate.objects.create(
-        slug="one-minute", name="一分钟面试", duration_minutes=1, question_count=3
+        slug="one-minute",
+        name="一分钟面试",
+        duration_minutes=1,
+        question_count=3,
+        follow_ups=InterviewTemplate.FollowUps.NEVER,  # this test is about the clock
     )
     sign_in(page, site, user)
     # The server's clock (the live server runs in this process) stands still until moved.
@@ -97,7 +101,11 @@ def start_ten_minutes(page: Page, site: str, questions: int):
     """A new learner signed in, on the first question of a new 10-minute interview."""
     user = UserFactory()
     InterviewTemplate.objects.create(
-        slug="ten", name="十分钟", duration_minutes=10, question_count=questions
+        slug="ten",
+        name="十分钟",
+        duration_minutes=10,
+        question_count=questions,
+        follow_ups=InterviewTemplate.FollowUps.NEVER,  # these tests are about saving
     )
     sign_in(page, site, user)
     page.goto(f"{site}/interviews/")

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from interviews import services as interviews
-from interviews.models import Attempt, InterviewTemplate
+from interviews.models import Attempt, FollowUp, InterviewTemplate
 from questions.editorial import drafts, flags, imports
 from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
 from quizzes import services as practice
@@ -93,6 +93,10 @@ def world(db) -> SimpleNamespace:
         name="Sec", slug="sec", duration_minutes=10, question_count=2
     )
 
+    follow_up = FollowUp.objects.create(
+        attempt=open_attempt, parent=first, authored_id="fu1", prompt="追问：为什么？"
+    )
+
     return SimpleNamespace(
         learner=learner,
         other=other,
@@ -113,4 +117,6 @@ def world(db) -> SimpleNamespace:
         template=template,
         previewed=previewed,
         confirmed=confirmed,
+        follow_up=follow_up,
+        finished_question_id=finished.slots.order_by("position").first().question_id,
     )

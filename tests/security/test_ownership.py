@@ -46,6 +46,13 @@ CASES = [
     Case("interviews:review", "post", lambda w: [w.finished.pk], 302),
     Case("interviews:report", "get", lambda w: [w.finished.pk], 200),
     Case("interviews:practice", "post", lambda w: [w.finished.pk], 302),
+    Case(
+        "interviews:contest",
+        "post",
+        lambda w: [w.finished.pk, w.finished_question_id],
+        302,
+        lambda w: {f"contest-score-{w.finished_question_id}": "2"},
+    ),
     # Mock interviews (API).
     Case("interviews-api:detail", "get", lambda w: [w.open_attempt.pk], 200, api=True),
     Case(
@@ -54,6 +61,22 @@ CASES = [
         lambda w: [w.open_attempt.pk, w.answered_question_id],
         200,
         lambda w: {"text": "x"},
+        api=True,
+    ),
+    Case(
+        "interviews-api:ask-follow-ups",
+        "post",
+        lambda w: [w.open_attempt.pk],
+        200,
+        lambda w: {"questions": [w.answered_question_id]},
+        api=True,
+    ),
+    Case(
+        "interviews-api:follow-up",
+        "put",
+        lambda w: [w.open_attempt.pk, w.follow_up.pk],
+        200,
+        lambda w: {"text": "因为……"},
         api=True,
     ),
     Case("interviews-api:submit", "post", lambda w: [w.open_attempt.pk], 200, api=True),

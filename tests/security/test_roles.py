@@ -112,6 +112,7 @@ CASES = [
         lambda w: {"decision": "dismiss"},
     ),
     Case("get", "questions:editor-freshness", NONE, "editor", 200),
+    Case("get", "questions:editor-disputes", NONE, "editor", 200),
     Case("get", "questions:editor-audit", NONE, "staff", 200, denied=STAFF_ONLY),
     Case("get", "questions:imports", NONE, "editor", 200),
     Case("post", "questions:imports", NONE, "editor", 302, lambda w: PASTED),

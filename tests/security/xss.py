@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from interviews.models import Attempt
+from interviews.models import Attempt, FollowUp
 from questions.models import Question, RevisionDraft
 from tests.factories import UserFactory
 
@@ -165,11 +165,14 @@ def plant() -> SimpleNamespace:
         reverse("questions:report", args=[question.pk]),
         {"reason": "unclear", "comment": TEXT},
     )
-    _post(
-        as_learner,
-        reverse("interviews:save", args=[attempt.pk]),
-        {"shown": question.pk, f"text-{question.pk}": TEXT, "action": "submit"},
-    )
+    answer = {"shown": question.pk, f"text-{question.pk}": TEXT, "action": "submit"}
+    _post(as_learner, reverse("interviews:save", args=[attempt.pk]), answer)
+    follow_up = FollowUp.objects.filter(attempt=attempt).first()
+    if follow_up is not None:
+        # Submitting asked the interviewer's follow-up first: answer it too, then submit.
+        answer |= {"fshown": follow_up.pk, f"followup-{follow_up.pk}": TEXT}
+        _post(as_learner, reverse("interviews:save", args=[attempt.pk]), answer)
+    assert not Attempt.objects.get(pk=attempt.pk).is_open
     return SimpleNamespace(
         learner=learner,
         editor=editor,

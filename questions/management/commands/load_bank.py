@@ -65,6 +65,11 @@ class Command(BaseCommand):
             f"{report.sources_changed} unchanged questions; "
             f"tags created or changed {report.tags_changed}."
         )
+        self.stdout.write(
+            f"key points and follow-ups changed on {report.key_points_changed} questions."
+        )
+        for where in report.key_points_unmatched:
+            self.stderr.write(f"warning: no question at {where} for its key points")
         for where in report.flags_unmatched:
             self.stderr.write(f"warning: no question at {where} for an editorial finding")
         self.stdout.write(
