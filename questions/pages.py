@@ -1,81 +1,43 @@
-"""Derived views of the bank that are costly at 100,000 questions, cached.
+"""The bank's views that are costly at 100,000 questions, rendered here and kept under the
+keys and timeouts of ``interviewprep.cache`` (which says why each stays correct).
 
 * The question list's sidebar (tags with their question counts, source files): counting the
   questions of every tag reads the whole tag table (about 0.3 s at 100,000 questions).
 * The rows of the question list (title, badges, tag links), per question and UI language:
-  rendering twenty rows through the template engine was a third of a search page's work, and
-  reading them with their tags most of the rest once the search itself was bounded. A page of
-  results reads only ids from the database; rows are kept under the question's *stamp*, like
-  its page (below), since the page shows all that a row does.
+  rendering twenty rows through the template engine was a third of a search page's work. A
+  page of results reads only ids and versions from the database.
 * The related questions of a set of tags: ranking the questions that share a tag with a
   question reads every row of its tags (35 ms at that size), but the ranking depends only on
   the set of tags, and a bank has few distinct sets (705 among the 100,000 generated
   questions), so it is computed once per set.
 * The public part of a question page (title, badges, the answer, the "under revision" notice,
-  its sources, related questions), per question and UI language: reading and rendering it
-  took most of the page's queries and time. The learner's own parts (notices, note, bookmark,
-  the editor's button) are not cached. A page is dropped when its question changes: every
-  editorial write calls :func:`forget_questions` (``questions/editorial/``), so do the
-  admin's changes (``questions/admin.py``), and imports and re-renders replace the
-  generation. A page is kept with the *stamp* of its question it was rendered under, which is
-  replaced after the write commits, so a page rendered from the data before a write is never
-  read after it; and with a digest of the templates and translations, so a new release renders
-  it again. Related questions shown on a page may lag a retitling or merge by ``PAGE_TIMEOUT``.
-  The learner's state on the page is cached under the same version and their own
-  (``quizzes.state.cached_question_state``).
-
-The facets and related questions are kept at most ``TIMEOUT`` seconds per cache (Redis in
-production, shared by every worker), and dropped at once by :func:`invalidate`, which the
-import calls when it changes the bank: it replaces the *generation* that every key includes.
-Other changes (an editor retagging a question) show in them within ``TIMEOUT``. Only ids and
-counts are cached for them; titles and visibility are read from the database.
+  its sources, related questions), per question and UI language. The reader's own parts
+  (notices, the blocks of ``questions.reader_blocks``, the editor's button) are not cached.
+  Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT``.
 """
 
 import hashlib
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache as cache_in_process
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from interviewprep import cache
+
 from .models import Question, QuestionSource, Tag
-
-GENERATION_KEY = "questions:generation"
-TIMEOUT = 60
-
-
-def generation() -> str:
-    """Part of every key of the bank's cached views (and of the list's cached sidebar)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # add(), not set(): two workers starting a generation at once agree on one.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY) or ""
-    return generation
-
-
-def _cached[T](name: str, compute: Callable[[], T]) -> T:
-    key = f"questions:{generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
 
 
 def list_facets() -> dict[str, list]:
     """``{"tags": [Tag with .count], "sources": [file name]}`` for the list page's filters."""
-    return _cached(
-        "list-facets",
+    return cache.cached(
+        cache.bank_key("list-facets"),
         lambda: {
             "tags": list(Tag.objects.with_counts()),
             "sources": list(
@@ -84,6 +46,7 @@ def list_facets() -> dict[str, list]:
                 .distinct()
             ),
         },
+        cache.BANK_TIMEOUT,
     )
 
 
@@ -93,11 +56,11 @@ def related_questions(question: Question, limit: int = 6) -> list[Question]:
     tag_ids = sorted(tag.pk for tag in question.tags.all())
     if not tag_ids:
         return []
-    # Hashed: a question may have dozens of tags, and keys must stay short.
-    tag_set = hashlib.blake2b(",".join(map(str, tag_ids)).encode(), digest_size=16).hexdigest()
     # One more than needed: the question itself may be among the ids of its own tag set.
-    ranked: Sequence[int] = _cached(
-        f"related:{tag_set}", lambda: _rank_by_shared_tags(tag_ids, limit + 1)
+    ranked: Sequence[int] = cache.cached(
+        cache.bank_key("related", *tag_ids),
+        lambda: _rank_by_shared_tags(tag_ids, limit + 1),
+        cache.BANK_TIMEOUT,
     )
     ids = [pk for pk in ranked if pk != question.pk][:limit]
     found = Question.objects.visible().only("pk", "title").in_bulk(ids)
@@ -123,37 +86,43 @@ def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[int]:
 
 
 ROW_TEMPLATE = "questions/_row.html"
-ROW_TIMEOUT = 3600  # shorter than STAMP_TIMEOUT, as PAGE_TIMEOUT is
 
 
-def question_rows(pks: Sequence[int]) -> list[SafeString]:
-    """The list's row for each of the questions ``pks`` that exists, in that order: from the
-    cache, or read (two queries: the questions and their tags) and rendered."""
-    keys = _row_keys(pks)
-    rows = cache.get_many(list(keys.values()))
-    missing = [pk for pk in pks if keys[pk] not in rows]
+def question_rows(versions: Sequence[tuple[int, int]]) -> list[SafeString]:
+    """The list's row for each ``(id, version)`` of ``versions`` (read from the database
+    with the ids) whose question exists, in that order: kept, or read (two queries: the
+    questions and their tags) and rendered."""
+    language = get_language()
+    keys = {pk: cache.question_row_key(pk, language) for pk, _version in versions}
+    found = cache.get_many([cache.GENERATION_KEY, *keys.values()])
+    fingerprint = rendering_fingerprint()
+    stamps = {pk: cache.question_stamp(version, found, fingerprint) for pk, version in versions}
+    rows: dict[int, str] = {}
+    for pk, key in keys.items():
+        kept = found.get(key)
+        if kept is not None and kept[0] == stamps[pk]:
+            rows[pk] = kept[1]
+    missing = [pk for pk in keys if pk not in rows]
     if missing:
         template = get_template(ROW_TEMPLATE)
         questions = Question.objects.for_listing().with_tags().in_bulk(missing)
-        rendered = {
-            keys[pk]: template.render({"question": question}) for pk, question in questions.items()
-        }
-        cache.set_many(rendered, ROW_TIMEOUT)
+        rendered = {pk: template.render({"question": q}) for pk, q in questions.items()}
+        # Under the version just read: a write since then left a newer one, not this.
+        cache.set_many(
+            {
+                keys[pk]: (cache.question_stamp(q.version, found, fingerprint), rendered[pk])
+                for pk, q in questions.items()
+            },
+            cache.QUESTION_TIMEOUT,
+        )
         rows.update(rendered)
     # Our own template's output, autoescaped when it was rendered.
-    return [mark_safe(rows[keys[pk]]) for pk in pks if keys[pk] in rows]  # noqa: S308
-
-
-def invalidate() -> None:
-    cache.delete(GENERATION_KEY)
+    return [mark_safe(rows[pk]) for pk, _version in versions if pk in rows]  # noqa: S308
 
 
 PAGE_TEMPLATE = "questions/detail.html"
-# Partials of PAGE_TEMPLATE rendered once per question, language and stamp.
+# Partials of PAGE_TEMPLATE rendered once per question, language and version.
 PAGE_PARTS = ("head", "answer", "provenance", "related")
-PAGE_TIMEOUT = 600
-# Longer than PAGE_TIMEOUT: a stamp must outlive every page kept under it.
-STAMP_TIMEOUT = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -167,25 +136,13 @@ class QuestionPage:
 
     @property
     def question(self) -> Question:
-        """The question as far as the learner's tools need it (its id and title)."""
+        """The question as far as the reader's blocks need it (its id and title)."""
         return Question(pk=self.pk, title=self.title)
 
     @property
     def html(self) -> dict[str, SafeString]:
         # Rendered by PAGE_TEMPLATE with autoescaping; the answer was sanitised when saved.
         return {name: mark_safe(text) for name, text in self.parts.items()}  # noqa: S308
-
-
-def _page_keys(pk: int) -> list[str]:
-    return [GENERATION_KEY, _stamp_key(pk), _page_key(pk)]
-
-
-def question_version(pk: int, found: dict[str, Any]) -> str:
-    """The bank's generation and question ``pk``'s stamp in ``found`` (from
-    :func:`_page_keys`), and what its views are rendered with: anything cached from the
-    question's rows is valid under this version only."""
-    bank = found.get(GENERATION_KEY) or generation()
-    return f"{bank}:{found.get(_stamp_key(pk), '0')}:{rendering_fingerprint()}"
 
 
 @cache_in_process
@@ -202,77 +159,33 @@ def rendering_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class PageRead:
-    """What one cache read for a question page found: the page, the question's version (see
-    :func:`question_version`) and the values of the caller's own keys, if they were there."""
-
-    page: QuestionPage | None
-    version: str
-    found: dict[str, Any]
-
-
-def read_question_page(pk: int, extra_keys: Sequence[str] = ()) -> PageRead:
-    """:func:`question_page`, with ``extra_keys`` fetched in the same cache read (the
-    learner's state on the page, ``questions.reader_blocks``)."""
-    found = cache.get_many([*_page_keys(pk), *extra_keys])
-    version = question_version(pk, found)
-    kept = found.get(_page_key(pk))
-    if kept is not None and kept[0] == version:
-        return PageRead(kept[1], version, found)
-    page = _render_page(pk)
-    if page is not None:
-        cache.set(_page_key(pk), (version, page), PAGE_TIMEOUT)
-    return PageRead(page, version, found)
-
-
 def question_page(pk: int) -> QuestionPage | None:
     """The public part of question ``pk``'s page in the active language, or None if there is
     no such question. A merged duplicate comes back without parts (the page redirects).
 
-    The page is kept with the version it was rendered under, in one key per question and
-    language, so that the version and the page are read together."""
-    return read_question_page(pk).page
-
-
-def _page_key(pk: int) -> str:
-    return f"questions:page:{pk}:{get_language()}"
-
-
-def _render_page(pk: int) -> QuestionPage | None:
+    One query reads the question's version; the page kept under it is shown, or the page is
+    read (a constant number of queries) and rendered, and kept with the version it read."""
+    current = Question.objects.filter(pk=pk).values_list("version", flat=True).first()
+    if current is None:
+        return None
+    key = cache.question_page_key(pk, get_language())
+    found = cache.get_many([cache.GENERATION_KEY, key])
+    fingerprint = rendering_fingerprint()
+    kept = found.get(key)
+    if kept is not None and kept[0] == cache.question_stamp(current, found, fingerprint):
+        return kept[1]
     question = Question.objects.with_tags().with_detail().filter(pk=pk).first()
     if question is None:
         return None
     if question.duplicate_of_id is not None:
-        return QuestionPage(pk, question.title, question.duplicate_of_id)
-    context = {"question": question, "related": related_questions(question)}
-    parts = {
-        name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context)) for name in PAGE_PARTS
-    }
-    return QuestionPage(pk, question.title, None, parts)
-
-
-def forget_questions(*pks: int) -> None:
-    """Drop the cached pages of questions ``pks``: each gets a new stamp now (for reads later
-    in this transaction) and again once it commits (a page another request rendered from the
-    data before the commit is kept under the stamp in between, and never read)."""
-    keys = {_stamp_key(pk) for pk in pks}
-
-    def new_stamps() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, STAMP_TIMEOUT)
-
-    if keys:
-        new_stamps()
-        transaction.on_commit(new_stamps)
-
-
-def _row_keys(pks: Sequence[int]) -> dict[int, str]:
-    """The cache key of each question's list row in the active language, under its version
-    (one cache read for them all)."""
-    found = cache.get_many([GENERATION_KEY, *(_stamp_key(pk) for pk in pks)])
-    language = get_language()
-    return {pk: f"questions:row:{pk}:{language}:{question_version(pk, found)}" for pk in pks}
-
-
-def _stamp_key(pk: int) -> str:
-    return f"questions:page-stamp:{pk}"
+        page = QuestionPage(pk, question.title, question.duplicate_of_id)
+    else:
+        context = {"question": question, "related": related_questions(question)}
+        parts = {
+            name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context))
+            for name in PAGE_PARTS
+        }
+        page = QuestionPage(pk, question.title, None, parts)
+    stamp = cache.question_stamp(question.version, found, fingerprint)
+    cache.set_many({key: (stamp, page)}, cache.QUESTION_TIMEOUT)
+    return page

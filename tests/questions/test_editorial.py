@@ -207,6 +207,7 @@ def test_full_revision_cycle(client, learner, editor, reviewer, mqa):
     _report(client, mqa)
     learner_flag = EditorialFlag.objects.get(reporter=learner)
     finding = mqa.flags.get(severity="high")
+    mqa.refresh_from_db()  # the report gave it a new version (its page lists the flag)
     old_live = mqa.live_revision
     old_version = mqa.version
 
