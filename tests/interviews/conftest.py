@@ -10,11 +10,6 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def learner():
-    return UserFactory()
-
-
-@pytest.fixture
 def other_learner():
     return UserFactory()
 
