@@ -15,18 +15,10 @@ from django.utils.html import escape
 from interviewprep.cache import QUESTION_TIMEOUT, flush_bank
 from questions.models import Question, Tag
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("questions:list")
-
-
-def count_queries(client, url: str, **headers) -> int:
-    """SQL queries of one request, with the list page's sidebar not cached yet."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_list_shows_the_bank_with_tag_counts(client):
@@ -149,11 +141,11 @@ def test_list_query_count_does_not_grow_with_rows(client, headers):
     tag = TagFactory()
     QuestionFactory().tags.add(tag)
     url = f"{LIST}?tag={tag.slug}"
-    one = count_queries(client, url, **headers)
+    one = count_queries(client, url, **headers, cold=True)
     for _ in range(49):
         QuestionFactory().tags.add(tag, TagFactory())
     assert client.get(url).context["page"].paginator.count == 50
-    assert count_queries(client, url, **headers) == one
+    assert count_queries(client, url, **headers, cold=True) == one
 
 
 def test_detail_query_count_does_not_grow_with_rows(client):
@@ -163,14 +155,14 @@ def test_detail_query_count_does_not_grow_with_rows(client):
     QuestionFactory().tags.add(first_tag)  # a related question from the start
     SourceFactory(question=question)
     FlagFactory(question=question)
-    one = count_queries(client, question.get_absolute_url())
+    one = count_queries(client, question.get_absolute_url(), cold=True)
     for _ in range(49):
         tag = TagFactory()
         question.tags.add(tag)
         QuestionFactory().tags.add(tag)
         SourceFactory(question=question)
         FlagFactory(question=question)
-    assert count_queries(client, question.get_absolute_url()) == one
+    assert count_queries(client, question.get_absolute_url(), cold=True) == one
 
 
 def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
@@ -331,7 +323,7 @@ def test_ui_defaults_to_chinese_and_switches_to_english(client):
 
 def test_home_query_count_does_not_grow_with_tags(client):
     QuestionFactory().tags.add(TagFactory())
-    one = count_queries(client, "/")
+    one = count_queries(client, "/", cold=True)
     for _ in range(49):
         QuestionFactory().tags.add(TagFactory())
-    assert count_queries(client, "/") == one
+    assert count_queries(client, "/", cold=True) == one
