@@ -120,7 +120,9 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 
 class AttemptFactory(factory.Factory):
-    """An interview started through ``interviews.services.start_attempt``."""
+    """An interview started through ``interviews.services.start_attempt`` from a filter
+    (``count``, ``minutes``, ``tags``, difficulty ``mix``); other keywords (``layout``,
+    ``rng``) go to the service."""
 
     class Meta:
         model = Attempt
@@ -131,9 +133,11 @@ class AttemptFactory(factory.Factory):
     now = factory.LazyFunction(timezone.now)
 
     @classmethod
-    def _create(cls, model_class, *, user, count, minutes, now, **kwargs):
-        criteria = interviews.Criteria(count=count, minutes=minutes, **kwargs)
-        return interviews.start_attempt(user=user, criteria=criteria, now=now)
+    def _create(cls, model_class, *, user, count, minutes, now, tags=(), mix=None, **kwargs):
+        criteria = interviews.Criteria(
+            count=count, minutes=minutes, tag_slugs=tuple(tags), difficulty_mix=mix or {}
+        )
+        return interviews.start_attempt(user=user, criteria=criteria, now=now, **kwargs)
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
