@@ -32,8 +32,12 @@ run: load
 
 # Production-style: gunicorn, DEBUG off, compressed static files. Needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL, TASKS_BACKEND=database in production).
+# With more than one worker, `check --deploy` refuses a cache in each worker's memory for
+# signed-in users: set REDIS_URL, or WORKERS=1.
 serve: export DJANGO_DEBUG = 0
+serve: export WEB_CONCURRENCY = $(WORKERS)
 serve: install
+	$(MANAGE) check --deploy --fail-level ERROR
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) load_bank

@@ -12,11 +12,12 @@ class InterviewPrepConfig(AppConfig):
 
     def ready(self) -> None:
         # Users are saved by Django's own views, forms, admin and commands (a login saves
-        # last_login): the cached copy of a user (interviewprep.backends) is dropped on every
+        # last_login): the cached copy of a user (interviewprep.cache) is dropped on every
         # change of the user or of their groups.
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+        from . import cache  # noqa: F401  (registers its deploy check)
         from .models import User
 
         post_save.connect(_user_changed, sender=User, dispatch_uid="forget-user-saved")
@@ -29,31 +30,31 @@ class InterviewPrepConfig(AppConfig):
 
 
 def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from .backends import forget_user
+    from .cache import flush_users
 
-    forget_user(instance.pk)
+    flush_users(instance.pk)
 
 
 def _groups_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
-    from .backends import forget_user
+    from .cache import flush_users
 
     if action not in {"post_add", "post_remove", "pre_clear"}:
         return
     if not reverse:  # user.groups changed
-        forget_user(instance.pk)
+        flush_users(instance.pk)
     elif pk_set is not None:  # group.user_set.add/remove
-        forget_user(*pk_set)
+        flush_users(*pk_set)
     else:  # group.user_set.clear()
-        forget_user(*instance.user_set.values_list("pk", flat=True))
+        flush_users(*instance.user_set.values_list("pk", flat=True))
 
 
 def _group_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A renamed or deleted group: its members' roles may change."""
-    from .backends import forget_user
+    from .cache import flush_users
 
-    forget_user(*instance.user_set.values_list("pk", flat=True))
+    flush_users(*instance.user_set.values_list("pk", flat=True))
 
 
 class AdminConfig(admin_apps.AdminConfig):

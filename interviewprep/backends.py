@@ -5,9 +5,9 @@ Session authentication reads the user on every request, and most pages then ask 
 roles (the navigation shows "Editorial" to editors and reviewers). Here the user row comes
 with the names of their role groups in one query, and ``interviewprep.roles`` finds them
 already on the user object. What was read is then kept in the cache (Redis in production)
-for ``USER_TIMEOUT`` and dropped when the user or their groups change (:func:`forget_user`,
-connected to the model signals in ``interviewprep.apps``: Django's own views, forms and
-commands save users too).
+under ``interviewprep.cache.user_key`` and dropped when the user or their groups change
+(``interviewprep.cache.flush_users``, connected to the model signals in ``interviewprep.apps``:
+Django's own views, forms and commands save users too).
 
 The kept copy holds no password hash, only the session hash derived from it, which is what
 each request checks (``User.get_session_auth_hash``). The password field is deferred on a
@@ -19,13 +19,11 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connections, router
 
+from . import cache
 from .models import User
 from .roles import GROUP_ROLES, remember_group_names, role_group_names
-
-USER_TIMEOUT = 600
 
 _MEMBERSHIP = User.groups.through._meta.db_table
 _ROLE_NAMES = sorted(GROUP_ROLES)
@@ -49,7 +47,7 @@ class RoleAwareModelBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        kept = cache.get(_user_key(pk))
+        kept = cache.cached_user(pk)
         if kept is not None:
             values, session_hash, roles = kept
             user = User.from_db(router.db_for_read(User), _KEPT, values)
@@ -62,7 +60,7 @@ class RoleAwareModelBackend(ModelBackend):
             user = found
             values = [getattr(user, name) for name in _KEPT]
             kept = (values, user.get_session_auth_hash(), sorted(role_group_names(user)))
-            cache.set(_user_key(pk), kept, USER_TIMEOUT)
+            cache.keep_user(pk, kept)
         return user if self.user_can_authenticate(user) else None
 
 
@@ -84,20 +82,3 @@ def _read_user(pk: int) -> User | None:
     user = User.from_db(connection.alias, [field.attname for field in _FIELDS], values)
     remember_group_names(user, (row[-1] for row in rows if row[-1]))
     return user
-
-
-def forget_user(*pks: int) -> None:
-    """Drop the kept copies of users ``pks``: now, and again once the transaction commits (a
-    request reading them before the commit may have kept the old row)."""
-    keys = [_user_key(pk) for pk in pks]
-
-    def drop() -> None:
-        cache.delete_many(keys)
-
-    if keys:
-        drop()
-        transaction.on_commit(drop)
-
-
-def _user_key(pk: int) -> str:
-    return f"auth:user:{pk}"

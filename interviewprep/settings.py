@@ -211,7 +211,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Cache and sessions: Redis when REDIS_URL is set (several app servers share it), otherwise
-# the process's memory and the database.
+# the process's memory and the database. Every key and timeout: interviewprep/cache.py.
+# WEB_CONCURRENCY is gunicorn's number of workers: with more than one, `check --deploy`
+# refuses a per-process cache for signed-in users and sessions (interviewprep.E001, E002).
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.db import transaction
+from django.db.models import F
 
-from interviewprep.admin import CachedFromAdmin
+from interviewprep import cache
 
-from . import caches
 from .editorial import flags
 from .models import (
     DuplicateCandidate,
@@ -24,19 +23,8 @@ class SourceInline(admin.TabularInline):
     can_delete = False
 
 
-class DropsCachedPages(CachedFromAdmin):
-    """Changes made here drop the cached question pages they show on (questions/caches.py);
-    ``question_field`` names the question an object belongs to ("pk" for a question)."""
-
-    question_field = "question_id"
-
-    def changed(self, *objects) -> None:
-        caches.forget_questions(*(getattr(obj, self.question_field) for obj in objects))
-
-
 @admin.register(Question)
-class QuestionAdmin(DropsCachedPages):
-    question_field = "pk"
+class QuestionAdmin(admin.ModelAdmin):
     list_display = ("id", "title", "kind", "difficulty", "status", "has_answer", "updated_at")
     list_filter = ("kind", "difficulty", "status", "has_answer", "tags")
     search_fields = ("title",)
@@ -60,10 +48,15 @@ class QuestionAdmin(DropsCachedPages):
     inlines = (SourceInline,)
 
     # An editor's choice of difficulty or tags sticks: later imports no longer recompute it.
+    # The save's UPDATE sets a new version: the cached page and row are replaced on commit.
     def save_model(self, request, obj, form, change):
         if "difficulty" in form.changed_data:
             obj.difficulty_overridden = True
+        if change:
+            obj.version = F("version") + 1
         super().save_model(request, obj, form, change)
+        if change:
+            obj.refresh_from_db(fields=["version"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -72,12 +65,27 @@ class QuestionAdmin(DropsCachedPages):
 
 
 @admin.register(Tag)
-class TagAdmin(DropsCachedPages):
+class TagAdmin(admin.ModelAdmin):
+    """A tag's names show on the page and row of each of its questions: saving or deleting
+    it gives them a new version (and the bank-wide views, its counts, start over)."""
+
     list_display = ("slug", "name_zh", "name_en", "level")
 
-    # A tag's names show on every page of its questions: the bank's cached views start over.
-    def changed(self, *objects) -> None:
-        transaction.on_commit(caches.invalidate)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed(obj)
+
+    def delete_model(self, request, obj):
+        self._changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._changed(*queryset)
+        super().delete_queryset(request, queryset)
+
+    def _changed(self, *tags: Tag) -> None:
+        Question.objects.tagged_with(*tags).bump_version()
+        cache.flush_bank()
 
 
 @admin.register(QuestionRevision)
@@ -95,7 +103,7 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 @admin.register(EditorialFlag)
 class EditorialFlagAdmin(admin.ModelAdmin):
     """Saved and deleted through the editorial services, which keep a question under revision
-    exactly while an open high-severity flag remains (and drop its cached page)."""
+    exactly while an open high-severity flag remains (and give it a new version)."""
 
     list_display = ("question", "reason", "severity", "status", "created_at")
     list_filter = ("status", "severity", "reason")

@@ -116,6 +116,20 @@ class QuestionQuerySet(models.QuerySet["Question"]):
             )
         )
 
+    def tagged_with(self, *tags: "Tag") -> "QuestionQuerySet":
+        """The questions with any of ``tags`` (each once: a subquery, not a join)."""
+        links = Question.tags.through.objects.filter(tag__in=tags).values("question_id")
+        return self.filter(pk__in=links)
+
+    def bump_version(self, **changes: Any) -> int:
+        """UPDATE these questions with ``changes`` and a new ``version`` in the same statement.
+
+        Every write that changes what a question's page or list row shows goes through this
+        (or sets ``version=F("version") + 1`` in its own UPDATE): the cached page and row are
+        kept with the version they were rendered under (``interviewprep.cache``), so the new
+        version commits with the change, and nothing needs dropping."""
+        return self.update(version=F("version") + 1, **changes)
+
     def _tagged(self, slugs: Any) -> Exists:
         return Exists(
             Question.tags.through.objects.filter(question=OuterRef("pk"), tag__slug__in=slugs)
@@ -731,6 +745,8 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}.{self.position} {self.title}"
+
+
 class GradeDispute(models.Model):
     """A learner's objection to an automatic grade: editors read it, and it can be exported
     into the grader's calibration set (``manage.py export_grade_disputes``)."""

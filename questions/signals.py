@@ -11,7 +11,3 @@ question_learners = Signal()
 #: Sent inside the transaction that merges ``duplicate`` into ``kept`` (sender: Question),
 #: after the bank's own rows moved: receivers move what they keep per question.
 questions_merged = Signal()
-
-#: Sent when the users ``user_ids`` read "answer updated" notices (sender: Notification), in
-#: the transaction that marks them read.
-notices_read = Signal()

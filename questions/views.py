@@ -5,9 +5,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from interviewprep import cache
 from interviewprep.roles import Role, has_role
 
-from . import caches, reader_blocks
+from . import pages, reader_blocks
 from .filters import QuestionFilter
 from .models import Notification, Question
 from .search import backends as search
@@ -26,15 +27,16 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     # Invalid values (an unknown difficulty, say) are reported in the page and ignored.
     questions = filterset.qs
     searched = bool(filterset.form.cleaned_data.get("q", "").strip())
-    # Ids only: the rows themselves are cached (caches.question_rows).
+    # Ids and versions only: the rows themselves are cached (pages.question_rows).
     if searched:
         page = search.ranked_page(questions, number=request.GET.get("page"), per_page=PAGE_SIZE)
     else:
-        ids = questions.values_list("pk", flat=True)
-        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        versions = questions.values_list("pk", "version")
+        page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    pks = list(page.object_list)
+    versions = list(page.object_list)
+    pks = [pk for pk, _version in versions]
     # The passage of each answer where the terms occur, marked: it depends on the query, so
     # it is not part of the cached rows.
     found = (
@@ -45,7 +47,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": [(row, found.get(pk, "")) for pk, row in caches.question_rows(pks)],
+        "rows": [(row, found.get(pk, "")) for pk, row in pages.question_rows(versions)],
         "query": query.urlencode(),
         # At least this many matches: only the first ones were ranked (search_questions()).
         "search_bounded": searched and page.paginator.count >= search.RANK_CANDIDATES,
@@ -54,27 +56,24 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "questions/list.html#results", context)
     # Called by the template only when its cached sidebar has to be rendered again.
-    context.update(list_facets=caches.list_facets, bank_generation=caches.generation())
+    context.update(
+        list_facets=pages.list_facets,
+        bank_generation=cache.bank_generation(),
+        sidebar_timeout=cache.SIDEBAR_TIMEOUT,
+    )
     return render(request, "questions/list.html", context)
 
 
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    blocks = reader_blocks.registered()
-    # One cache read for the public page and the reader's own blocks on it.
-    own = (
-        [key for block in blocks for key in block.cache_keys(user.pk, pk)]
-        if user.is_authenticated
-        else []
-    )
-    read = caches.read_question_page(pk, own)
-    page = read.page
+    page = pages.question_page(pk)
     if page is None:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
-    shown = [(block.template, block.context(user, page.question, read)) for block in blocks]
+    blocks = reader_blocks.registered()
+    shown = [(block.template, block.context(user, page.question)) for block in blocks]
     known = [context.pop("has_updates") for _template, context in shown if "has_updates" in context]
     updates = []
     if user.is_authenticated and (any(known) or not known):

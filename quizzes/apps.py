@@ -10,7 +10,7 @@ class QuizzesConfig(AppConfig):
         # The bank below tells practice what happened to its questions through signals, and
         # shows the learner's controls on its question page through a block registered here.
         from questions import reader_blocks, signals
-        from questions.models import Notification, Question
+        from questions.models import Question
 
         from . import receivers
 
@@ -19,8 +19,5 @@ class QuizzesConfig(AppConfig):
         )
         signals.questions_merged.connect(
             receivers.move_practice, sender=Question, dispatch_uid="quizzes-merge"
-        )
-        signals.notices_read.connect(
-            receivers.forget_states, sender=Notification, dispatch_uid="quizzes-notices"
         )
         reader_blocks.register(receivers.QUESTION_TOOLS)

@@ -26,16 +26,8 @@ def move_practice(sender: Any, duplicate: Question, kept: Question, **kwargs: An
     services.move_practice(duplicate=duplicate, kept=kept)
 
 
-def forget_states(sender: Any, user_ids: list[int], **kwargs: Any) -> None:
-    """``notices_read``: the readers' cached states on question pages show the notices."""
-    state.learner_state_changed(*user_ids)
-
-
 #: The reader's bookmark and private note on every question page.
 QUESTION_TOOLS = ReaderBlock(
     template="quizzes/question_tools.html",
-    cache_keys=lambda user_id, question_id: state.question_state_keys(
-        user_id=user_id, question_id=question_id
-    ),
     context=state.tools_state,
 )

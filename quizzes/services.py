@@ -19,7 +19,6 @@ from questions.models import Question
 
 from . import scheduling, stats
 from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review
-from .state import learner_state_changed
 
 MAX_ATTEMPT_LENGTH = 10_000
 
@@ -127,7 +126,6 @@ def record_review(
     )
     if not updated:
         raise AlreadyRated(_("You have already rated this question."))
-    learner_state_changed(user.pk)
     return Review.objects.create(
         card=card,
         user=user,
@@ -148,14 +146,12 @@ def record_review(
 def add_bookmark(*, user: User, question: Question) -> tuple[Bookmark, bool]:
     """Bookmark ``question`` (idempotent); returns the bookmark and whether it is new."""
     bookmark = Bookmark.objects.get_or_create(user=user, question=question)
-    learner_state_changed(user.pk)
     return bookmark
 
 
 @transaction.atomic
 def remove_bookmark(*, user: User, question: Question) -> None:
     Bookmark.objects.filter(user=user, question=question).delete()
-    learner_state_changed(user.pk)
 
 
 @transaction.atomic
@@ -168,12 +164,10 @@ def save_note(*, user: User, question: Question, text: str) -> Note | None:
         )
     if not text:
         Note.objects.filter(user=user, question=question).delete()
-        learner_state_changed(user.pk)
         return None
     note, _created = Note.objects.update_or_create(
         user=user, question=question, defaults={"text": text, "updated_at": timezone.now()}
     )
-    learner_state_changed(user.pk)
     return note
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from questions.importing import pipeline
+from tests.factories import UserFactory
 
 # Property tests explore new random examples on developers' machines and replay a fixed set
 # in CI (the CI runner sets CI=true), so a CI run is repeatable.
@@ -43,6 +44,23 @@ def default_language():
 def fast_password_hashing(settings):
     # Argon2 (the production hasher, see test_deployment.py) takes most of a second per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def learner(db):
+    """A signed-up learner with no role (a daily goal of 5 new questions)."""
+    return UserFactory(email="learner@example.com", daily_goal=5)
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(email="editor@example.com", roles=["editor"])
+
+
+@pytest.fixture
+def reviewer(db):
+    """A reviewer who is also an editor, as the editorial team's reviewers are."""
+    return UserFactory(email="reviewer@example.com", roles=["reviewer", "editor"])
 
 
 @pytest.fixture

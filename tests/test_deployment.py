@@ -44,6 +44,35 @@ def test_deploy_checks_pass_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_deploy_checks_refuse_a_per_process_cache_with_several_workers():
+    """Without Redis, a second worker would keep a revoked role or a deactivated account
+    signed in from its own memory for up to USER_TIMEOUT."""
+    alone = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        {**alone, "WEB_CONCURRENCY": "2"},
+    )
+    assert result.returncode == 1
+    assert "interviewprep.E001" in result.stderr
+    # With Redis, or with one worker, the same settings pass.
+    for env in ({**PRODUCTION_ENV, "WEB_CONCURRENCY": "2"}, {**alone, "WEB_CONCURRENCY": "1"}):
+        result = run_django(["manage.py", "check", "--deploy", "--fail-level", "ERROR"], env)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_shared_cache_check_names_sessions_kept_per_process(settings):
+    from interviewprep.cache import check_shared_cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.WEB_CONCURRENCY = 3
+    assert [error.id for error in check_shared_cache()] == [
+        "interviewprep.E001",
+        "interviewprep.E002",
+    ]
+    settings.WEB_CONCURRENCY = 1
+    assert check_shared_cache() == []
+
+
 HOST_COOKIES_CHECK = """
 import django
 django.setup()

@@ -14,12 +14,12 @@ the rule that ties a question's status to its flags.
 
 from typing import Any
 
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils.translation import gettext as _
 
 from interviewprep.errors import DomainError, NotPermitted
 from interviewprep.roles import Role, has_role
 
-from .. import caches
 from ..models import AuditEntry, EditorialFlag, Question
 
 
@@ -28,9 +28,7 @@ class EditorialError(DomainError):
 
 
 def audit(actor: Any, action: str, question: Question | None, detail: str = "") -> None:
-    """Record an editorial write and drop the question's cached page (caches.forget_questions)."""
-    if question is not None:
-        caches.forget_questions(question.pk)
+    """Record an editorial write."""
     AuditEntry.objects.create(actor=actor, action=action, question=question, detail=detail[:500])
 
 
@@ -40,15 +38,24 @@ def require(user: Any, *roles: Role) -> None:
         raise NotPermitted(_("You are not allowed to do this."))
 
 
-def refresh_status(question_id: int) -> None:
+def refresh_status(question_id: int, *, new_version: bool = True) -> None:
     """The rule: under revision exactly while an open high-severity flag remains (awaiting
-    review until first published). Every write
-    that opens, raises or closes a flag calls this (and then audits the write, which drops the
-    question's cached page)."""
-    open_high = EditorialFlag.objects.open().high().filter(question_id=question_id).exists()
-    status = Question.Status.NEEDS_REVISION if open_high else Question.Status.PUBLISHED
+    review until first published). Every write that opens, raises or closes a flag calls
+    this: its one UPDATE sets the status and a new ``Question.version`` (the page lists the
+    open flags), so the cached page is replaced when the write commits. ``new_version=False``
+    when the caller's own UPDATE of the question in this transaction already set one
+    (publishing)."""
+    open_high = EditorialFlag.objects.open().high().filter(question_id=OuterRef("pk"))
+    status = Case(
+        When(Exists(open_high), then=Value(Question.Status.NEEDS_REVISION.value)),
+        default=Value(Question.Status.PUBLISHED.value),
+    )
     # A question awaiting review (written or imported by an editor) leaves that state when its
     # first revision is published, and not before.
-    Question.objects.filter(pk=question_id).exclude(status=status).exclude(
+    question = Question.objects.filter(pk=question_id).exclude(
         status=Question.Status.PENDING, live_revision__isnull=True
-    ).update(status=status)
+    )
+    if new_version:
+        question.bump_version(status=status)
+    else:
+        question.update(status=status)

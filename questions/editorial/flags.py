@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from interviewprep.errors import NotPermitted
 from interviewprep.roles import Role
 
-from .. import caches
 from ..models import AuditEntry, EditorialFlag, Notification, Question
 from . import EditorialError, audit, refresh_status, require
 
@@ -47,11 +46,11 @@ def report_problem(
         if reason in (EditorialFlag.Reason.WRONG, EditorialFlag.Reason.OUTDATED)
         else EditorialFlag.Severity.LOW
     )
-    # The page lists the open flags of its answer.
-    caches.forget_questions(question.pk)
-    return EditorialFlag.objects.create(
+    flag = EditorialFlag.objects.create(
         question=question, reporter=reporter, reason=reason, severity=severity, problem=comment
     )
+    refresh_status(question.pk)  # the page lists the open flags of its answer
+    return flag
 
 
 def _claim_open_flag(flag_id: int, editor: Any, **changes: Any) -> EditorialFlag:
@@ -117,9 +116,6 @@ def delete_flags(*, flags: Iterable[EditorialFlag], editor: Any) -> None:
 
 
 def _refresh(*question_ids: int | None) -> None:
-    """:func:`refresh_status` for each question, and drop their cached pages, which list
-    their open flags."""
-    ids = {pk for pk in question_ids if pk is not None}
-    for pk in ids:
+    """:func:`refresh_status` for each question."""
+    for pk in {pk for pk in question_ids if pk is not None}:
         refresh_status(pk)
-    caches.forget_questions(*ids)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from interviewprep.roles import Role
 
-from .. import caches
 from ..models import (
     AuditEntry,
     DuplicateCandidate,
@@ -35,12 +34,12 @@ def merge_question(*, duplicate: Question, kept: Question, editor: Any) -> None:
     if Question.objects.filter(pk=kept.pk, duplicate_of__isnull=False).exists():
         raise EditorialError(_("The question to keep was itself merged into another one."))
     now = timezone.now()
-    done = Question.objects.filter(pk=duplicate.pk, duplicate_of__isnull=True).update(
+    done = Question.objects.filter(pk=duplicate.pk, duplicate_of__isnull=True).bump_version(
         duplicate_of=kept, updated_at=now
     )
     if not done:
         raise EditorialError(_("This question was already merged."))
-    Question.objects.filter(duplicate_of=duplicate).update(duplicate_of=kept)
+    Question.objects.filter(duplicate_of=duplicate).bump_version(duplicate_of=kept)
     EditorialFlag.objects.filter(question=duplicate).update(question=kept)
     Notification.objects.filter(question=duplicate).update(question=kept)
     questions_merged.send(sender=Question, duplicate=duplicate, kept=kept)
@@ -52,7 +51,6 @@ def merge_question(*, duplicate: Question, kept: Question, editor: Any) -> None:
         status=DuplicateCandidate.Status.CONFIRMED
     )
     refresh_status(kept.pk)
-    caches.forget_questions(duplicate.pk)
     audit(editor, AuditEntry.Action.MERGED, kept, f"#{duplicate.pk} {duplicate.title}")
 
 

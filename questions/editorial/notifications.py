@@ -8,9 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .. import caches
 from ..models import Notification, Question
-from ..signals import notices_read, question_learners
+from ..signals import question_learners
 
 
 def learners_who_studied(question: Question) -> QuerySet[Any]:
@@ -40,9 +39,6 @@ def notify_update(*, question_id: int, revision_id: int) -> int:
     ]
     # The unique constraint still guards against a concurrent run of the same task.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    # The learners' states on its page now show the notice: they are kept under the
-    # question's version, which this replaces.
-    caches.forget_questions(question.pk)
     return len(notifications)
 
 
@@ -52,7 +48,5 @@ def dismiss_notification(*, user: Any, notification_id: int) -> None:
     done = Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    if done:
-        notices_read.send(sender=Notification, user_ids=[user.pk])
     if not done and not Notification.objects.filter(pk=notification_id, user=user).exists():
         raise Http404

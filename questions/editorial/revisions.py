@@ -76,7 +76,7 @@ def _publish_content(
             )
         )
     question.tags.set(Tag.objects.filter(slug__in=tag_slugs))
-    refresh_status(question.pk)
+    refresh_status(question.pk, new_version=False)
     # Telling every learner who studied it can be thousands of rows: a background task. With
     # the database backend the task row commits (or not) with this publication.
     tasks.notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
@@ -123,7 +123,7 @@ def publish_revision(*, draft_id: int, reviewer: Any) -> QuestionRevision:
         handled_by=reviewer,
         handled_at=revision.published_at,
     )
-    refresh_status(draft.question_id)
+    refresh_status(draft.question_id, new_version=False)
     RevisionDraft.objects.filter(pk=draft_id).update(published_revision=revision)
     audit(reviewer, AuditEntry.Action.PUBLISHED, draft.question, f"v{revision.number}")
     return revision

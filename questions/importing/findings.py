@@ -71,11 +71,14 @@ def import_findings(findings: Iterable[dict]) -> tuple[int, list[str]]:
         if finding["severity"] == EditorialFlag.Severity.HIGH:
             high.add(question_id)
     EditorialFlag.objects.bulk_create(flags, batch_size=IMPORT_BATCH)
-    ids = sorted(high)
-    for start in range(0, len(ids), IMPORT_BATCH):
-        Question.objects.filter(pk__in=ids[start : start + IMPORT_BATCH]).update(
+    # Each flagged question's page lists its open flags: each gets a new version.
+    flagged = sorted({flag.question_id for flag in flags})
+    for start in range(0, len(flagged), IMPORT_BATCH):
+        batch = flagged[start : start + IMPORT_BATCH]
+        Question.objects.filter(pk__in=[pk for pk in batch if pk in high]).bump_version(
             status=Question.Status.NEEDS_REVISION
         )
+        Question.objects.filter(pk__in=[pk for pk in batch if pk not in high]).bump_version()
     return len(flags), unmatched
 
 

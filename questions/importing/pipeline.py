@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .. import caches, classify, rendering
+from interviewprep import cache
+
+from .. import classify, rendering
 from ..models import (
     DuplicateCandidate,
     Question,
@@ -76,7 +78,7 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        """Whether the run wrote anything readers see (the cached views are then dropped)."""
+        """Whether the run wrote anything readers see (the bank-wide views are then dropped)."""
         return bool(
             self.created
             or self.updated
@@ -122,6 +124,8 @@ def sync_tags(*, taxonomy: dict) -> int:
             changed += 1
         elif any(getattr(tag, name) != values[name] for name in fields):
             Tag.objects.filter(pk=tag.pk).update(**values)
+            # Its names show on the page and row of each of its questions.
+            Question.objects.tagged_with(tag).bump_version()
             changed += 1
     return changed
 
@@ -172,7 +176,7 @@ def import_bank(
     """
     report = ImportReport()
     taxonomy = _load_json(fixtures_dir / "taxonomy.json")
-    # A renamed tag shows in every cached row and page of its questions: it counts as a change.
+    # A renamed tag shows in the list's cached sidebar: it counts as a change.
     report.tags_changed = sync_tags(taxonomy=taxonomy)
     extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
     specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
@@ -226,7 +230,7 @@ def import_bank(
         )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:
-        transaction.on_commit(caches.invalidate)
+        cache.flush_bank()
     if report.created and connection.vendor == "postgresql":
         # Fresh statistics for the planner after a bulk load (autovacuum would take a while).
         with connection.cursor() as cursor:
@@ -307,7 +311,8 @@ def _import_groups(
             fingerprint=fingerprint,
             overrides=(question.tags_overridden, question.difficulty_overridden),
         )
-        Question.objects.filter(pk=question.pk).update(import_hash=digest)
+        # A new version with the hash: what the question's page and row show may have changed.
+        Question.objects.filter(pk=question.pk).bump_version(import_hash=digest)
         run.remember(group, question.pk)
         done += 1
         if progress and (done % IMPORT_BATCH == 0 or done == len(groups)):
@@ -537,10 +542,10 @@ def rerender_all() -> int:
         title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):
-            Question.objects.filter(pk=question.pk).update(
+            Question.objects.filter(pk=question.pk).bump_version(
                 body_html=html, search_title=title_tokens, search_body=body_tokens
             )
             count += 1
     if count:
-        transaction.on_commit(caches.invalidate)
+        cache.flush_bank()
     return count

@@ -190,14 +190,17 @@ def search_questions(queryset: "QuerySet[Question]", query: str) -> "QuerySet[Qu
     )
 
 
-def ranked_page(results: "QuerySet[Question]", *, number: str | None, per_page: int) -> Page[int]:
-    """Page ``number`` of the ids of ``search_questions()`` ``results``, best first.
+def ranked_page(
+    results: "QuerySet[Question]", *, number: str | None, per_page: int
+) -> Page[tuple[int, int]]:
+    """Page ``number`` of the ``(id, version)`` of ``search_questions()`` ``results``, best
+    first.
 
     A search ranks at most 2 x ``RANK_CANDIDATES`` questions: their ids are read, in order, by
     one query and counted in Python (a paginated queryset would run the search twice, once to
-    count and once for the page). The page's rows come from ``caches.question_rows``.
+    count and once for the page). The page's rows come from ``pages.question_rows``.
     """
-    return Paginator(list(results.values_list("pk", flat=True)), per_page).get_page(number)
+    return Paginator(list(results.values_list("pk", "version")), per_page).get_page(number)
 
 
 def page_snippets(questions: "QuerySet[Question]", query: str) -> dict[int, SafeString]:

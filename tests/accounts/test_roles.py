@@ -11,11 +11,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
 EDITOR_PAGE = "/test/editor/"
 
 
-@pytest.fixture
-def learner(make_user):
-    return make_user("learner@example.org")
-
-
 def test_anonymous_is_sent_to_login(client):
     response = client.get(EDITOR_PAGE)
 
@@ -27,7 +22,7 @@ def test_learner_gets_403_and_editor_gets_the_page(client, learner):
     client.force_login(learner)
     denied = client.get(EDITOR_PAGE)
 
-    call_command("grant_role", "LEARNER@example.org", "editor")
+    call_command("grant_role", learner.email.upper(), "editor")
     allowed = client.get(EDITOR_PAGE)
 
     assert denied.status_code == 403
@@ -74,15 +69,15 @@ def test_grant_role_revoke(capsys, learner):
 
     call_command("grant_role", learner.email, "editor", "--revoke")
     assert not has_role(User.objects.get(pk=learner.pk), Role.EDITOR)
-    assert "Revoked editor for learner@example.org." in capsys.readouterr().out
+    assert "Revoked editor for learner@example.com." in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("email", "role", "message"),
     [
         ("nobody@example.org", "editor", "No user with the email address"),
-        ("learner@example.org", "admin", "Unknown role 'admin'"),
-        ("learner@example.org", "learner", "Every user is a learner"),
+        ("learner@example.com", "admin", "Unknown role 'admin'"),
+        ("learner@example.com", "learner", "Every user is a learner"),
     ],
 )
 def test_grant_role_errors(learner, email, role, message):

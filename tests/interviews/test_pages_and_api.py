@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -16,6 +14,7 @@ from interviews.models import Answer, Attempt, InterviewTemplate, PracticeReques
 from questions.models import Question
 from quizzes.models import Card
 from quizzes.queue import todays_queue
+from tests.queries import count_queries
 
 from .conftest import T0
 
@@ -296,13 +295,6 @@ def test_editor_page_for_templates(client, learner):
     assert "extreme" in bad.content.decode()
     assert client.post("/interviews/templates/new/", data).status_code == 302
     assert InterviewTemplate.objects.get(slug="peft-x").created_by == learner
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx)
 
 
 @pytest.mark.parametrize("layout", ["one", "all"])

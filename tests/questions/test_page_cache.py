@@ -1,17 +1,19 @@
-"""The question page's public part is cached (questions/caches.py): a second visit reads only
-the reader's own state, and every kind of write shows on the page at once."""
+"""The question page's public part is cached (questions/pages.py, keys in interviewprep/cache.py)
+under the question's version: a second visit reads the version and the reader's own state, and
+every kind of write shows on the page at once."""
 
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.core.cache import caches as django_caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import quizzes.state
-from questions import caches, tasks
+from interviewprep import cache
+from questions import pages, tasks
 from questions.editorial import flags, merging, notifications, revisions
 from questions.models import EditorialFlag, Notification, Question
 from quizzes.models import Note
@@ -37,7 +39,7 @@ def page(client, question: Question) -> str:
 
 def row(client, tag) -> str:
     """The list's row of the one question tagged ``tag``: rows are kept under the same
-    stamps as pages, so every write that shows on the page shows in the list too."""
+    versions as pages, so every write that shows on the page shows in the list too."""
     rows = client.get(reverse("questions:list"), {"tag": tag.slug}).context["rows"]
     assert len(rows) == 1
     return rows[0][0]
@@ -51,33 +53,35 @@ def tables_read(client, question: Question) -> list[str]:
     ]
 
 
-def test_a_second_visit_reads_only_the_readers_own_state(client, learner):
+def test_a_second_visit_reads_the_version_and_the_readers_own_state(client, learner):
     question = QuestionFactory()
     question.tags.add(TagFactory())
     SourceFactory(question=question)
     FlagFactory(question=question)
     first = tables_read(client, question)
-    assert "questions_question" in first
-    # Anonymous: nothing of the reader to read.
-    assert tables_read(client, question) == []
+    assert len(first) > 1
+    # Anonymous: the question's version, nothing of the reader.
+    assert tables_read(client, question) == ["questions_question"]
 
     client.force_login(learner)
     read = tables_read(client, question)
-    # Their session, their user row with their roles (interviewprep.backends), and one query
-    # for their note, bookmark, practice and whether they have "answer updated" notices
-    # (read only when they have some).
-    assert sorted(read) == ["django_session", "interviewprep_user", "quizzes_bookmark"]
-    # Both are kept from then on, until they change or an editor changes the question. (The
-    # tests keep sessions in the database; production reads them from Redis.)
-    assert tables_read(client, question) == ["django_session"]
+    # Their session, their user row with their roles (interviewprep.backends), the version,
+    # and one query for their note, bookmark, practice and whether they have "answer
+    # updated" notices (read only when they have some).
+    expected = ["django_session", "interviewprep_user", "questions_question", "quizzes_bookmark"]
+    assert sorted(read) == expected
+    # The user is kept from then on, until they change. (The tests keep sessions in the
+    # database; production reads them from Redis.)
+    expected.remove("interviewprep_user")
+    assert sorted(tables_read(client, question)) == expected
 
 
-def test_a_signed_in_visit_reads_the_page_and_the_readers_blocks_in_one_cache_read(
+def test_the_public_page_is_read_in_one_cache_read_without_the_readers_state(
     client, learner, monkeypatch
 ):
     question = QuestionFactory()
     client.force_login(learner)
-    page(client, question)  # renders and keeps the page and the learner's state
+    page(client, question)  # renders and keeps the page
     backend = type(django_caches["default"])
     reads: list[list[str]] = []
     depth = [0]  # the local-memory backend's get_many calls its get: count the outer call
@@ -102,10 +106,8 @@ def test_a_signed_in_visit_reads_the_page_and_the_readers_blocks_in_one_cache_re
     monkeypatch.setattr(backend, "get", get)
     assert "note-text" in page(client, question)  # quizzes' block is on the page
     about_the_page = [keys for keys in reads if any(f":{question.pk}" in key for key in keys)]
-    assert len(about_the_page) == 1
-    [keys] = about_the_page
-    assert f"questions:page:{question.pk}:zh-hans" in keys
-    assert f"quizzes:question-state:{learner.pk}:{question.pk}" in keys
+    # The page does not depend on practice: no key of the learner's is read with it.
+    assert about_the_page == [[cache.GENERATION_KEY, f"questions:page:{question.pk}:zh-hans"]]
 
 
 def test_each_language_has_its_own_copy(client):
@@ -200,31 +202,30 @@ def test_the_page_shows_changes_made_in_the_admin_at_once(
     assert "管理员会删掉的问题" not in page(client, question).split("<article", 1)[1]
 
 
-def test_a_page_rendered_before_a_write_commits_is_not_read_after_it(
-    client, editor, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_page_rendered_before_a_write_commits_is_not_read_after_it(client, editor):
     question = QuestionFactory()
     flag = FlagFactory(question=question, problem="请核对")
     page(client, question)
-    before = caches.question_page(question.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        flags.mark_needs_revision(flag_id=flag.pk, editor=editor)
-        # Another request read the question before this write committed and stores what it
-        # rendered now, under the stamp it finds.
-        with monkeypatch.context() as patch:
-            patch.setattr(caches, "_render_page", lambda pk: before)
-            assert caches.question_page(question.pk) == before
+    before = pages.question_page(question.pk)
+    key = cache.question_page_key(question.pk, "zh-hans")
+    stale = django_cache.get(key)
+    flags.mark_needs_revision(flag_id=flag.pk, editor=editor)
+    # Another request read the question before this write committed and stores what it
+    # rendered after it: under the version it read, which the write replaced.
+    django_cache.set(key, stale)
+    assert pages.question_page(question.pk) != before
     assert 'class="notice revision"' in page(client, question)
 
 
-def test_forgetting_a_question_leaves_the_others_cached(client):
+def test_a_new_version_leaves_the_other_questions_cached(client):
     first, second = QuestionFactory(), QuestionFactory()
     page(client, first)
     page(client, second)
     Question.objects.filter(pk=first.pk).update(title="只改了第一题")
-    caches.forget_questions(first.pk)
+    assert "只改了第一题" not in page(client, first)  # a write without a new version
+    Question.objects.filter(pk=first.pk).bump_version()
     assert "只改了第一题" in page(client, first)
-    assert tables_read(client, second) == []
+    assert tables_read(client, second) == ["questions_question"]
 
 
 def test_what_one_reader_sees_of_their_own_is_not_cached_for_the_next(client, editor, learner):
@@ -242,8 +243,8 @@ def test_what_one_reader_sees_of_their_own_is_not_cached_for_the_next(client, ed
 
 
 def test_the_readers_own_writes_show_on_the_page_at_once(client, learner):
-    """The learner's state on the page is cached (quizzes.state.cached_question_state):
-    each of their writes, through the pages and the API, shows on the next view."""
+    """Each of the learner's writes, through the pages and the API, shows on the next view
+    (their state is read per request, not kept with the page)."""
     question = Question.objects.practicable().order_by("id").first()
     client.force_login(learner)
     bookmark = reverse("practice:bookmark", args=[question.pk])
@@ -321,41 +322,19 @@ def test_the_admins_changes_to_a_learners_things_show_on_their_page_at_once(clie
     assert 'aria-pressed="false"' in page(client, question)
 
 
-def test_a_state_read_before_a_write_commits_is_not_used_after_it(
-    client, learner, monkeypatch, django_capture_on_commit_callbacks
-):
-    question = Question.objects.practicable().order_by("id").first()
-    client.force_login(learner)
-    page(client, question)
-    with django_capture_on_commit_callbacks(execute=True):
-        add_bookmark(user=learner, question=question)
-        # Another request read the learner's state before this write committed and keeps
-        # what it read under the version it finds.
-        with monkeypatch.context() as patch:
-            before = {"note": None, "bookmarked": False, "studied": False, "has_updates": False}
-            patch.setattr(quizzes.state, "question_state", lambda **kwargs: before)
-            assert 'aria-pressed="false"' in page(client, question)
-    assert 'aria-pressed="true"' in page(client, question)
-
-
 def test_a_release_with_other_templates_renders_the_page_again(client, monkeypatch):
     question = QuestionFactory()
     page(client, question)
-    rendered = []
-    real = caches._render_page
-    monkeypatch.setattr(caches, "_render_page", lambda pk: rendered.append(pk) or real(pk))
-    page(client, question)
-    assert rendered == []
-    monkeypatch.setattr(caches, "rendering_fingerprint", lambda: "the next release")
-    page(client, question)
-    assert rendered == [question.pk]
+    assert tables_read(client, question) == ["questions_question"]
+    monkeypatch.setattr(pages, "rendering_fingerprint", lambda: "the next release")
+    assert len(tables_read(client, question)) > 1
 
 
 def test_the_fingerprint_changes_with_the_translations(settings, tmp_path):
-    before = caches.rendering_fingerprint()
-    caches.rendering_fingerprint.cache_clear()
+    before = pages.rendering_fingerprint()
+    pages.rendering_fingerprint.cache_clear()
     settings.LOCALE_PATHS = [tmp_path]
     try:
-        assert caches.rendering_fingerprint() != before  # no catalogs there
+        assert pages.rendering_fingerprint() != before  # no catalogs there
     finally:
-        caches.rendering_fingerprint.cache_clear()
+        pages.rendering_fingerprint.cache_clear()

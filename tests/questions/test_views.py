@@ -12,21 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from questions import caches
+from interviewprep.cache import QUESTION_TIMEOUT, flush_bank
 from questions.models import Question, Tag
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("questions:list")
-
-
-def count_queries(client, url: str, **headers) -> int:
-    """SQL queries of one request, with the list page's sidebar not cached yet."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_list_shows_the_bank_with_tag_counts(client):
@@ -42,9 +34,11 @@ def test_list_shows_the_bank_with_tag_counts(client):
 
 
 def listed(page) -> list[Question]:
-    """The questions of a list page (the page holds their ids; rows come from the cache)."""
-    found = Question.objects.in_bulk(page.object_list)
-    return [found[pk] for pk in page.object_list]
+    """The questions of a list page (the page holds their ids and versions; rows come from
+    the cache)."""
+    ids = [pk for pk, _version in page.object_list]
+    found = Question.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
 
 
 def test_filter_by_tag_difficulty_and_status(client):
@@ -147,11 +141,11 @@ def test_list_query_count_does_not_grow_with_rows(client, headers):
     tag = TagFactory()
     QuestionFactory().tags.add(tag)
     url = f"{LIST}?tag={tag.slug}"
-    one = count_queries(client, url, **headers)
+    one = count_queries(client, url, **headers, cold=True)
     for _ in range(49):
         QuestionFactory().tags.add(tag, TagFactory())
     assert client.get(url).context["page"].paginator.count == 50
-    assert count_queries(client, url, **headers) == one
+    assert count_queries(client, url, **headers, cold=True) == one
 
 
 def test_detail_query_count_does_not_grow_with_rows(client):
@@ -161,14 +155,14 @@ def test_detail_query_count_does_not_grow_with_rows(client):
     QuestionFactory().tags.add(first_tag)  # a related question from the start
     SourceFactory(question=question)
     FlagFactory(question=question)
-    one = count_queries(client, question.get_absolute_url())
+    one = count_queries(client, question.get_absolute_url(), cold=True)
     for _ in range(49):
         tag = TagFactory()
         question.tags.add(tag)
         QuestionFactory().tags.add(tag)
         SourceFactory(question=question)
         FlagFactory(question=question)
-    assert count_queries(client, question.get_absolute_url()) == one
+    assert count_queries(client, question.get_absolute_url(), cold=True) == one
 
 
 def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
@@ -183,7 +177,7 @@ def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
     html = response.content.decode()
     assert "first 25 matches" in html or "前 25 个" in html
     second = client.get(LIST, {"q": "zorbleflux", "page": 2}).context["page"]
-    shown = [*page.object_list, *second.object_list]
+    shown = [pk for pk, _version in [*page.object_list, *second.object_list]]
     # Equal ranks: id order, across the two pages, without a gap or a repeat.
     assert len(page.object_list) == 20
     assert shown == sorted(set(shown))
@@ -220,11 +214,11 @@ def test_cached_sidebar_follows_language_selection_and_the_bank(client):
     before = Tag.objects.with_counts().get(slug="lora").count
     QuestionFactory().tags.add(lora)
     assert f">{lora.name_en} ({before})<" in client.get(LIST).content.decode()
-    caches.invalidate()
+    flush_bank()
     assert f">{lora.name_en} ({before + 1})<" in client.get(LIST).content.decode()
 
 
-def test_list_rows_are_cached_per_question_language_and_stamp(client):
+def test_list_rows_are_cached_per_question_language_and_version(client):
     tag = TagFactory(name_zh="旧名", name_en="old name")
     question = QuestionFactory(title="zorbleflux 行")
     question.tags.add(tag)
@@ -232,23 +226,23 @@ def test_list_rows_are_cached_per_question_language_and_stamp(client):
     assert "zorbleflux 行" in row
     assert "旧名" in row
     assert "badge revision" not in row
-    # Kept until the question's stamp changes (every write calls forget_questions; which
+    # Kept until the question's version changes (every write bumps it in its UPDATE; which
     # writes do is tested with the page, tests/questions/test_page_cache.py) or the bank's
-    # generation does (imports, re-renders, renamed tags).
+    # generation does (imports, re-renders).
     Question.objects.filter(pk=question.pk).update(title="zorbleflux 新", status="needs_revision")
     assert "zorbleflux 行" in client.get(LIST, {"q": "zorbleflux"}).context["rows"][0][0]
-    caches.forget_questions(question.pk)
+    Question.objects.filter(pk=question.pk).bump_version()
     row = client.get(LIST, {"q": "zorbleflux"}).context["rows"][0][0]
     assert "zorbleflux 新" in row
     assert "badge revision" in row
     Tag.objects.filter(pk=tag.pk).update(name_zh="新名")
-    caches.invalidate()
+    flush_bank()
     assert "新名" in client.get(LIST, {"q": "zorbleflux"}).context["rows"][0][0]
     client.post(reverse("set_language"), {"language": "en", "next": LIST})
     assert "old name" in client.get(LIST, {"q": "zorbleflux"}).context["rows"][0][0]
     # Marked safe only because the row template escaped it.
     Question.objects.filter(pk=question.pk).update(title="zorbleflux <b>粗</b>")
-    caches.forget_questions(question.pk)
+    Question.objects.filter(pk=question.pk).bump_version()
     row = client.get(LIST, {"q": "zorbleflux"}).context["rows"][0][0]
     assert "zorbleflux &lt;b&gt;粗&lt;/b&gt;" in row
 
@@ -295,17 +289,17 @@ def test_related_questions_are_ranked_once_per_set_of_tags(client):
     with CaptureQueriesContext(connection) as ctx:
         assert related_on_page(client, second) == [first.pk, third.pk]
     assert not any("COUNT(" in query["sql"] for query in ctx.captured_queries)
-    # Pages are kept PAGE_TIMEOUT: a question merged since leaves the other pages' related
+    # Pages are kept QUESTION_TIMEOUT: a question merged since leaves the other pages' related
     # questions when they are rendered again; titles are read then.
     Question.objects.filter(pk=third.pk).update(title="改过的标题", duplicate_of=first)
     assert related_on_page(client, second) == [first.pk, third.pk]
-    with time_machine.travel(timezone.now() + timedelta(seconds=caches.PAGE_TIMEOUT + 1)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=QUESTION_TIMEOUT + 1)):
         assert related_on_page(client, second) == [first.pk]
         # A new question joins the ranking once the import drops the cached rankings.
         fourth = QuestionFactory()
         fourth.tags.add(tag)
         assert fourth.pk not in related_on_page(client, first)
-        caches.invalidate()
+        flush_bank()
         assert related_on_page(client, first) == [second.pk, fourth.pk]
 
 
@@ -329,7 +323,7 @@ def test_ui_defaults_to_chinese_and_switches_to_english(client):
 
 def test_home_query_count_does_not_grow_with_tags(client):
     QuestionFactory().tags.add(TagFactory())
-    one = count_queries(client, "/")
+    one = count_queries(client, "/", cold=True)
     for _ in range(49):
         QuestionFactory().tags.add(TagFactory())
-    assert count_queries(client, "/") == one
+    assert count_queries(client, "/", cold=True) == one

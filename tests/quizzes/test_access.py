@@ -10,8 +10,7 @@ from django.utils import timezone
 from questions.models import Question
 from quizzes import access
 from quizzes.models import Bookmark, Note, Rating
-
-from .conftest import make_card, make_review
+from tests.factories import CardFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 SECRET = "只有我能看到的笔记"
@@ -22,8 +21,8 @@ def owned(learner):
     """The learner's due card (reviewed once), bookmark and private note on one question."""
     question = Question.objects.practicable().order_by("id").first()
     now = timezone.now()
-    card = make_card(learner, question, due=now)
-    make_review(card, at=now, rating=Rating.AGAIN, seconds=30)
+    card = CardFactory(user=learner, question=question, due=now)
+    ReviewFactory(card=card, reviewed_at=now, rating=Rating.AGAIN, duration_seconds=30)
     bookmark = Bookmark.objects.create(user=learner, question=question)
     Note.objects.create(user=learner, question=question, text=SECRET)
     return {"question": question, "card": card, "bookmark": bookmark}

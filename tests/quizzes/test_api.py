@@ -4,15 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questions.models import Question
 from quizzes.models import Bookmark, Card, Note, Rating, Review
-from tests.factories import QuestionFactory
-
-from .conftest import make_card
+from tests.factories import CardFactory, QuestionFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("practice-api:queue")
@@ -35,7 +32,7 @@ def test_queue_then_review_then_progress(client, learner):
     learner.daily_goal = 2
     learner.save()
     due_question, *_ = practicable(3)
-    make_card(learner, due_question, due=NOW - timedelta(hours=2))
+    CardFactory(user=learner, question=due_question, due=NOW - timedelta(hours=2))
     client.force_login(learner)
     data = client.get(QUEUE).json()
     assert (data["due_count"], data["new_count"], data["count"]) == (1, 2, 3)
@@ -126,20 +123,13 @@ def test_anonymous_clients_are_refused(client):
 # --- query counts: the same at 1 and at 50 rows --------------------------------------------
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("url", [QUEUE, BOOKMARKS, NOTES], ids=["queue", "bookmarks", "notes"])
 def test_api_lists_query_count_does_not_grow(client, learner, other, url):
     for user, n in ((learner, 1), (other, 50)):
         user.daily_goal = 1
         user.save()
         for question in practicable(n):
-            make_card(user, question, due=NOW)
+            CardFactory(user=user, question=question, due=NOW)
             Bookmark.objects.create(user=user, question=question)
             Note.objects.create(user=user, question=question, text="笔记")
     client.force_login(learner)

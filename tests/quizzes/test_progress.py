@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from questions.models import Question
 from quizzes.models import LEECH_AGAIN_COUNT, CardState, Rating
-from tests.factories import QuestionFactory, TagFactory
+from tests.factories import CardFactory, QuestionFactory, ReviewFactory, TagFactory
 
-from .conftest import local, make_card, make_review, publish
+from .conftest import local, publish
 
 pytestmark = pytest.mark.django_db
 NOW = local(2025, 3, 10, 12, 0)  # Asia/Shanghai, the site's time zone
@@ -33,20 +33,26 @@ def history(learner, other):
         question.tags.add(tag)
     QuestionFactory(has_answer=False).tags.add(tag)  # not practicable: not counted
     others = list(Question.objects.practicable().order_by("id")[:3])
-    a = make_card(learner, tagged[0], due=NOW - timedelta(hours=1), stability=30.0)
-    b = make_card(learner, tagged[1], due=local(2025, 3, 11, 9, 0), stability=25.0)
-    c = make_card(learner, tagged[2], due=NOW + timedelta(days=3), stability=5.0)
-    d = make_card(learner, others[0], due=NOW + timedelta(days=10))
-    e = make_card(learner, others[1], due=local(2025, 3, 10, 23, 0))
+    a = CardFactory(user=learner, question=tagged[0], due=NOW - timedelta(hours=1), stability=30.0)
+    b = CardFactory(user=learner, question=tagged[1], due=local(2025, 3, 11, 9, 0), stability=25.0)
+    c = CardFactory(user=learner, question=tagged[2], due=NOW + timedelta(days=3), stability=5.0)
+    d = CardFactory(user=learner, question=others[0], due=NOW + timedelta(days=10))
+    e = CardFactory(user=learner, question=others[1], due=local(2025, 3, 10, 23, 0))
     seen = others[2].live_revision.number
-    f = make_card(learner, others[2], due=NOW + timedelta(days=20), seen_revision=seen)
-    publish(others[2], "新的答案")
-    make_card(  # another learner's card and reviews never count
-        other, tagged[3], due=NOW - timedelta(days=1), again_count=LEECH_AGAIN_COUNT, leeched_at=NOW
+    f = CardFactory(
+        user=learner, question=others[2], due=NOW + timedelta(days=20), seen_revision=seen
     )
-    leech = make_card(
-        learner,
-        tagged[3],
+    publish(others[2], "新的答案")
+    CardFactory(  # another learner's card and reviews never count
+        user=other,
+        question=tagged[3],
+        due=NOW - timedelta(days=1),
+        again_count=LEECH_AGAIN_COUNT,
+        leeched_at=NOW,
+    )
+    leech = CardFactory(
+        user=learner,
+        question=tagged[3],
         due=NOW + timedelta(days=30),
         state=CardState.RELEARNING,
         again_count=LEECH_AGAIN_COUNT,
@@ -63,9 +69,14 @@ def history(learner, other):
         (a, local(2025, 2, 28, 8, 0), Rating.GOOD, 5),
     ]
     for card, at, rating, seconds in reviews:
-        make_review(card, at=at, rating=rating, seconds=seconds)
-    other_card = make_card(other, others[0], due=NOW)
-    make_review(other_card, at=NOW - timedelta(hours=1), rating=Rating.AGAIN, seconds=99)
+        ReviewFactory(card=card, reviewed_at=at, rating=rating, duration_seconds=seconds)
+    other_card = CardFactory(user=other, question=others[0], due=NOW)
+    ReviewFactory(
+        card=other_card,
+        reviewed_at=NOW - timedelta(hours=1),
+        rating=Rating.AGAIN,
+        duration_seconds=99,
+    )
     return {"tag": tag, "leech": leech}
 
 

@@ -11,9 +11,9 @@ from questions.models import EditorialFlag, Question
 from quizzes import services
 from quizzes.models import Bookmark, Card, Rating
 from quizzes.queue import build_deck, todays_queue
-from tests.factories import FlagFactory, QuestionFactory, TagFactory
+from tests.factories import CardFactory, FlagFactory, QuestionFactory, TagFactory
 
-from .conftest import make_card, publish
+from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 3, 10, 4, 0, tzinfo=UTC)
@@ -29,10 +29,10 @@ def test_due_reviews_come_first_by_due_date_then_new_up_to_the_daily_goal(learne
     learner.daily_goal = 3
     learner.save()
     a, b, c, d = practicable(4)
-    make_card(learner, a, due=NOW - timedelta(hours=1))
-    make_card(learner, b, due=NOW - timedelta(days=2))
-    make_card(learner, c, due=NOW - timedelta(minutes=5))
-    make_card(learner, d, due=NOW + timedelta(hours=1))  # not due yet
+    CardFactory(user=learner, question=a, due=NOW - timedelta(hours=1))
+    CardFactory(user=learner, question=b, due=NOW - timedelta(days=2))
+    CardFactory(user=learner, question=c, due=NOW - timedelta(minutes=5))
+    CardFactory(user=learner, question=d, due=NOW + timedelta(hours=1))  # not due yet
     queue = todays_queue(user=learner)
     new = [q for q in practicable(10) if q not in (a, b, c, d)][:3]
     assert [(item.kind, item.question) for item in queue.items] == [

@@ -9,9 +9,8 @@ from django.utils import timezone
 from questions.editorial import notifications
 from questions.models import Notification, Question
 from quizzes.models import Bookmark, Card, Note, Rating, Review
-from tests.factories import QuestionFactory, TagFactory
-
-from .conftest import make_card, make_review
+from tests.factories import CardFactory, QuestionFactory, ReviewFactory, TagFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 SESSION = reverse("practice:session")
@@ -165,19 +164,12 @@ def test_anonymous_readers_see_the_question_page_and_are_sent_to_sign_in(client,
 # --- query counts: the same at 1 and at 50 rows --------------------------------------------
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def studied(user, n: int) -> list[Card]:
     now = timezone.now()
     cards = []
     for question in practicable(n):
-        card = make_card(user, question, due=now)
-        make_review(card, at=now, rating=Rating.GOOD, seconds=10)
+        card = CardFactory(user=user, question=question, due=now)
+        ReviewFactory(card=card, reviewed_at=now, rating=Rating.GOOD, duration_seconds=10)
         cards.append(card)
     return cards
 
@@ -220,8 +212,10 @@ def test_the_question_page_shows_only_the_readers_own_state(client, learner, oth
     Note.objects.create(user=learner, question=question, text="只属于我", updated_at=saved)
     Note.objects.create(user=other, question=neighbour, text="别人的笔记")
     Bookmark.objects.create(user=other, question=question)
-    make_card(learner, neighbour, due=timezone.now(), reps=1)
-    make_card(learner, question, due=timezone.now(), reps=0)  # queued, never reviewed
+    CardFactory(user=learner, question=neighbour, due=timezone.now(), reps=1)
+    CardFactory(
+        user=learner, question=question, due=timezone.now(), reps=0
+    )  # queued, never reviewed
     Notification.objects.create(user=other, question=question, kind="updated")
     Notification.objects.create(user=learner, question=neighbour, kind="updated")
 

@@ -7,7 +7,6 @@ them; ``editor`` and ``reviewer`` hold the editorial roles.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from interviews import services as interviews
@@ -16,13 +15,6 @@ from questions.editorial import drafts, flags, imports
 from questions.models import DuplicateCandidate, EditorialFlag, Notification, Question
 from quizzes import services as practice
 from tests.factories import UserFactory
-
-
-def member(email: str, *groups: str):
-    user = UserFactory(email=email)
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
 
 
 def client_for(user, **kwargs) -> Client:
@@ -34,10 +26,10 @@ def client_for(user, **kwargs) -> Client:
 
 @pytest.fixture
 def world(db) -> SimpleNamespace:
-    learner = member("owner@example.com")
-    other = member("other@example.com")
-    editor = member("editor@example.com", "editor")
-    reviewer = member("reviewer@example.com", "reviewer")
+    learner = UserFactory(email="owner@example.com")
+    other = UserFactory(email="other@example.com")
+    editor = UserFactory(email="editor@example.com", roles=["editor"])
+    reviewer = UserFactory(email="reviewer@example.com", roles=["reviewer"])
     staff = UserFactory(email="staff@example.com", is_staff=True)
     questions = list(Question.objects.practicable().order_by("pk")[:4])
 

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -101,13 +100,6 @@ def audit(html: str) -> tuple[list[str], str]:
     return parser.problems, "".join(parser.text)
 
 
-def member(email: str, *groups: str) -> Any:
-    user = UserFactory(email=email)
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
-
-
 def _post(client: Client, url: str, data: dict[str, Any]) -> Any:
     response = client.post(url, data)
     assert response.status_code == 302, (url, response.status_code, response.content[:500])
@@ -116,9 +108,9 @@ def _post(client: Client, url: str, data: dict[str, Any]) -> Any:
 
 def plant() -> SimpleNamespace:
     """Type the corpus into every field that someone else (or the author) sees later."""
-    learner = member("xss-learner@example.com")
-    editor = member("xss-editor@example.com", "editor")
-    reviewer = member("xss-reviewer@example.com", "reviewer")
+    learner = UserFactory(email="xss-learner@example.com")
+    editor = UserFactory(email="xss-editor@example.com", roles=["editor"])
+    reviewer = UserFactory(email="xss-reviewer@example.com", roles=["reviewer"])
     as_learner, as_editor, as_reviewer = Client(), Client(), Client()
     as_learner.force_login(learner)
     as_editor.force_login(editor)

@@ -1,0 +1,195 @@
+"""Every cache of InterviewPrep: its keys, its timeouts and how it is invalidated, in one
+module (as Zulip's ``zerver/lib/cache.py``). Code elsewhere computes what is cached; it asks
+this module for the key and the timeout, and never builds a key of its own.
+
+What is kept, and why it stays correct (the README's "Caching" section has what each buys):
+
+* **A signed-in user with their role names** (:func:`user_key`, ``USER_TIMEOUT``), read by
+  the authentication backend on every request. Dropped by :func:`flush_users`, which the user
+  and group model signals call (``interviewprep.apps``), now and again once the transaction
+  commits. Shared by every worker only when it lives in Redis: :func:`check_shared_cache`
+  refuses a per-process cache when more than one worker can run.
+* **The public part of a question page and a question's row in the list**
+  (:func:`question_page_key`, :func:`question_row_key`: one key per question and UI
+  language), each kept with the :func:`question_stamp` it was rendered under: the question's
+  ``Question.version``, the bank's generation and a digest of the templates and translations.
+  The version is read from the database with the question's id; every write that changes
+  what a page or row shows bumps it in the same UPDATE (``QuestionQuerySet.bump_version``),
+  so the new version commits with the data, and a page rendered from the data before the
+  write carries the old version and is never shown again: no invalidation call, no stamp
+  replaced before or after the commit.
+* **The list's facets (tag counts, source files) and the related-question ranking of a tag
+  set** (:func:`bank_key`, ``BANK_TIMEOUT``): bank-wide views that no one version describes.
+  An import drops them at once (:func:`flush_bank`, a new generation in every key); an
+  editor's retagging shows in them within ``BANK_TIMEOUT``. Only ids and counts are kept.
+* **Per process, for the life of the release**: the site's frame (``{% cache ...
+  using="frame" %}`` in ``templates/base.html``, which depends on the templates and the
+  language alone) and the question list's sidebar fragment (``{% cache %}`` in
+  ``templates/questions/list.html``, keyed by :func:`bank_generation`, ``SIDEBAR_TIMEOUT``).
+  The reversed URLs of ``{% url %}`` (``interviewprep/templatetags/cached_url.py``) are an
+  ``lru_cache`` of a pure function of the URLconf.
+
+The learner's own state on a question page (bookmark, note, notices) is not cached: it is one
+query, and caching it made the public page depend on practice.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import transaction
+
+USER_TIMEOUT = 600
+QUESTION_TIMEOUT = 3600
+BANK_TIMEOUT = 60
+SIDEBAR_TIMEOUT = BANK_TIMEOUT
+
+GENERATION_KEY = "bank:generation"
+
+
+def get_many(keys: Iterable[str]) -> dict[str, Any]:
+    return cache.get_many(list(keys))
+
+
+def set_many(values: Mapping[str, Any], timeout: int) -> None:
+    if values:
+        cache.set_many(dict(values), timeout)
+
+
+def cached[T](key: str, compute: Callable[[], T], timeout: int) -> T:
+    """The value kept under ``key``, or ``compute()``'s, kept for ``timeout`` seconds."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+# Signed-in users (interviewprep.backends).
+
+
+def user_key(pk: int) -> str:
+    return f"auth:user:{pk}"
+
+
+def cached_user(pk: int) -> Any:
+    """What :func:`keep_user` kept of user ``pk``, or None."""
+    return cache.get(user_key(pk))
+
+
+def keep_user(pk: int, kept: Any) -> None:
+    cache.set(user_key(pk), kept, USER_TIMEOUT)
+
+
+def flush_users(*pks: int) -> None:
+    """Drop the kept copies of users ``pks``: now, and again once the transaction commits (a
+    request reading them before the commit may have kept the old row)."""
+    keys = [user_key(pk) for pk in pks]
+
+    def drop() -> None:
+        cache.delete_many(keys)
+
+    if keys:
+        drop()
+        transaction.on_commit(drop)
+
+
+# Question pages and rows (questions.pages).
+
+
+def question_page_key(pk: int, language: str) -> str:
+    return f"questions:page:{pk}:{language}"
+
+
+def question_row_key(pk: int, language: str) -> str:
+    return f"questions:row:{pk}:{language}"
+
+
+def question_stamp(version: int, found: Mapping[str, Any], fingerprint: str) -> str:
+    """What a question's page or row is valid under: its ``version``, the bank's generation
+    (from ``found``, a :func:`get_many` of :data:`GENERATION_KEY` with the page's keys) and
+    ``fingerprint`` (the templates and translations it is rendered with)."""
+    generation = found.get(GENERATION_KEY) or bank_generation()
+    return f"{version}:{generation}:{fingerprint}"
+
+
+# Bank-wide views (questions.pages): facets, related questions, the list's sidebar.
+
+
+def bank_generation() -> str:
+    """Part of every bank-wide key (and of the list sidebar's fragment key)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # add(), not set(): two workers starting a generation at once agree on one.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY) or ""
+    return generation
+
+
+def bank_key(name: str, *parts: object) -> str:
+    """The key of bank-wide view ``name`` for ``parts``; a long ``parts`` is hashed."""
+    detail = ",".join(map(str, parts))
+    if len(detail) > 64:
+        detail = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest()
+    return f"questions:{bank_generation()}:{name}:{detail}"
+
+
+def flush_bank() -> None:
+    """Drop every bank-wide view (an import changed the bank): now, and again once the
+    transaction commits (a request reading the bank before the commit may have kept the old
+    counts under the new generation)."""
+
+    def drop() -> None:
+        cache.delete(GENERATION_KEY)
+
+    drop()
+    transaction.on_commit(drop)
+
+
+# Deployment.
+
+_PER_PROCESS = "django.core.cache.backends.locmem.LocMemCache"
+_CACHED_SESSIONS = {
+    "django.contrib.sessions.backends.cache",
+    "django.contrib.sessions.backends.cached_db",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``check --deploy``: with more than one worker (``WEB_CONCURRENCY``), signed-in users
+    (and sessions, when they are cached) must be kept in a cache every worker shares, or a
+    role revoked or an account deactivated stays visible to the other workers for
+    ``USER_TIMEOUT`` seconds."""
+    if settings.WEB_CONCURRENCY <= 1:
+        return []
+    errors: list[CheckMessage] = []
+    if _per_process("default"):
+        errors.append(
+            Error(
+                "The default cache keeps signed-in users in each worker's memory, and "
+                f"WEB_CONCURRENCY={settings.WEB_CONCURRENCY} workers can run.",
+                hint="Set REDIS_URL, or run one worker (WEB_CONCURRENCY=1).",
+                id="interviewprep.E001",
+            )
+        )
+    if settings.SESSION_ENGINE in _CACHED_SESSIONS and _per_process(settings.SESSION_CACHE_ALIAS):
+        errors.append(
+            Error(
+                "Sessions are cached in each worker's memory, and "
+                f"WEB_CONCURRENCY={settings.WEB_CONCURRENCY} workers can run.",
+                hint="Set REDIS_URL, or keep sessions in the database.",
+                id="interviewprep.E002",
+            )
+        )
+    return errors
+
+
+def _per_process(alias: str) -> bool:
+    return type(caches[alias]).__module__ + "." + type(caches[alias]).__name__ == _PER_PROCESS

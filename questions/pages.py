@@ -1,0 +1,197 @@
+"""The bank's views that are costly at 100,000 questions, rendered here and kept under the
+keys and timeouts of ``interviewprep.cache`` (which says why each stays correct).
+
+* The question list's sidebar (tags with their question counts, source files): counting the
+  questions of every tag reads the whole tag table (about 0.3 s at 100,000 questions).
+* The rows of the question list (title, badges, tag links), per question and UI language:
+  rendering twenty rows through the template engine was a third of a search page's work. A
+  page of results reads only ids and versions from the database.
+* The related questions of a set of tags: ranking the questions that share a tag with a
+  question reads every row of its tags (35 ms at that size), but the ranking depends only on
+  the set of tags, and a bank has few distinct sets (705 among the 100,000 generated
+  questions), so it is computed once per set.
+* The public part of a question page (title, badges, the answer, the "under revision" notice,
+  its sources, related questions), per question and UI language. The reader's own parts
+  (notices, the blocks of ``questions.reader_blocks``, the editor's button) are not cached.
+  Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT``.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache as cache_in_process
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from interviewprep import cache
+
+from .models import Question, QuestionSource, Tag
+
+
+def list_facets() -> dict[str, list]:
+    """``{"tags": [Tag with .count], "sources": [file name]}`` for the list page's filters."""
+    return cache.cached(
+        cache.bank_key("list-facets"),
+        lambda: {
+            "tags": list(Tag.objects.with_counts()),
+            "sources": list(
+                QuestionSource.objects.order_by("file_name")
+                .values_list("file_name", flat=True)
+                .distinct()
+            ),
+        },
+        cache.BANK_TIMEOUT,
+    )
+
+
+def related_questions(question: Question, limit: int = 6) -> list[Question]:
+    """Up to ``limit`` other visible questions sharing the most tags with ``question``, most
+    shared first, then lowest id; each has ``title`` loaded (the page links to them)."""
+    tag_ids = sorted(tag.pk for tag in question.tags.all())
+    if not tag_ids:
+        return []
+    # One more than needed: the question itself may be among the ids of its own tag set.
+    ranked: Sequence[int] = cache.cached(
+        cache.bank_key("related", *tag_ids),
+        lambda: _rank_by_shared_tags(tag_ids, limit + 1),
+        cache.BANK_TIMEOUT,
+    )
+    ids = [pk for pk in ranked if pk != question.pk][:limit]
+    found = Question.objects.visible().only("pk", "title").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[int]:
+    """Ids of the ``limit`` visible questions sharing the most of ``tag_ids``, then lowest id.
+
+    Counted on the tag table alone: grouping the questions' own (wide) rows took 0.2 s at
+    100,000 questions. Merged duplicates are few: excluding them by the ``duplicate_of`` index
+    beats joining every candidate to the question table.
+    """
+    merged = Question.objects.filter(duplicate_of__isnull=False).values("pk")
+    return list(
+        Question.tags.through.objects.filter(tag_id__in=tag_ids)
+        .exclude(question_id__in=merged)
+        .values("question_id")
+        .annotate(shared=Count("tag_id"))
+        .order_by("-shared", "question_id")
+        .values_list("question_id", flat=True)[:limit]
+    )
+
+
+ROW_TEMPLATE = "questions/_row.html"
+
+
+def question_rows(versions: Sequence[tuple[int, int]]) -> list[tuple[int, SafeString]]:
+    """``(id, row)``: the list's row for each ``(id, version)`` of ``versions`` (read from
+    the database with the ids) whose question exists, in that order: kept, or read (two
+    queries: the questions and their tags) and rendered."""
+    language = get_language()
+    keys = {pk: cache.question_row_key(pk, language) for pk, _version in versions}
+    found = cache.get_many([cache.GENERATION_KEY, *keys.values()])
+    fingerprint = rendering_fingerprint()
+    stamps = {pk: cache.question_stamp(version, found, fingerprint) for pk, version in versions}
+    rows: dict[int, str] = {}
+    for pk, key in keys.items():
+        kept = found.get(key)
+        if kept is not None and kept[0] == stamps[pk]:
+            rows[pk] = kept[1]
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        template = get_template(ROW_TEMPLATE)
+        questions = Question.objects.for_listing().with_tags().in_bulk(missing)
+        rendered = {pk: template.render({"question": q}) for pk, q in questions.items()}
+        # Under the version just read: a write since then left a newer one, not this.
+        cache.set_many(
+            {
+                keys[pk]: (cache.question_stamp(q.version, found, fingerprint), rendered[pk])
+                for pk, q in questions.items()
+            },
+            cache.QUESTION_TIMEOUT,
+        )
+        rows.update(rendered)
+    # Our own template's output, autoescaped when it was rendered.
+    return [(pk, mark_safe(rows[pk])) for pk, _version in versions if pk in rows]  # noqa: S308
+
+
+PAGE_TEMPLATE = "questions/detail.html"
+# Partials of PAGE_TEMPLATE rendered once per question, language and version.
+PAGE_PARTS = ("head", "answer", "provenance", "related")
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """What the question page shows to everyone; ``parts`` is our own template's output."""
+
+    pk: int
+    title: str
+    duplicate_of_id: int | None
+    parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def question(self) -> Question:
+        """The question as far as the reader's blocks need it (its id and title)."""
+        return Question(pk=self.pk, title=self.title)
+
+    @property
+    def html(self) -> dict[str, SafeString]:
+        # Rendered by PAGE_TEMPLATE with autoescaping; the answer was sanitised when saved.
+        return {name: mark_safe(text) for name, text in self.parts.items()}  # noqa: S308
+
+
+@cache_in_process
+def rendering_fingerprint() -> str:
+    """A digest of the templates and translations cached views are rendered with, so that a
+    release changing them is not served what the one before it rendered."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in (PAGE_TEMPLATE, ROW_TEMPLATE):
+        template: Any = get_template(name)  # Django's backend: its origin is the file
+        digest.update(Path(template.origin.name).read_bytes())
+    for path in settings.LOCALE_PATHS:
+        for catalog in sorted(Path(path).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(catalog.read_bytes())
+    return digest.hexdigest()
+
+
+def question_page(pk: int) -> QuestionPage | None:
+    """The public part of question ``pk``'s page in the active language, or None if there is
+    no such question. A merged duplicate comes back without parts (the page redirects).
+
+    One query reads the question's version; the page kept under it is shown, or the page is
+    read (a constant number of queries) and rendered, and kept with the version it read."""
+    # A question awaiting review has no public page yet (a 404, as if it did not exist).
+    current = (
+        Question.objects.filter(pk=pk)
+        .exclude(status=Question.Status.PENDING)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None:
+        return None
+    key = cache.question_page_key(pk, get_language())
+    found = cache.get_many([cache.GENERATION_KEY, key])
+    fingerprint = rendering_fingerprint()
+    kept = found.get(key)
+    if kept is not None and kept[0] == cache.question_stamp(current, found, fingerprint):
+        return kept[1]
+    question = Question.objects.with_tags().with_detail().filter(pk=pk).first()
+    if question is None:
+        return None
+    if question.duplicate_of_id is not None:
+        page = QuestionPage(pk, question.title, question.duplicate_of_id)
+    else:
+        context = {"question": question, "related": related_questions(question)}
+        parts = {
+            name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context))
+            for name in PAGE_PARTS
+        }
+        page = QuestionPage(pk, question.title, None, parts)
+    stamp = cache.question_stamp(question.version, found, fingerprint)
+    cache.set_many({key: (stamp, page)}, cache.QUESTION_TIMEOUT)
+    return page
