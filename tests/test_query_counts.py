@@ -19,7 +19,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from interviews import services as interviews
-from interviews.models import InterviewTemplate
+from interviews.models import FollowUp, InterviewTemplate
+from questions.editorial import imports
 from questions.models import DuplicateCandidate, Notification, Question
 from quizzes import services as practice
 from tests.factories import (
@@ -75,7 +76,7 @@ CASES: dict[str, Case] = {
     "password_reset_done": Case("anon", queries=0),
     "password_reset_confirm": Case("anon", "reset_uid,reset_token", queries=5, status=302),
     "password_reset_complete": Case("anon", queries=0),
-    "set_language": Case("anon", queries=0, status=302),
+    "set_language": Case("anon", queries=0, status=POST),
     "schema": Case("anon", queries=0),
     "api-docs": Case("anon", queries=0),
     "api-token": Case("anon", queries=0, status=POST),
@@ -126,7 +127,7 @@ CASES: dict[str, Case] = {
     "practice:session": Case("learner", queries=17),
     "practice:review": Case("learner", queries=2, status=POST),
     "practice:deck": Case("learner", queries=2, status=POST),
-    "practice:dashboard": Case("learner", queries=7),
+    "practice:dashboard": Case("learner", queries=8),
     "practice:bookmarks": Case("learner", queries=5),
     "practice:bookmark": Case("learner", "question", queries=2, status=POST),
     "practice:note": Case("learner", "question", queries=2, status=POST),
@@ -144,21 +145,47 @@ CASES: dict[str, Case] = {
     "interviews:templates": Case("editor", queries=4),
     "interviews:template-new": Case("editor", queries=3),
     "interviews:template-edit": Case("editor", "template", queries=6),
-    "interviews:attempt": Case("learner", "attempt", queries=8),
+    "interviews:attempt": Case("learner", "attempt", queries=9),
     "interviews:save": Case("learner", "attempt", queries=2, status=POST),
     "interviews:clock": Case("learner", "attempt", queries=5),
     "interviews:layout": Case("learner", "attempt", queries=2, status=POST),
     "interviews:submit": Case("learner", "attempt", queries=2, status=POST),
-    "interviews:review": Case("learner", "finished", queries=8),
-    "interviews:report": Case("learner", "finished", queries=8),
+    "interviews:review": Case("learner", "finished", queries=22),
+    "interviews:report": Case("learner", "finished", queries=24),
     "interviews:practice": Case("learner", "finished", queries=2, status=POST),
     "interviews-api:start": Case("learner", queries=2, status=POST),
     "interviews-api:templates": Case("learner", queries=4),
-    "interviews-api:detail": Case("learner", "attempt", queries=8),
+    "interviews-api:detail": Case("learner", "attempt", queries=9),
     "interviews-api:answer": Case("learner", "attempt,answered", queries=2, status=POST),
     "interviews-api:submit": Case("learner", "attempt", queries=2, status=POST),
     "interviews-api:review": Case("learner", "finished", queries=2, status=POST),
-    "interviews-api:report": Case("learner", "finished", queries=8),
+    "interviews-api:report": Case("learner", "finished", queries=22),
+    "interviews-api:ask-follow-ups": Case("learner", "attempt", queries=2, status=POST),
+    "interviews-api:follow-up": Case("learner", "attempt,follow_up", queries=2, status=POST),
+    "interviews:contest": Case("learner", "finished,finished_question", queries=2, status=POST),
+    "interviews:practice-missed": Case("learner", queries=2, status=POST),
+    # Grading, contesting, checking an answer.
+    "api:question-grade": Case("learner", "question", queries=2, status=POST),
+    "practice:check": Case("learner", "question", queries=2, status=POST),
+    "practice:contest": Case("learner", "question", queries=2, status=POST),
+    "questions:editor-disputes": Case("editor", queries=3),
+    # Editors' imports and new questions.
+    "api:editorial-import-list": Case("editor", queries=5),
+    "api:editorial-import-detail": Case("editor", "batch", queries=6),
+    "api:editorial-import-confirm": Case("editor", "batch", queries=2, status=POST),
+    "api:editorial-import-publish": Case("reviewer", "batch", queries=2, status=POST),
+    "api:editorial-question-new": Case("editor", queries=2, status=POST),
+    "api:editorial-question-duplicates": Case("editor", queries=5, query="title=LoRA"),
+    "questions:imports": Case("editor", queries=5),
+    "questions:import": Case("editor", "batch", queries=5),
+    "questions:import-confirm": Case("editor", "batch", queries=2, status=POST),
+    "questions:import-publish": Case("reviewer", "batch", queries=2, status=POST),
+    "questions:question-new": Case("editor", queries=3),
+    "questions:question-new-preview": Case("editor", queries=2, status=POST),
+    "questions:question-new-duplicates": Case("editor", queries=2, query="title=LoRA"),
+    # The browser's own requests.
+    "favicon": Case("anon", queries=0, status=302),
+    "set_time_zone": Case("learner", queries=2, status=POST),
 }
 
 
@@ -175,6 +202,14 @@ def world(learner, editor, reviewer) -> SimpleNamespace:
         user=learner, question=question, kind=Notification.Kind.FLAG_DECLINED
     )
     attempt = AttemptFactory(user=learner, count=2)
+    follow_up = FollowUp.objects.create(
+        attempt=attempt,
+        parent=attempt.slots.order_by("position").first(),
+        authored_id="fu1",
+        prompt="追问：为什么？",
+    )
+    note = "# 笔记\n\n## 1. 什么是温度采样？\n\n温度越高，分布越平。\n"
+    batch = imports.upload_notes(editor=editor, uploads=[imports.Upload("n.md", note.encode())])
     finished = AttemptFactory(user=learner, count=2)
     interviews.submit_attempt(attempt=finished)
     staff = UserFactory(email="staff@example.com", is_staff=True, roles=["editor"])
@@ -194,6 +229,9 @@ def world(learner, editor, reviewer) -> SimpleNamespace:
             name="Counted", slug="counted", duration_minutes=10, question_count=2
         ).pk,
         attempt=attempt.pk,
+        follow_up=follow_up.pk,
+        batch=batch.pk,
+        finished_question=finished.slots.order_by("position").first().question_id,
         answered=attempt.slots.order_by("position").first().question_id,
         finished=finished.pk,
         reset_uid=urlsafe_base64_encode(force_bytes(learner.pk)),
