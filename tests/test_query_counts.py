@@ -182,7 +182,7 @@ CASES: dict[str, Case] = {
     "questions:import-publish": Case("reviewer", "batch", queries=2, status=POST),
     "questions:question-new": Case("editor", queries=3),
     "questions:question-new-preview": Case("editor", queries=2, status=POST),
-    "questions:question-new-duplicates": Case("editor", queries=2, query="title=LoRA"),
+    "questions:question-new-duplicates": Case("editor", queries=2, status=POST),
     # The browser's own requests.
     "favicon": Case("anon", queries=0, status=302),
     "set_time_zone": Case("learner", queries=2, status=POST),
