@@ -40,7 +40,7 @@ from .markup import ATX, TEMPLATE_ROLE, fenced_lines, is_blank, strip_html_tags
 from .titles import clean_title, looks_like_question, number_label
 
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])(?:\s[^>]*)?>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
-_TOC_TITLES = frozenset({"目录", "目錄", "contents", "tableofcontents", "toc", "索引", "题目列表"})
+_TOC_TITLES = frozenset({"目录", "目錄", "contents", "tableofcontents", "toc", "题目列表"})
 _TOC_MARKER = re.compile(
     r"^\s*(?:\[\[?toc\]\]?|@\[toc\](?:\([^)]*\))?|\{:toc\}|<!--\s*toc\s*-->)\s*$", re.IGNORECASE
 )
@@ -59,6 +59,10 @@ _PAPER_SECTIONS = re.compile(
     re.IGNORECASE,
 )
 _SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:[.\-]\d+)*\.?|[一二三四五六七八九十]+、)\s*")
+# Words of a document title ("大模型面试题整理"), as opposed to a category name.
+_DOCUMENT_WORDS = re.compile(
+    r"面试|题|整理|笔记|合集|汇总|大全|八股|interview|questions|notes|cheat\s*sheet", re.IGNORECASE
+)
 # A category's introduction at most this long (non-blank characters) still reads as one.
 SHORT_INTRO = 400
 
@@ -213,6 +217,8 @@ def _note_starts(real: Sequence[Heading]) -> list[Heading] | None:
     sit under parent headings that mostly ask nothing, each heading at the parents' level
     starts a note.
     """
+    if not real:
+        return None
     first = _numbering(real[0].raw)
     if first is not None:
         separator, parts, _ = first
@@ -373,14 +379,26 @@ class _Builder:
                 for c in group
                 if not c.heading.empty and not _is_toc_node(self.lines, c)  # type: ignore[union-attr]
             ]
-            category_votes = sum(
-                bool(c.children or c.inline)
-                and _visible(self.lines[c.start : c.content_stop]) <= SHORT_INTRO
-                for c in voting
-            )
+            category_votes = sum(self._category_like(c) for c in voting)
             categories = category_votes * 2 > len(voting)
             for child in group:
                 self.child(node, child, path, categories=categories)
+
+    def _category_like(self, node: _Node) -> bool:
+        """A heading that reads as a category: it holds sub-headings or inline questions
+        after at most a short introduction, asks nothing itself, and what it holds asks
+        something or holds more (a question's sub-headings, "小结", "方法一", ask nothing)."""
+        if node.inline:
+            return True
+        return (
+            bool(node.children)
+            and _visible(self.lines[node.start : node.content_stop]) <= SHORT_INTRO
+            and not looks_like_question(node.title())
+            and any(
+                looks_like_question(child.title()) or child.children or child.inline
+                for child in node.children
+            )
+        )
 
     def child(self, parent: _Node, node: _Node, path: tuple[str, ...], *, categories: bool) -> None:
         heading = node.heading
@@ -412,7 +430,8 @@ class _Builder:
             and real[0] is node
             and all(c.level > node.level for c in real[1:])
             and not root.inline
-            and (node.level == 1 or not number_label(node.heading.raw))  # type: ignore[union-attr]
+            and not number_label(node.heading.raw)  # type: ignore[union-attr]
+            and (node.level == 1 or bool(_DOCUMENT_WORDS.search(node.title())))
         )
 
 

@@ -81,7 +81,7 @@ def _strip_prefixes(title: str) -> tuple[str, str]:
         if not re.search(r"\d", label):
             label = ""
     if match := _LEADING_NUMBER.match(title):
-        label = label or re.sub(r"[\s:：、]+$", "", match.group("label"))
+        label = label or re.sub(r"[\s:：]+$", "", match.group("label"))
         title = title[match.end() :]
     return _unwrap(title.strip()), label
 
