@@ -43,7 +43,8 @@ def test_import_adds_practicable_questions_with_provenance_and_reports(tmp_path)
     assert "«目录»: table of contents" in out
     assert "created 15, updated 0, unchanged 0" in out
     question = Question.objects.get(title="Prefill 和 Decode 阶段有什么区别？")
-    assert question.has_answer and question.kind == Question.Kind.QUESTION
+    assert question.has_answer
+    assert question.kind == Question.Kind.QUESTION
     assert "<table>" in question.body_html
     source = question.sources.get()
     assert (source.file_name, source.heading_line, source.end_line) == (RAG, 102, 109)
