@@ -211,7 +211,8 @@ def _note_starts(real: Sequence[Heading]) -> list[Heading] | None:
     hierarchical (``0-1-1``, ``2.3``) or the headings numbered that way sit at different levels
     (``# 1.`` / ``## 2.`` / ``### 3.``), and at most a third of those headings ask anything,
     each heading with the same numbering pattern whose number is greater than the previous
-    note's starts a note; every other heading stays in the note's body.
+    note's starts a note (if these are more than two thirds of them: numbering that restarts
+    under each category is not a paper's); every other heading stays in the note's body.
 
     Paper sections: if at least two different paper section titles (摘要, 方法, Abstract ...)
     sit under parent headings that mostly ask nothing, each heading at the parents' level
@@ -232,7 +233,10 @@ def _note_starts(real: Sequence[Heading]) -> list[Heading] | None:
                 if numbers[2] > previous:
                     starts.append(heading)
                     previous = numbers[2]
-            return starts
+            # A paper's numbers go up through the note; numbers that restart under every
+            # category heading ("1." under "1.", "1." under "2.") are an interview note's.
+            if len(starts) * 3 > len(same) * 2:
+                return starts
     parents: dict[int, Heading] = {}
     words = set()
     stack: list[Heading] = []
@@ -387,7 +391,8 @@ class _Builder:
     def _category_like(self, node: _Node) -> bool:
         """A heading that reads as a category: it holds sub-headings or inline questions
         after at most a short introduction, asks nothing itself, and what it holds asks
-        something or holds more (a question's sub-headings, "小结", "方法一", ask nothing)."""
+        something, is numbered or holds more (a question's sub-headings such as "小结" do
+        none of these)."""
         if node.inline:
             return True
         return (
@@ -395,7 +400,10 @@ class _Builder:
             and _visible(self.lines[node.start : node.content_stop]) <= SHORT_INTRO
             and not looks_like_question(node.title())
             and any(
-                looks_like_question(child.title()) or child.children or child.inline
+                looks_like_question(child.title())
+                or number_label(child.heading.raw)  # type: ignore[union-attr]
+                or child.children
+                or child.inline
                 for child in node.children
             )
         )

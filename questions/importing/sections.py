@@ -14,7 +14,7 @@
 A section's ``end_line`` is its last non-blank line; ``original_text`` is the raw lines
 ``heading_line..end_line``; ``body`` is :func:`.normalise.normalise_markdown` of the answer (the
 lines after the heading; for ``Q:``/``A:`` pairs without the answer marker, for a list item
-dedented, for an inline question without a closing ``---`` rule). ``has_answer`` is False when
+dedented; for a question without a closing ``---`` rule). ``has_answer`` is False when
 the body is empty or only a stub word (TODO, TBD, 待补充, 暂无 ... see ``_STUB_WORDS``).
 ``categories`` is the path of category headings above a question (innermost last) and
 ``number`` its number as written ("3.", "Q2"), both for tag suggestions and provenance.
@@ -149,12 +149,14 @@ def _section(file_name: str, lines: Sequence[str], unit: Unit, end: int) -> Sect
     raw_title = unit.raw_title
     if unit.inline is not None:
         body_lines = answer_lines(lines[unit.start : end + 1], unit.inline)
-        while body_lines and (is_blank(body_lines[-1]) or _HR.match(body_lines[-1])):
-            body_lines.pop()
     elif unit.detail == "text":
         body_lines = list(lines[unit.start : end + 1])  # a note without headings
     else:
         body_lines = list(lines[unit.start + 1 : end + 1])
+    if unit.kind == "question":
+        # A rule closing the answer separates it from the next question: not answer text.
+        while body_lines and (is_blank(body_lines[-1]) or _HR.match(body_lines[-1])):
+            body_lines.pop()
     if not clean_title(raw_title):
         raw_title = file_name.rsplit(".", 1)[0] or "note"
     body = normalise_markdown("\n".join(body_lines)).strip("\n")

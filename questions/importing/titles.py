@@ -2,7 +2,8 @@
 
 ``clean_title(raw)``
     Strips real HTML tags (``<font ...>``, ``<b>``), a trailing attribute block (``{#q1}``),
-    emphasis wrapping the whole title or its number (``**1. 标题**``, ``**Q1:** 标题``), a
+    trailing in-page links (``[返回目录](#目录)``), images, link targets (the link text stays),
+    code-span backticks, bold (``**1. 标题**``, ``**Q1:** 标题``, ``什么是 **RAG**``), a
     question marker (``Q:``, ``问：``, ``问题1：``) and one leading number in any of the forms
     the notes use: ``1.`` ``28.`` ``3、`` ``4)`` (not followed by a digit, so "3.5 Turbo" keeps
     its number), hierarchical ``0-1-1 `` / ``2.1 `` / ``1.1`` before a space, ``Q1.``/``Q1 ``,
@@ -34,6 +35,11 @@ _WS_RUN = re.compile(r"\s+")
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
 _WRAPPED = re.compile(r"^(\*\*|__)(?P<inner>(?:(?!\1).)+)\1$")
 _WRAPPED_PREFIX = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,12}?)\1\s*")
+_TRAILING_ANCHORS = re.compile(r"(?:\s*\[[^\]]*\]\(#[^)]*\))+\s*$")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
 # A question marker: "Q:", "Q1：", "问：", "问题2:", "Question:" (the colon is required).
 QUESTION_MARKER = re.compile(r"^(?:Q|Question|问题?)\s*\d{0,3}\s*[:：]\s*", re.IGNORECASE)
@@ -46,7 +52,7 @@ _LEADING_NUMBER = re.compile(
     r"|[（(]\s*(?:\d{1,4}|[" + _CN_DIGITS + r"]{1,4})\s*[)）]"  # （1）  (2)  （一）
     r"|第\s*(?:\d{1,4}|["
     + _CN_DIGITS
-    + r"]{1,4})\s*(?:[题问]\s*[:：、.．]?|[:：、.．])"  # 第一题：
+    + r"]{1,4})\s*(?:(?:[题问章节篇类讲]|部分)\s*[:：、.．]?|[:：、.．])"  # 第一题：
     r"|[" + _CN_DIGITS + r"]{1,4}\s*[、.．]"  # 一、  二.
     r")\s*",
     re.IGNORECASE,
@@ -62,6 +68,10 @@ def _unwrap(text: str) -> str:
 def _strip_markup(raw: str) -> str:
     title = html.unescape(strip_html_tags(raw)).strip()
     title = _ATTRIBUTES.sub("", title).strip()
+    title = _TRAILING_ANCHORS.sub("", title).strip()  # "[返回目录](#目录)", "[↑](#top)"
+    title = _IMAGE.sub("", title)
+    title = _LINK.sub(r"\1", title)
+    title = _CODE_SPAN.sub(r"\1", title)
     title = _unwrap(title)
     # "**1.** 标题" / "**Q1:** 标题": emphasis around the number or marker only.
     if (match := _WRAPPED_PREFIX.match(title)) and (
@@ -89,6 +99,7 @@ def _strip_prefixes(title: str) -> tuple[str, str]:
 def clean_title(raw: str) -> str:
     """Clean a heading's text for display; see the module docstring for the rules."""
     title, _ = _strip_prefixes(_strip_markup(raw))
+    title = _EMPHASIS.sub(r"\2", title)
     title = _WS_BETWEEN_CJK.sub("", title)
     title = _REPEATED_QUESTION_MARK.sub(r"\1", title)
     return _WS_RUN.sub(" ", title).strip()

@@ -242,7 +242,10 @@ question_title = st.builds(
     st.text(st.sampled_from("大模型注意力检索量化微调对齐推理显存ABCxyz "), min_size=1, max_size=10)
     .map(str.strip)
     .filter(lambda t: t and not re.match(r"^[\dQ(（第]", t)),
-    st.sampled_from(["是什么？", "有什么区别？", "如何优化", "的原理是什么？", "为什么有效?"]),
+    # some titles ask nothing ("PagedAttention", "...的实现细节"): a topic is a question too
+    st.sampled_from(
+        ["是什么？", "有什么区别？", "如何优化", "的原理是什么？", "为什么有效?", "", "的实现细节"]
+    ),
 )
 category_name = st.text(
     st.sampled_from("检索增强生成推理部署模型结构训练数据"), min_size=2, max_size=6
@@ -257,52 +260,77 @@ answer_text = st.lists(
             "$$a=b$$",
             "| a | b |\n|---|---|\n| 1 | 2 |",
             "{sub} 小结\n总结一句。",  # a sub-heading below the question's level
+            "**注意**：一句提醒。",
+            "![示意图](https://example.com/a.png)",
         ]
     ),
     min_size=1,
     max_size=3,
 ).map("\n\n".join)
+CATEGORY_STYLES = ["{c}、", "{n}. ", "第{c}部分 ", "（{c}）"]
+QUESTION_STYLES = ["{n}. ", "{n}、", "{n}.", "Q{n}. ", "Q{n}：", "（{n}）", "**{n}. ", "{n}. **"]
+
+
+def _bold(style: str, title: str) -> str:
+    if style.startswith("**"):
+        return f"{style}{title}**"
+    if style.endswith("**"):
+        return f"{style}{title}**"
+    return f"{style}{title}"
 
 
 @st.composite
 def restart_numbered_note(draw):
-    """A note of numbered categories whose numbered questions restart at 1 in each, in one
-    of the markings of the genre; returns (text, [(title, category)])."""
+    """A note of numbered categories whose numbered questions restart at 1 in each, in the
+    markings of the genre (HTML with ids or Markdown headings, any levels, a title, a table of
+    contents of links, back-to-top links, anchors, rules between questions, intros, CRLF);
+    returns (text, [(title, category)])."""
     html = draw(st.booleans())
     category_level = draw(st.integers(1, 3))
-    question_level = draw(st.integers(category_level + 1, 4))
-    number_style = draw(st.sampled_from(["{n}. ", "{n}、", "Q{n}. ", "（{n}）", "{n}. **"]))
-    title_line = draw(st.booleans())
-    lines = ["# 面试题整理", "", "> 持续更新。", ""] if title_line and category_level > 1 else []
-    expected = []
-    for c, (name, questions) in enumerate(
-        draw(
-            st.lists(
-                st.tuples(
-                    category_name,
-                    st.lists(st.tuples(question_title, answer_text), min_size=1, max_size=4),
-                ),
-                min_size=2,
-                max_size=4,
-            )
+    question_level = draw(st.integers(category_level + 1, 5))
+    category_style = draw(st.sampled_from(CATEGORY_STYLES))
+    question_style = draw(st.sampled_from(QUESTION_STYLES))
+    back_link = draw(st.sampled_from(["", " [返回目录](#目录)", " {#q}", ' <a id="q"></a>']))
+    rules = draw(st.booleans())
+    categories = draw(
+        st.lists(
+            st.tuples(
+                category_name,
+                st.booleans(),
+                st.lists(st.tuples(question_title, answer_text), min_size=1, max_size=4),
+            ),
+            min_size=2,
+            max_size=4,
         )
-    ):
-        heading = f"{CN[c]}、{name}"
+    )
+    lines: list[str] = []
+    if category_level > 1 and draw(st.booleans()):
+        lines += ["# 大模型面试题整理", "", "> 持续更新。", ""]
+    if draw(st.booleans()):
+        lines += [f"{'#' * max(category_level, 2)} 目录", ""]
+        for c, (name, _, questions) in enumerate(categories):
+            lines.append(f"- [{CN[c]}、{name}](#c{c})")
+            lines += [f"  - [{n}. {t}](#q{c}-{n})" for n, (t, _) in enumerate(questions, 1)]
+        lines.append("")
+    expected = []
+    for c, (name, intro, questions) in enumerate(categories):
+        heading = category_style.format(c=CN[c], n=c + 1) + name
         if html:
             lines += [f'<h{category_level} id="c{c}">{heading}</h{category_level}>', ""]
         else:
             lines += [f"{'#' * category_level} {heading}", ""]
+        if intro:
+            lines += ["本部分整理相关的高频问题。", ""]
         for n, (title, answer) in enumerate(questions, start=1):
-            numbered = (
-                number_style.format(n=n) + title + ("**" if number_style.endswith("**") else "")
-            )
+            numbered = _bold(question_style.format(n=n), title) + back_link
+            level = question_level
             if html and n % 2:
-                lines.append(
-                    f'<h{question_level} id="q{c}-{n}" class="q">{numbered}</h{question_level}>'
-                )
+                lines.append(f'<h{level} id="q{c}-{n}" class="q">{numbered}</h{level}>')
             else:
-                lines.append(f"{'#' * question_level} {numbered}")
-            lines += ["", answer.replace("{sub}", "#" * (question_level + 1)), ""]
+                lines.append(f"{'#' * level} {numbered}")
+            lines += ["", answer.replace("{sub}", "#" * min(level + 1, 6)), ""]
+            if rules:
+                lines += ["---", ""]
             expected.append((clean_title(title), clean_title(name)))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     return newline.join(lines), expected
@@ -313,8 +341,9 @@ def restart_numbered_note(draw):
 def test_every_numbered_question_of_a_restart_numbering_note_is_one_question(note):
     text, expected = note
     parsed = parse_document("g.md", text)
-    found = [(s.title, s.categories[-1]) for s in parsed.sections]
+    found = [(s.title, s.categories[-1] if s.categories else None) for s in parsed.sections]
     assert found == expected
+    assert all("---" not in s.body.splitlines()[-1:] for s in parsed.sections)
     assert all(s.kind == "question" and s.has_answer for s in parsed.sections)
     assert_partition(text, parsed)
 
