@@ -32,6 +32,8 @@ urlpatterns = [
     path("api/", include("quizzes.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Figures copied from remote hosts (questions/figures.py), from the site's own origin.
+    path(settings.MEDIA_URL.lstrip("/"), include("questions.media_urls")),
 ]
 
 handler404 = "interviewprep.views.page_not_found"

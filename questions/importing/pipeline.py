@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import caches, classify, rendering
+from ..figures import copied_figures, figures_for
 from ..models import (
     DuplicateCandidate,
     Question,
@@ -304,6 +305,7 @@ def _import_groups(
         progress("questions", done, len(groups))
 
     batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
+    figures = copied_figures() if new else {}
     jobs = (
         PrepareJob(
             items=[(g.canonical.title, g.canonical.body) for g, _, _ in batch],
@@ -311,6 +313,7 @@ def _import_groups(
             specs=run.specs,
             fixtures_dir=run.fixtures_dir,
             allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
+            figures=figures,
         )
         for batch in batches
     )
@@ -474,7 +477,9 @@ def _tag_title(section: Section) -> str:
 
 
 def _set_content(question: Question, section: Section, fixtures_dir: Path, *, summary: str) -> None:
-    html = rendering.render_answer(section.body, fixtures_dir=fixtures_dir)
+    html = rendering.render_answer(
+        section.body, fixtures_dir=fixtures_dir, figures=figures_for(section.body)
+    )
     number = (question.live_revision.number + 1) if question.live_revision else 1
     revision = QuestionRevision.objects.create(
         question=question,
@@ -564,8 +569,9 @@ def rerender_all() -> int:
     renderer, its settings or the tokeniser); returns how many questions changed."""
     count = 0
     fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
+    figures = copied_figures()
     for question in Question.objects.only(*fields).iterator():
-        html = rendering.render_answer(question.body_markdown)
+        html = rendering.render_answer(question.body_markdown, figures=figures)
         title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):

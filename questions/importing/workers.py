@@ -65,6 +65,7 @@ class PrepareJob:
     allow_remote_images: bool
     # Per item: the category path, words that weigh like the title for tag suggestions.
     contexts: list[str] | None = None
+    figures: dict[str, str] | None = None  # remote image URL -> URL of its copy
 
 
 def prepare(title: str, body: str, job: PrepareJob, context: str = "") -> Prepared:
@@ -73,7 +74,10 @@ def prepare(title: str, body: str, job: PrepareJob, context: str = "") -> Prepar
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
     search_title, search_body = search_fields(title, body)
     html = rendering.render_answer(
-        body, fixtures_dir=job.fixtures_dir, allow_remote_images=job.allow_remote_images
+        body,
+        fixtures_dir=job.fixtures_dir,
+        allow_remote_images=job.allow_remote_images,
+        figures=job.figures or {},
     )
     return Prepared(slugs, difficulty, html, search_title, search_body)
 
