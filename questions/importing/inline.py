@@ -18,9 +18,12 @@ question starts, or ``None`` when the block is not a run of questions:
     answered: a bare list of question titles is a table of contents or a to-do list.
 
 Fenced code blocks are never looked into. When several markings occur, the one with the most
-questions wins (ties: qa, bold, list).
+questions wins (ties: qa, bold, list). Lines such as ``一、RAG应用`` or ``**二、Agent**``
+standing alone between the questions, numbered in order, are categories (kind
+``category``): they head the questions after them.
 """
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +50,7 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,4}|Q\d{1,4}|[（(]\d{1,4}[)）])\s*[.、．
 class InlineQuestion:
     line: int  # index of the marker line in the block's lines
     raw_title: str  # the marker line without its leading indentation
-    kind: str  # "qa", "bold" or "list"
+    kind: str  # "qa", "bold", "list" or "category"
 
 
 def _qa(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
@@ -99,12 +102,54 @@ def _list(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
     return [InlineQuestion(index, lines[index].strip(), "list") for index in items]
 
 
+_CN_VALUES = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)}
+_CATEGORY = re.compile(
+    r"^\s{0,3}(?:\*\*|__)?\s*第?(?P<number>[一二三四五六七八九十]{1,3})\s*(?:[、.．]|部分)"
+    r"\s*(?P<name>[^*_]{1,40}?)\s*(?:\*\*|__)?\s*$"
+)
+
+
+def _cn_number(text: str) -> int:
+    """一..九十九 as a number (0 if it is not one)."""
+    if "十" not in text:
+        return _CN_VALUES.get(text, 0) if len(text) == 1 else 0
+    tens, _, units = text.partition("十")
+    return (_CN_VALUES.get(tens, 0) if tens else 1) * 10 + (
+        _CN_VALUES.get(units, 0) if units else 0
+    )
+
+
+def _categories(
+    lines: Sequence[str], fenced: Sequence[bool], questions: Sequence[InlineQuestion]
+) -> list[InlineQuestion]:
+    """Category lines among inline questions: "一、RAG应用" or "**二、Agent**" standing alone
+    after a blank line, numbered 一, 二, 三 ... in order, each followed by a question before
+    the next; [] unless all of them are."""
+    starts = {q.line for q in questions}
+    found = []
+    for index, line in enumerate(lines):
+        if fenced[index] or index in starts or (index > 0 and not is_blank(lines[index - 1])):
+            continue
+        match = _CATEGORY.match(line)
+        if match and not re.search(r"[。；;：:，,？?]$", match.group("name")):
+            found.append((index, _cn_number(match.group("number"))))
+    if not found or [n for _, n in found] != list(range(1, len(found) + 1)):
+        return []
+    bounds = [index for index, _ in found] + [len(lines)]
+    if any(not any(a < q < b for q in starts) for a, b in itertools.pairwise(bounds)):
+        return []
+    return [InlineQuestion(index, lines[index].strip(), "category") for index, _ in found]
+
+
 def find_inline_questions(lines: Sequence[str]) -> list[InlineQuestion] | None:
-    """Where the questions of a block start (see the module docstring), or None."""
+    """Where the questions of a block start (see the module docstring), with the category
+    lines among them (kind "category"), or None."""
     fenced = fenced_lines(lines)
     candidates = [_qa(lines, fenced), _bold(lines, fenced), _list(lines, fenced)]
     best = max(candidates, key=len)
-    return best or None
+    if not best:
+        return None
+    return sorted([*best, *_categories(lines, fenced, best)], key=lambda item: item.line)
 
 
 def answer_lines(lines: Sequence[str], question: InlineQuestion) -> list[str]:

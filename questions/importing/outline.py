@@ -350,16 +350,18 @@ class _Builder:
         start = node.heading.index if node.heading else node.start
         stop = node.content_stop
         body = self.lines[node.start : stop]
-        detail = node.title()
+        first = next((line.strip() for line in body if line.strip()), "")
+        detail = node.title() or (first[:60] + ("…" if len(first) > 60 else ""))
         if is_toc_block(body):
             reason = "toc" if reason == "preamble" else reason
-            detail = (detail + " + " if detail else "") + "table of contents"
+            detail = node.title() + " + table of contents" if node.title() else "table of contents"
         elif _visible(body) and node.heading is not None:
             detail += " (with an introduction)"
         self.skip(start, stop, reason, detail, node.heading.raw if node.heading else "")
 
     def inline_questions(self, node: _Node, path: tuple[str, ...]) -> None:
         stop_all = node.children[0].heading.index if node.children else node.stop  # type: ignore[union-attr]
+        current = path
         for position, item in enumerate(node.inline):
             start = node.inline_base + item.line
             stop = (
@@ -367,8 +369,14 @@ class _Builder:
                 if position + 1 < len(node.inline)
                 else stop_all
             )
+            if item.kind == "category":
+                self.features.add("categories")
+                title = clean_title(item.raw_title)
+                self.skip(start, stop, "category", title, item.raw_title)
+                current = (*path, title)
+                continue
             self.markings.add(item.kind)
-            self.question(start, stop, item.raw_title, path, item)
+            self.question(start, stop, item.raw_title, current, item)
 
     def visit(self, node: _Node, path: tuple[str, ...]) -> None:
         """Emit the units of ``node``'s children (its own heading is emitted by the caller)."""

@@ -62,7 +62,14 @@ SHAPES = {
     "plain-list TOC": ("headings", {"toc"}),
     "flat anchored questions": ("headings", set()),
     "mixed": ("headings", {"categories", "restart-numbering"}),
-    "own": ("html-headings", {"categories", "restart-numbering"}),
+}
+
+
+# Our own notes (their descriptions start with "own:").
+OWN_SHAPES = {
+    "13_": ("html-headings", {"categories", "restart-numbering"}),
+    "14_": ("qa", {"categories", "restart-numbering", "toc"}),
+    "15_": ("bold", {"categories", "restart-numbering"}),
 }
 
 
@@ -90,11 +97,7 @@ def test_corpus_note_imports_as_expected(name):
     assert [(s.start_line, s.reason) for s in found.skipped] == [
         (s["line"], reason_code(s["reason"])) for s in expected["skipped"]
     ]
-    shape, features = (
-        SHAPES[expected["shape"].split(":")[0]]
-        if not name.startswith("14_")
-        else ("qa", {"categories", "restart-numbering", "toc"})
-    )
+    shape, features = OWN_SHAPES.get(name[:3]) or SHAPES[expected["shape"].split(":")[0]]
     assert found.shape == shape
     assert set(_features(name)) == features
 
@@ -303,10 +306,13 @@ def restart_numbered_note(draw):
             max_size=4,
         )
     )
+    headless = draw(st.booleans()) and not draw(st.booleans())  # a quarter: no headings
     lines: list[str] = []
-    if category_level > 1 and draw(st.booleans()):
+    if headless:
+        lines += ["以下是整理的面试题。", ""]
+    elif category_level > 1 and draw(st.booleans()):
         lines += ["# 大模型面试题整理", "", "> 持续更新。", ""]
-    if draw(st.booleans()):
+    if not headless and draw(st.booleans()):
         lines += [f"{'#' * max(category_level, 2)} 目录", ""]
         for c, (name, _, questions) in enumerate(categories):
             lines.append(f"- [{CN[c]}、{name}](#c{c})")
@@ -315,7 +321,9 @@ def restart_numbered_note(draw):
     expected = []
     for c, (name, intro, questions) in enumerate(categories):
         heading = category_style.format(c=CN[c], n=c + 1) + name
-        if html:
+        if headless:  # "一、name" on its own line, bold or not
+            lines += [f"**{CN[c]}、{name}**" if c % 2 else f"{CN[c]}、{name}", ""]
+        elif html:
             lines += [f'<h{category_level} id="c{c}">{heading}</h{category_level}>', ""]
         else:
             lines += [f"{'#' * category_level} {heading}", ""]
@@ -324,11 +332,14 @@ def restart_numbered_note(draw):
         for n, (title, answer) in enumerate(questions, start=1):
             numbered = _bold(question_style.format(n=n), title) + back_link
             level = question_level
-            if html and n % 2:
+            if headless:
+                lines.append(f"**{n}. {title}**")
+            elif html and n % 2:
                 lines.append(f'<h{level} id="q{c}-{n}" class="q">{numbered}</h{level}>')
             else:
                 lines.append(f"{'#' * level} {numbered}")
-            lines += ["", answer.replace("{sub}", "#" * min(level + 1, 6)), ""]
+            sub = "**小结**\n" if headless else "#" * min(level + 1, 6) + " "
+            lines += ["", answer.replace("{sub} ", sub), ""]
             if rules:
                 lines += ["---", ""]
             expected.append((clean_title(title), clean_title(name)))
