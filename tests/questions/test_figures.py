@@ -177,6 +177,17 @@ def test_a_rerendered_or_republished_answer_keeps_the_copy(server, media):
     assert "/media/figures/" in question.body_html
 
 
+@pytest.mark.django_db
+def test_serving_a_figure_is_one_query(server, media, client, django_assert_num_queries):
+    QuestionFactory(body_markdown=f"![图]({server}/ok.png)")
+    figures.fetch_figures(hosts=["127.0.0.1"])
+    name = Figure.objects.get().file.name
+    with django_assert_num_queries(1):
+        response = client.get(f"/media/{name}")
+    assert b"".join(response.streaming_content) == png()
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
 def test_fetch_images_needs_an_allowed_host(settings):
     settings.QUESTION_FIGURE_HOSTS = []
     with pytest.raises(CommandError, match="No host is allowed"):
