@@ -393,8 +393,36 @@ class _Builder:
             ]
             category_votes = sum(self._category_like(c) for c in voting)
             categories = category_votes * 2 > len(voting)
-            for child in group:
-                self.child(node, child, path, categories=categories)
+            current = path
+            for position, child in enumerate(group):
+                following = group[position + 1] if position + 1 < len(group) else None
+                if not categories and self._flat_category(child, following):
+                    self.features.add("categories")
+                    self.intro(child, "category")
+                    current = (*path, child.title())
+                    continue
+                self.child(node, child, current, categories=categories)
+
+    def _flat_category(self, node: _Node, following: _Node | None) -> bool:
+        """A category heading at the level of its questions ("<h1>一、RAG</h1>" followed by
+        "<h1>1. 什么是 RAG？</h1>"): nothing under it, it asks nothing, and it is numbered
+        一、/第一部分 or the question after it is number 1 (the numbering restarts)."""
+        heading = node.heading
+        assert heading is not None
+        if (
+            following is None
+            or heading.empty
+            or node.children
+            or node.inline
+            or _visible(self.lines[node.start : node.stop])
+            or looks_like_question(node.title())
+        ):
+            return False
+        label = number_label(heading.raw)
+        if label and not re.search(r"\d", label):
+            return True
+        # A stub question ("Q4 DeepNorm") is followed by the next number, not by a 1.
+        return re.sub(r"\D", "", number_label(following.heading.raw)) == "1"  # type: ignore[union-attr]
 
     def _category_like(self, node: _Node) -> bool:
         """A heading that reads as a category: it holds sub-headings or inline questions

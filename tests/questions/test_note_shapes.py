@@ -157,6 +157,33 @@ def test_answers_keep_their_own_structure():
     assert "## 用法示例" in code.body_markdown
 
 
+def test_categories_at_the_level_of_their_questions():
+    note = "\n".join(
+        [
+            "<h1 id='a'>一、RAG</h1>",
+            "<h1 id='b'>1.什么是RAG？</h1>",
+            "答案一",
+            "<h1 id='c'>2.RAG 的流程</h1>",
+            "答案二",
+            "<h1 id='d'>Agent</h1>",
+            "<h1 id='e'>1.什么是 ReAct？</h1>",
+            "答案三",
+            "<h1 id='f'>2.DeepNorm</h1>",
+            "<h1 id='g'>3.什么是 Toolformer？</h1>",
+            "答案四",
+        ]
+    )
+    parsed = parse_document("flat.md", note)
+    assert [(s.title, s.categories, s.has_answer) for s in parsed.sections] == [
+        ("什么是RAG？", ("RAG",), True),
+        ("RAG 的流程", ("RAG",), True),
+        ("什么是 ReAct？", ("Agent",), True),
+        ("DeepNorm", ("Agent",), False),  # a stub: the next question is 3, not 1
+        ("什么是 Toolformer？", ("Agent",), True),
+    ]
+    assert [(s.start_line, s.reason) for s in parsed.skipped] == [(1, "category"), (6, "category")]
+
+
 def test_paper_notes_stay_study_notes_with_their_sections():
     lora = result("08_paper_lora_qlora.markdown").notes[0]
     assert "### 2.2 为什么 B 要初始化为 0？" in lora.body_markdown
@@ -291,6 +318,8 @@ def restart_numbered_note(draw):
     html = draw(st.booleans())
     category_level = draw(st.integers(1, 3))
     question_level = draw(st.integers(category_level + 1, 5))
+    if draw(st.integers(0, 4)) == 0:  # categories at the questions' level, holding nothing
+        question_level = category_level
     category_style = draw(st.sampled_from(CATEGORY_STYLES))
     question_style = draw(st.sampled_from(QUESTION_STYLES))
     back_link = draw(st.sampled_from(["", " [返回目录](#目录)", " {#q}", ' <a id="q"></a>']))
@@ -327,7 +356,7 @@ def restart_numbered_note(draw):
             lines += [f'<h{category_level} id="c{c}">{heading}</h{category_level}>', ""]
         else:
             lines += [f"{'#' * category_level} {heading}", ""]
-        if intro:
+        if intro and question_level > category_level:
             lines += ["本部分整理相关的高频问题。", ""]
         for n, (title, answer) in enumerate(questions, start=1):
             numbered = _bold(question_style.format(n=n), title) + back_link
