@@ -34,6 +34,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .inline import InlineQuestion, find_inline_questions
 from .markup import ATX, TEMPLATE_ROLE, fenced_lines, is_blank, strip_html_tags
@@ -148,6 +149,7 @@ def front_matter_end(lines: Sequence[str]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def is_toc_title(raw: str) -> bool:
     return re.sub(r"\s", "", clean_title(raw)).casefold() in _TOC_TITLES
 
@@ -286,15 +288,10 @@ class _Node:
 def _tree(lines: Sequence[str], headings: Sequence[Heading], begin: int) -> _Node:
     root = _Node(None, begin, len(lines))
     stack = [root]
-    for position, heading in enumerate(headings):
+    for heading in headings:
         while stack[-1].level >= heading.level:
-            stack.pop()
-        stop = len(lines)
-        for later in headings[position + 1 :]:
-            if later.level <= heading.level:
-                stop = later.index
-                break
-        node = _Node(heading, heading.index + 1, stop)
+            stack.pop().stop = heading.index  # a heading at its level or above ends it
+        node = _Node(heading, heading.index + 1, len(lines))
         stack[-1].children.append(node)
         stack.append(node)
     return root
@@ -319,11 +316,10 @@ def _find_inline(lines: Sequence[str], node: _Node) -> None:
         _find_inline(lines, child)
 
 
-def _is_toc_node(lines: Sequence[str], node: _Node) -> bool:
+def _is_toc_node(tocs: set[int], node: _Node) -> bool:
+    """A table of contents: titled so, or without sub-headings and opening one."""
     assert node.heading is not None
-    return is_toc_title(node.heading.raw) or (
-        not node.children and is_toc_block(lines[node.start : node.stop])
-    )
+    return is_toc_title(node.heading.raw) or (not node.children and node.heading.index in tocs)
 
 
 def _visible(lines: Sequence[str]) -> int:
@@ -331,8 +327,9 @@ def _visible(lines: Sequence[str]) -> int:
 
 
 class _Builder:
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], tocs: set[int]) -> None:
         self.lines = lines
+        self.tocs = tocs
         self.units: list[Unit] = []
         self.features: set[str] = set()
         self.markings: set[str] = set()
@@ -389,7 +386,7 @@ class _Builder:
             voting = [
                 c
                 for c in group
-                if not c.heading.empty and not _is_toc_node(self.lines, c)  # type: ignore[union-attr]
+                if not c.heading.empty and not _is_toc_node(self.tocs, c)  # type: ignore[union-attr]
             ]
             category_votes = sum(self._category_like(c) for c in voting)
             categories = category_votes * 2 > len(voting)
@@ -451,7 +448,7 @@ class _Builder:
             self.skip(heading.index, node.content_stop, "empty-heading", heading.raw)
             self.visit(node, path)
             return
-        if _is_toc_node(self.lines, node):
+        if _is_toc_node(self.tocs, node):
             self.skip(heading.index, node.content_stop, "toc", node.title())
             self.visit(node, path)
             return
@@ -499,12 +496,13 @@ def outline(lines: Sequence[str]) -> Outline:
     headings = find_headings(lines, begin)
     real = [h for h in headings if not h.empty]
 
-    if real and (starts := _note_starts([h for h in real if not _toc_heading(lines, headings, h)])):
-        return _notes(lines, headings, starts, begin, units, front)
+    tocs = _toc_headings(lines, headings)
+    if real and (starts := _note_starts([h for h in real if h.index not in tocs])):
+        return _notes(lines, headings, tocs, starts, begin, units, front)
 
     root = _tree(lines, headings, begin)
     _find_inline(lines, root)
-    builder = _Builder(lines)
+    builder = _Builder(lines, tocs)
     builder.units = units
     if not root.children and not root.inline:
         content = [line for line in lines[begin:] if line.strip()]
@@ -531,16 +529,20 @@ def _pair(front: int | None) -> tuple[int, int] | None:
     return (0, front) if front is not None else None
 
 
-def _toc_heading(lines: Sequence[str], headings: Sequence[Heading], heading: Heading) -> bool:
-    if is_toc_title(heading.raw):
-        return True
-    later = [h.index for h in headings if h.index > heading.index]
-    return is_toc_block(lines[heading.index + 1 : later[0] if later else len(lines)])
+def _toc_headings(lines: Sequence[str], headings: Sequence[Heading]) -> set[int]:
+    """The line indices of the headings that open a table of contents."""
+    found = set()
+    for position, heading in enumerate(headings):
+        stop = headings[position + 1].index if position + 1 < len(headings) else len(lines)
+        if is_toc_title(heading.raw) or is_toc_block(lines[heading.index + 1 : stop]):
+            found.add(heading.index)
+    return found
 
 
 def _notes(
     lines: Sequence[str],
     headings: Sequence[Heading],
+    tocs: set[int],
     starts: Sequence[Heading],
     begin: int,
     units: list[Unit],
@@ -556,10 +558,7 @@ def _notes(
             h.index
             for h in headings
             if h.index not in start_set
-            and (
-                _toc_heading(lines, headings, h)
-                or (h.level < level and not starts[0].index < h.index)
-            )
+            and (h.index in tocs or (h.level < level and not starts[0].index < h.index))
         }
     )
     if not boundaries or boundaries[0] > begin:
@@ -573,7 +572,7 @@ def _notes(
         heading = by_index[index]
         if index in start_set:
             units.append(Unit("note", index, stop, heading.raw))
-        elif _toc_heading(lines, headings, heading):
+        elif index in tocs:
             units.append(
                 Unit(
                     "skip", index, stop, heading.raw, reason="toc", detail=clean_title(heading.raw)

@@ -25,6 +25,7 @@
 
 import html
 import re
+from functools import lru_cache
 
 from ..search.tokens import CJK_PUNCTUATION, HAN
 from .markup import strip_html_tags
@@ -96,6 +97,7 @@ def _strip_prefixes(title: str) -> tuple[str, str]:
     return _unwrap(title.strip()), label
 
 
+@lru_cache(maxsize=65536)
 def clean_title(raw: str) -> str:
     """Clean a heading's text for display; see the module docstring for the rules."""
     title, _ = _strip_prefixes(_strip_markup(raw))
@@ -105,6 +107,7 @@ def clean_title(raw: str) -> str:
     return _WS_RUN.sub(" ", title).strip()
 
 
+@lru_cache(maxsize=65536)
 def number_label(raw: str) -> str:
     """The leading number of a heading as written ("3.", "Q2", "（1）"), or ""."""
     return _strip_prefixes(_strip_markup(raw))[1]
@@ -119,6 +122,7 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def looks_like_question(title: str) -> bool:
     """Whether ``title`` (cleaned or raw) asks something; see the module docstring."""
     return bool(_QUESTION_WORDS.search(title))
