@@ -160,6 +160,13 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Hosts whose images ``manage.py fetch_images`` may copy into media storage (host names,
+# comma-separated), and the largest image it copies.
+QUESTION_FIGURE_HOSTS = env_list("QUESTION_FIGURE_HOSTS")
+QUESTION_FIGURE_MAX_BYTES = int(os.environ.get("QUESTION_FIGURE_MAX_BYTES", 5 * 1024 * 1024))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

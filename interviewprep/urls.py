@@ -34,6 +34,8 @@ urlpatterns = [
     # The language menu also updates a signed-in learner's profile (Django's view inside).
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Figures copied from remote hosts (questions/figures.py), from the site's own origin.
+    path(settings.MEDIA_URL.lstrip("/"), include("questions.media_urls")),
 ]
 
 handler404 = "interviewprep.views.page_not_found"

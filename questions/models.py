@@ -781,3 +781,18 @@ class GradeDispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} {self.score:.2f} -> {self.claimed_score}/3"
+
+
+class Figure(models.Model):
+    """A remote image of an answer, copied into media storage by ``manage.py fetch_images``
+    so readers never hot-link it (``file`` empty: refused or failed, see ``error``)."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    file = models.FileField(upload_to="figures/", blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url

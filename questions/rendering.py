@@ -28,11 +28,12 @@ import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import latex2mathml.converter
 import markdown
@@ -343,6 +344,31 @@ def _file_name(url: str) -> str:
     return unquote(posixpath.basename(re.split(r"[?#]", url, maxsplit=1)[0]))
 
 
+# Alt texts that name a file rather than describe a figure: "image-20250304163648618",
+# "1710728491382-639e76c4.png", "image.png", a hash.
+_FILE_LIKE = re.compile(
+    r"^(?:[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?)|(?:image|img|pasted|screenshot|截图|图片)"
+    r"(?:[-_ ]?[\w-]*\d{4,}[\w-]*)?|[0-9a-f-]{12,}|[\w-]*\d{8,}[\w-]*)$",
+    re.IGNORECASE,
+)
+
+
+def figure_caption(alt: str, title: str = "") -> str:
+    """What a figure placeholder says: the alt text or the title (caption), unless it only
+    names a file ("never a hashed file name"); "" when neither describes the figure."""
+    for text in (alt.strip(), title.strip()):
+        if text and not _FILE_LIKE.match(text):
+            return text
+    return ""
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url.replace("\\", "/")).hostname or ""
+    except ValueError:
+        return ""
+
+
 def _image_exists(folder: Path, src: str) -> bool:
     """Whether ``src`` names a file inside ``folder``: "../../etc/passwd" is missing."""
     base = folder.resolve()
@@ -360,10 +386,13 @@ def _attrs(attrs: list[tuple[str, str]]) -> str:
 class _Rewriter(HTMLParser):
     """Re-serialise sanitised HTML, rewriting ``<img>``, external links and ids."""
 
-    def __init__(self, *, allow_remote_images: bool, images: Path) -> None:
+    def __init__(
+        self, *, allow_remote_images: bool, images: Path, figures: Mapping[str, str]
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.allow_remote_images = allow_remote_images
         self.images = images
+        self.figures = figures
         self.out: list[str] = []
         self.link_depth = 0
 
@@ -399,13 +428,16 @@ class _Rewriter(HTMLParser):
         alt = attrs.get("alt", "").strip()
         label = alt or _file_name(src)
         if src and _is_remote(src):
+            if copied := self.figures.get(src):
+                return self._img({**attrs, "src": copied})
             if self.allow_remote_images:
                 return self._img(attrs)
+            # A placeholder for the figure: its caption, else the host it lives on.
+            text = html.escape(figure_caption(alt, attrs.get("title", "")) or _host(src) or "…")
             if self.link_depth:  # a link cannot hold another link
-                return f'<span class="img-remote">{html.escape(label or src)}</span>'
+                return f'<span class="img-remote" role="img" aria-label="{text}">{text}</span>'
             return (
-                f'<a class="img-remote" href="{html.escape(src)}" rel="{_EXTERNAL_REL}">'
-                f"{html.escape(label or src)}</a>"
+                f'<a class="img-remote" href="{html.escape(src)}" rel="{_EXTERNAL_REL}">{text}</a>'
             )
         if src and _image_exists(self.images, src):
             return self._img(attrs)
@@ -449,6 +481,7 @@ def render_answer(
     *,
     fixtures_dir: Path | None = None,
     allow_remote_images: bool | None = None,
+    figures: Mapping[str, str] | None = None,
 ) -> str:
     """Return the sanitised HTML readers see for an answer's Markdown; deterministic and
     thread-safe. Reads no settings when both options are given (worker processes give them).
@@ -456,10 +489,13 @@ def render_answer(
     Math (``$...$`` inline, ``$$...$$`` display) becomes MathML; TeX that
     latex2mathml rejects is shown as ``<code class="math-tex">``.
 
-    Images: an http(s) image becomes ``<img loading="lazy">`` only when
-    ``allow_remote_images`` (default: ``settings.QUESTION_REMOTE_IMAGES``) is true,
-    otherwise an ``<a class="img-remote">`` link to it, so the reader's browser never
-    fetches it. Any other image becomes ``<img>`` if ``src`` (as written, entities decoded)
+    Images: an http(s) image that ``figures`` maps (remote URL -> URL of the copy in media
+    storage, see :mod:`questions.figures`) becomes an ``<img>`` of the copy. Otherwise it
+    becomes ``<img loading="lazy">`` only when ``allow_remote_images`` (default:
+    ``settings.QUESTION_REMOTE_IMAGES``) is true, else an ``<a class="img-remote">`` figure
+    placeholder linking to it, so the reader's browser never fetches it; the placeholder
+    says the alt text or title (:func:`figure_caption`), or the image's host, never a file
+    name. Any other image becomes ``<img>`` if ``src`` (as written, entities decoded)
     names a file inside ``fixtures_dir`` (default: ``settings.QUESTION_FIXTURES_DIR``;
     ``..`` or an absolute path leading out of it counts as missing), else a
     ``<span class="img-missing" role="img">`` placeholder labelled with the alt
@@ -482,6 +518,7 @@ def render_answer(
             settings.QUESTION_REMOTE_IMAGES if allow_remote_images is None else allow_remote_images
         ),
         images=Path(settings.QUESTION_FIXTURES_DIR if fixtures_dir is None else fixtures_dir),
+        figures=figures or {},
     )
     rewriter.feed(clean)
     rewriter.close()

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -10,7 +10,7 @@ from interviewprep.roles import Role, has_role
 
 from . import pages, reader_blocks
 from .filters import QuestionFilter
-from .models import Notification, Question
+from .models import Figure, Notification, Question
 from .search import backends as search
 
 PAGE_SIZE = 20
@@ -88,3 +88,14 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_editor": has_role(user, Role.EDITOR),
         },
     )
+
+
+@require_GET
+def figure(request: HttpRequest, name: str) -> FileResponse:
+    """A figure ``manage.py fetch_images`` copied into media storage (any storage backend),
+    with the type checked when it was copied. Its name never changes meaning: cached for
+    good."""
+    copied = get_object_or_404(Figure.objects.exclude(file=""), file=f"figures/{name}")
+    response = FileResponse(copied.file.open("rb"), content_type=copied.content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

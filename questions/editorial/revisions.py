@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from interviewprep.roles import Role
 
 from .. import tasks
+from ..figures import figures_for
 from ..models import AuditEntry, EditorialFlag, Question, QuestionRevision, RevisionDraft, Tag
 from ..rendering import render_answer
 from ..search.tokens import search_fields
@@ -33,7 +34,7 @@ def _publish_content(
 ) -> QuestionRevision:
     """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
     now = timezone.now()
-    html = render_answer(body_markdown)
+    html = render_answer(body_markdown, figures=figures_for(body_markdown))
     last = QuestionRevision.objects.filter(question=question).aggregate(n=Max("number"))["n"]
     revision = QuestionRevision.objects.create(
         question=question,

@@ -1,12 +1,15 @@
-"""Loading the notes into the question bank: :func:`import_bank` (one transaction), with the
-tag sync, the editorial findings and :func:`rerender_all` beside it.
+"""Loading the notes into the question bank: :func:`import_bank` (the fixtures folder, one
+transaction) and :func:`import_notes` (more notes into the existing bank), with the tag sync,
+the editorial findings and :func:`rerender_all` beside them. :func:`preview_note` reads one
+file into a :class:`FileResult` (shape, questions with their tags and provenance, skipped
+parts) without writing anything: what the command line reports and an import page shows.
 
 The pure steps (parsing, normalising, duplicate detection) are in the sibling modules; the
 CPU-bound preparation runs in :mod:`.workers`, the bulk writes in :mod:`.bulk`.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from django.utils import timezone
 from interviewprep import cache
 
 from .. import classify, rendering
+from ..figures import copied_figures, figures_for
 from ..models import (
     DuplicateCandidate,
     Question,
@@ -28,16 +32,17 @@ from ..search.backends import PG_INDEX, PG_TITLE_INDEX
 from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
-from .dedupe import MergeGroup, group_duplicates
+from .decoding import NOTE_SUFFIXES, UnreadableNote, decode_note
+from .dedupe import Candidate, MergeGroup, group_duplicates
 from .findings import import_findings
 from .keypoints import import_key_points
-from .sections import Section
+from .sections import Section, Skipped, parse_document
 from .workers import (
     Prepared,
     PrepareJob,
     Workers,
     group_hash,
-    parse_file,
+    load_file,
     prepare_job,
     specs_fingerprint,
 )
@@ -75,6 +80,7 @@ class ImportReport:
     key_points_changed: int = 0  # live revisions whose key points or follow-ups changed
     key_points_unmatched: list[str] = field(default_factory=list)
     under_revision: int = 0
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
 
     @property
     def changed(self) -> bool:
@@ -163,8 +169,10 @@ def import_bank(
 ) -> ImportReport:
     """Load the notes in ``fixtures_dir`` into the bank; idempotent.
 
-    Parses every ``*.txt`` note, merges duplicates, suggests tags, computes difficulty, renders
-    the answers and loads the editorial findings as open flags. A second run changes nothing.
+    Parses every note (``*.txt``, ``*.md``, ``*.markdown``; any other file but the JSON data,
+    and a note that is not readable text, is listed in ``skipped_files``), merges duplicates,
+    suggests tags, computes difficulty, renders the answers and loads the editorial findings
+    as open flags. A second run changes nothing.
     A question whose live revision was written by an editor keeps that revision: the import
     only refreshes its provenance. Tags and difficulty an editor overrode are kept.
 
@@ -180,7 +188,7 @@ def import_bank(
     report.tags_changed = sync_tags(taxonomy=taxonomy)
     extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
     specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
-    paths = sorted(fixtures_dir.glob("*.txt"))
+    paths, report.skipped_files = note_files(fixtures_dir)
     report.files = len(paths)
     run = _Run(
         specs=specs,
@@ -192,31 +200,18 @@ def import_bank(
     work_bytes = sum(path.stat().st_size for path in paths)
     with Workers(count=workers, work_bytes=work_bytes) as pool:
         sections: list[Section] = []
-        for done, parsed in enumerate(pool.imap(parse_file, paths), start=1):
+        for done, (path, (parsed, error)) in enumerate(
+            zip(paths, pool.imap(load_file, paths), strict=True), start=1
+        ):
             sections += parsed
+            if error:
+                report.skipped_files.append((path.name, error))
             if progress:
                 progress("parse", done, len(paths))
         report.sections = len(sections)
         groups, candidates = group_duplicates(sections)
         _import_groups(groups, run, pool, progress)
-
-    # The first (highest) score of a pair of questions counts, as candidates come best first.
-    pairs: dict[tuple[int, int], float] = {}
-    for candidate in candidates:
-        first = run.by_source[(candidate.first.file_name, candidate.first.heading_line)]
-        second = run.by_source[(candidate.second.file_name, candidate.second.heading_line)]
-        if first != second:
-            pairs.setdefault((min(first, second), max(first, second)), candidate.similarity)
-    # A pair already listed (maybe decided by an editor) is left as it is.
-    DuplicateCandidate.objects.bulk_create(
-        [
-            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
-            for (low, high), score in pairs.items()
-        ],
-        batch_size=IMPORT_BATCH,
-        ignore_conflicts=True,
-    )
-    report.candidates = len(candidates)
+    _store_candidates(candidates, run)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
@@ -229,6 +224,48 @@ def import_bank(
             _load_json(key_points_path)
         )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
+    _import_tail(report)
+    return report
+
+
+def note_files(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The note files of a folder, sorted, and the other files with why they are skipped (the
+    JSON data files of the fixtures are not notes and are not listed)."""
+    notes, skipped = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file() or path.suffix.lower() == ".json":
+            continue
+        if path.suffix.lower() in NOTE_SUFFIXES:
+            notes.append(path)
+        else:
+            suffixes = ", ".join(NOTE_SUFFIXES)
+            skipped.append((path.name, f"not a note file (reads {suffixes})"))
+    return notes, skipped
+
+
+def _store_candidates(candidates: Sequence[Candidate], run: _Run) -> None:
+    """List the unsure duplicate pairs for editors (a pair already listed, maybe decided by
+    an editor, is left as it is)."""
+    # The first (highest) score of a pair of questions counts, as candidates come best first.
+    pairs: dict[tuple[int, int], float] = {}
+    for candidate in candidates:
+        first = run.by_source.get((candidate.first.file_name, candidate.first.heading_line))
+        second = run.by_source.get((candidate.second.file_name, candidate.second.heading_line))
+        if first and second and first != second:
+            pairs.setdefault((min(first, second), max(first, second)), candidate.similarity)
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
+            for (low, high), score in pairs.items()
+        ],
+        batch_size=IMPORT_BATCH,
+        ignore_conflicts=True,
+    )
+    run.report.candidates += len(candidates)
+
+
+def _import_tail(report: ImportReport) -> None:
+    """After an import: refresh the caches and the planner's statistics if it wrote rows."""
     if report.changed:
         cache.flush_bank()
     if report.created and connection.vendor == "postgresql":
@@ -236,7 +273,6 @@ def import_bank(
         with connection.cursor() as cursor:
             for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    return report
 
 
 def _import_groups(
@@ -282,12 +318,15 @@ def _import_groups(
         progress("questions", done, len(groups))
 
     batches = [new[start : start + IMPORT_BATCH] for start in range(0, len(new), IMPORT_BATCH)]
+    figures = copied_figures() if new else {}
     jobs = (
         PrepareJob(
             items=[(g.canonical.title, g.canonical.body) for g, _, _ in batch],
+            contexts=[" ".join(g.canonical.categories) for g, _, _ in batch],
             specs=run.specs,
             fixtures_dir=run.fixtures_dir,
             allow_remote_images=settings.QUESTION_REMOTE_IMAGES,
+            figures=figures,
         )
         for batch in batches
     )
@@ -405,7 +444,7 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     report = run.report
     canonical = group.canonical
     levels = {spec.slug: spec.level for spec in run.specs}
-    slugs = classify.suggest_tags(canonical.title, canonical.body, run.specs)
+    slugs = classify.suggest_tags(_tag_title(canonical), canonical.body, run.specs)
     difficulty = classify.compute_difficulty(
         canonical.title, canonical.body, [levels[s] for s in slugs]
     )
@@ -446,8 +485,15 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     return question
 
 
+def _tag_title(section: Section) -> str:
+    """The words tags are suggested from as from a title: the title and its categories."""
+    return " ".join([section.title, *section.categories])
+
+
 def _set_content(question: Question, section: Section, fixtures_dir: Path, *, summary: str) -> None:
-    html = rendering.render_answer(section.body, fixtures_dir=fixtures_dir)
+    html = rendering.render_answer(
+        section.body, fixtures_dir=fixtures_dir, figures=figures_for(section.body)
+    )
     number = (question.live_revision.number + 1) if question.live_revision else 1
     revision = QuestionRevision.objects.create(
         question=question,
@@ -537,8 +583,9 @@ def rerender_all() -> int:
     renderer, its settings or the tokeniser); returns how many questions changed."""
     count = 0
     fields = ("pk", "title", "body_markdown", "body_html", "search_title", "search_body")
+    figures = copied_figures()
     for question in Question.objects.only(*fields).iterator():
-        html = rendering.render_answer(question.body_markdown)
+        html = rendering.render_answer(question.body_markdown, figures=figures)
         title_tokens, body_tokens = search_fields(question.title, question.body_markdown)
         current = (question.body_html, question.search_title, question.search_body)
         if current != (html, title_tokens, body_tokens):
@@ -549,3 +596,223 @@ def rerender_all() -> int:
     if count:
         cache.flush_bank()
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# More notes into the existing bank
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """One question (or study note) of a file, as an import would create it."""
+
+    kind: str  # "question" or "note"
+    title: str
+    body_markdown: str
+    categories: tuple[str, ...]  # outermost first
+    provenance: tuple[str, ...]  # "notes.md, lines 23-30", "RAG应用 › 1."
+    tags: tuple[str, ...]  # suggested tag slugs of the taxonomy
+    category_tags: tuple[str, ...]  # the categories (and front-matter tags) as tag names
+    difficulty: str
+    section: Section
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What :func:`preview_note` found in one file."""
+
+    file_name: str
+    encoding: str
+    newline: str
+    shape: str  # see sections.ParsedNote.shape
+    shape_description: str
+    title: str
+    questions: tuple[ParsedQuestion, ...]
+    notes: tuple[ParsedQuestion, ...]
+    skipped: tuple[Skipped, ...]  # unanswered question stubs included (reason "stub")
+
+    def report_lines(self) -> list[str]:
+        """The per-file report: shape, counts, then every skipped part and why."""
+        lines = [
+            f"{self.file_name}: {self.shape_description}",
+            f"  {len(self.questions)} questions, {len(self.notes)} study notes, "
+            f"{len(self.skipped)} parts skipped ({self.encoding}, {self.newline} line ends)",
+        ]
+        lines += [
+            f"  skipped lines {s.start_line}-{s.end_line} «{s.text}»: {s.explanation}"
+            for s in self.skipped
+        ]
+        return lines
+
+
+def load_specs(fixtures_dir: Path | None = None) -> list[classify.TagSpec]:
+    """The tag specs of the shipped taxonomy and keyword table."""
+    folder = fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)
+    taxonomy = _load_json(folder / "taxonomy.json")
+    extra = _load_json(folder / "tag-keywords.json").get("keywords", {})
+    return classify.build_specs(taxonomy["tags"], extra)
+
+
+def preview_note(
+    *, file_name: str, data: bytes | str, specs: Sequence[classify.TagSpec] | None = None
+) -> FileResult:
+    """Read one note file into a :class:`FileResult`, writing nothing.
+
+    ``data`` is the file's bytes (decoded as UTF-8, UTF-16 with a BOM or GB18030) or text
+    already decoded. Raises :class:`.UnreadableNote` for a binary or undecodable file. Tags are
+    suggested from the shipped taxonomy unless ``specs`` are given.
+    """
+    if isinstance(data, bytes):
+        decoded = decode_note(data)
+        text, encoding, newline = decoded.text, decoded.encoding, decoded.newline
+    else:
+        text, encoding, newline = data, "text", "lf" if "\r" not in data else "crlf"
+    parsed = parse_document(file_name, text)
+    specs = list(specs) if specs is not None else load_specs()
+    levels = {spec.slug: spec.level for spec in specs}
+
+    def describe(section: Section) -> ParsedQuestion:
+        slugs = classify.suggest_tags(_tag_title(section), section.body, specs)
+        lines = f"{section.heading_line}-{section.end_line}"
+        return ParsedQuestion(
+            kind=section.kind,
+            title=section.title,
+            body_markdown=section.body,
+            categories=section.categories,
+            provenance=(f"{file_name}, lines {lines}", section.provenance),
+            tags=tuple(slugs),
+            category_tags=tuple(dict.fromkeys([*section.categories, *parsed.tags])),
+            difficulty=classify.compute_difficulty(
+                section.title, section.body, [levels[s] for s in slugs if s in levels]
+            ),
+            section=section,
+        )
+
+    stubs = tuple(
+        Skipped(s.heading_line, s.end_line, s.title, "stub", "empty stub: question with no answer")
+        for s in parsed.stubs
+    )
+    return FileResult(
+        file_name=file_name,
+        encoding=encoding,
+        newline=newline,
+        shape=parsed.shape,
+        shape_description=parsed.describe(),
+        title=parsed.title,
+        questions=tuple(describe(s) for s in parsed.questions),
+        notes=tuple(describe(s) for s in parsed.notes),
+        skipped=tuple(sorted(parsed.skipped + stubs, key=lambda s: s.start_line)),
+    )
+
+
+@dataclass
+class NotesReport:
+    """What :func:`import_notes` read and changed."""
+
+    files: list[FileResult]
+    bank: ImportReport
+
+
+@transaction.atomic
+def import_notes(
+    *, notes: Sequence[tuple[str, bytes | str]], fixtures_dir: Path | None = None
+) -> NotesReport:
+    """Add notes (``(file name, bytes or text)``) to the existing bank; idempotent.
+
+    Every file is read first: an unreadable one raises :class:`.UnreadableNote` (naming it)
+    before anything is written. The practicable questions and study notes go through the same
+    steps as :func:`import_bank` (duplicates merged within the files, tags, difficulty,
+    rendering, provenance); unanswered stubs are not imported. A question is identified by
+    file name and title: the same file again changes nothing, a changed file updates the
+    questions no editor has revised. Similar questions already in the bank are listed as
+    duplicate candidates for editors, never merged automatically.
+    """
+    folder = fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)
+    specs = load_specs(folder)
+    results = []
+    for name, data in notes:
+        try:
+            results.append(preview_note(file_name=name, data=data, specs=specs))
+        except UnreadableNote as error:
+            raise UnreadableNote(f"{name}: {error}") from error
+    report = ImportReport(files=len(results))
+    report.tags_changed = sync_tags(taxonomy=_load_json(folder / "taxonomy.json"))
+    sections = [q.section for result in results for q in (*result.questions, *result.notes)]
+    report.sections = len(sections)
+    run = _Run(
+        specs=specs,
+        tags_by_slug={tag.slug: tag for tag in Tag.objects.all()},
+        fixtures_dir=folder,
+        report=report,
+        source_keys=set(QuestionSource.objects.values_list("file_name", "heading_line")),
+    )
+    new_files = {section.file_name for section in sections}
+    bank = _bank_questions(exclude_files=new_files)
+    groups, candidates = group_duplicates(sections)
+    with Workers(count=1) as pool:
+        _import_groups(groups, run, pool, None)
+    _store_candidates(candidates, run)
+    _store_bank_candidates([g.canonical for g in groups], bank, run)
+    _import_tail(report)
+    return NotesReport(results, report)
+
+
+def _bank_questions(*, exclude_files: set[str]) -> dict[int, tuple[str, str]]:
+    """(title, answer) of the bank's questions by pk, but those from ``exclude_files``."""
+    rows = (
+        Question.objects.filter(kind=Question.Kind.QUESTION)
+        .exclude(sources__file_name__in=exclude_files)
+        .values_list("pk", "title", "body_markdown")
+    )
+    return {pk: (title, body) for pk, title, body in rows}
+
+
+#: The file name of the sections that stand for the bank's questions when comparing.
+_BANK = "\x00bank"
+
+
+def _store_bank_candidates(
+    new: Sequence[Section], bank: dict[int, tuple[str, str]], run: _Run
+) -> None:
+    """List each new question's likely duplicates already in the bank for editors."""
+    if not bank or not new:
+        return
+    existing = [
+        Section(
+            kind=Question.Kind.QUESTION,
+            title=title,
+            raw_title=title,
+            file_name=_BANK,
+            heading_line=pk,
+            end_line=pk,
+            original_text="",
+            body=body,
+            has_answer=True,
+        )
+        for pk, (title, body) in bank.items()
+    ]
+    fresh = [s for s in new if s.kind == Question.Kind.QUESTION]
+    groups, candidates = group_duplicates([*existing, *fresh])
+    pairs: list[tuple[Section, Section, float]] = [
+        (g.canonical, d.section, d.similarity) for g in groups for d in g.duplicates
+    ] + [(c.first, c.second, c.similarity) for c in candidates]
+    found: dict[tuple[int, int], float] = {}
+    for first, second, similarity in pairs:
+        ids = []
+        for section in (first, second):
+            if section.file_name == _BANK:
+                ids.append(section.heading_line)
+            else:
+                ids.append(run.by_source.get((section.file_name, section.heading_line), 0))
+        low, high = min(ids), max(ids)
+        if low and low != high and (first.file_name == _BANK) != (second.file_name == _BANK):
+            found.setdefault((low, high), similarity)
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
+            for (low, high), score in found.items()
+        ],
+        ignore_conflicts=True,
+    )
+    run.report.candidates += len(found)

@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from .. import classify, rendering
 from ..search.tokens import search_fields
+from .decoding import UnreadableNote, decode_note
 from .dedupe import MergeGroup
 from .sections import Section, parse_note
 
@@ -32,7 +33,16 @@ POOL_THRESHOLD_BYTES = 2_000_000
 
 
 def parse_file(path: Path) -> list[Section]:
-    return parse_note(path.name, path.read_text(encoding="utf-8"))
+    """The sections of one note file; raises :class:`.UnreadableNote` (or ``OSError``)."""
+    return parse_note(path.name, decode_note(path.read_bytes()).text)
+
+
+def load_file(path: Path) -> tuple[list[Section], str]:
+    """(the sections of one note file, "") or ([], why it cannot be read)."""
+    try:
+        return parse_file(path), ""
+    except (UnreadableNote, OSError) as error:
+        return [], str(error)
 
 
 @dataclass(frozen=True)
@@ -53,21 +63,31 @@ class PrepareJob:
     # rendering.render_answer's options, given: a worker process reads no settings.
     fixtures_dir: Path
     allow_remote_images: bool
+    # Per item: the category path, words that weigh like the title for tag suggestions.
+    contexts: list[str] | None = None
+    figures: dict[str, str] | None = None  # remote image URL -> URL of its copy
 
 
-def prepare(title: str, body: str, job: PrepareJob) -> Prepared:
+def prepare(title: str, body: str, job: PrepareJob, context: str = "") -> Prepared:
     levels = {spec.slug: spec.level for spec in job.specs}
-    slugs = classify.suggest_tags(title, body, job.specs)
+    slugs = classify.suggest_tags(f"{title} {context}".strip(), body, job.specs)
     difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
     search_title, search_body = search_fields(title, body)
     html = rendering.render_answer(
-        body, fixtures_dir=job.fixtures_dir, allow_remote_images=job.allow_remote_images
+        body,
+        fixtures_dir=job.fixtures_dir,
+        allow_remote_images=job.allow_remote_images,
+        figures=job.figures or {},
     )
     return Prepared(slugs, difficulty, html, search_title, search_body)
 
 
 def prepare_job(job: PrepareJob) -> list[Prepared]:
-    return [prepare(title, body, job) for title, body in job.items]
+    contexts = job.contexts or [""] * len(job.items)
+    return [
+        prepare(title, body, job, context)
+        for (title, body), context in zip(job.items, contexts, strict=True)
+    ]
 
 
 def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
@@ -97,6 +117,8 @@ def group_hash(group: MergeGroup, *, fingerprint: str, overrides: tuple[bool, bo
         canonical.has_answer,
         [_source_data(section, match, similarity) for section, match, similarity in entries],
     ]
+    if canonical.categories:  # (only then: the hashes of notes without categories stay put)
+        data.append(list(canonical.categories))
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

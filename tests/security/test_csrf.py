@@ -494,6 +494,7 @@ READ_ONLY = {
     "interviews:attempt",
     "interviews:clock",
     "interviews:report",
+    "figure",
 }
 
 # Exempt from this test, with the reason.
@@ -565,6 +566,7 @@ def test_read_only_pages_refuse_post(world, name):
         "interviews:attempt": [world.open_attempt.pk],
         "interviews:clock": [world.open_attempt.pk],
         "interviews:report": [world.finished.pk],
+        "figure": ["x.png"],
     }.get(name)
     response = client_for(world.staff).post(reverse(name, args=args))
     assert response.status_code == 405

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             "--fixtures",
             type=Path,
             default=Path(settings.QUESTION_FIXTURES_DIR),
-            help="Folder holding the *.txt notes, taxonomy.json and editorial-review.json.",
+            help="Folder holding the notes (*.txt, *.md, *.markdown), taxonomy.json and "
+            "editorial-review.json.",
         )
         parser.add_argument(
             "--rerender",
@@ -70,6 +71,8 @@ class Command(BaseCommand):
         )
         for where in report.key_points_unmatched:
             self.stderr.write(f"warning: no question at {where} for its key points")
+        for name, why in report.skipped_files:
+            self.stderr.write(f"warning: skipped {name}: {why}")
         for where in report.flags_unmatched:
             self.stderr.write(f"warning: no question at {where} for an editorial finding")
         self.stdout.write(

@@ -1,0 +1,201 @@
+"""Remote figures: tidy placeholders until copied, and ``manage.py fetch_images`` copying them
+from allowed hosts into media storage, against a local HTTP server."""
+
+import io
+import struct
+import threading
+import zlib
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from questions import figures
+from questions.importing.pipeline import rerender_all
+from questions.models import Figure, Question
+from questions.rendering import figure_caption, render_answer
+from tests.factories import QuestionFactory
+
+CDN = "https://cdn.nlark.com/yuque/0/2024/png/406504/1710728491382-639e76c4.png"
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height)))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Placeholders
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alt", "title", "caption"),
+    [
+        ("", "", ""),
+        ("image-20250304163648618", "", ""),
+        ("1710728491382-639e76c4.png", "", ""),
+        ("image.png", "多模态结构", "多模态结构"),
+        ("有无kv-cache计算过程", "", "有无kv-cache计算过程"),
+        ("9f86d081884c7d659a2feaa0c55ad015", "", ""),
+        ("LLaVA1 Linear Layer", "", "LLaVA1 Linear Layer"),
+    ],
+)
+def test_a_figure_caption_is_its_alt_text_or_title_never_a_file_name(alt, title, caption):
+    assert figure_caption(alt, title) == caption
+
+
+def test_an_uncopied_remote_figure_is_a_placeholder_with_its_caption():
+    html = render_answer(f'![image-20250304163648618]({CDN} "结构图")', allow_remote_images=False)
+    assert 'class="img-remote"' in html
+    assert ">结构图</a>" in html
+    assert "1710728491382" not in html.split(">", 2)[-1]  # only in the href
+
+
+def test_a_copied_figure_is_an_image_from_the_site():
+    html = render_answer(f"![架构]({CDN})", figures={CDN: "/media/figures/a.png"})
+    assert '<img alt="架构" src="/media/figures/a.png" loading="lazy">' in html
+    assert "cdn.nlark.com" not in html
+
+
+@pytest.mark.django_db
+def test_no_seed_answer_shows_a_hashed_file_name():
+    shown = [q.body_html for q in Question.objects.filter(body_html__contains='class="img-remote"')]
+    assert shown  # 77 remote images in 25 answers
+    for body in shown:
+        for text in body.split('class="img-remote"')[1:]:
+            label = text.split(">", 1)[1].split("<", 1)[0]
+            assert not label.endswith((".png", ".jpg", ".jpeg", ".gif")), label
+
+
+# ------------------------------------------------------------------------------------------
+# fetch_images against a local server
+# ------------------------------------------------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    hits: list[str] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        _Quiet.hits.append(self.path)
+        if self.path == "/away.png":
+            self.send_response(302)
+            self.send_header("Location", "http://localhost:1/x.png")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def server(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "ok.png").write_bytes(png())
+    (site / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    (site / "fake.png").write_bytes(b"<html>not an image</html>")
+    (site / "big.png").write_bytes(png() + b"\x00" * 5000)
+    _Quiet.hits = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.QUESTION_FIGURE_MAX_BYTES = 2000
+    return settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_fetch_images_copies_allowed_images_and_refuses_the_rest(server, media, client):
+    body = "\n\n".join(
+        [
+            f"![结构图]({server}/ok.png)",
+            f"![]({server}/evil.svg)",
+            f"![]({server}/fake.png)",
+            f"![]({server}/big.png)",
+            f"![]({server}/away.png)",
+            "![](https://elsewhere.example/x.png)",
+        ]
+    )
+    question = QuestionFactory(body_markdown=body)
+    assert question.body_html.count('class="img-remote"') == 6
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("fetch_images", "--host", "127.0.0.1", stdout=out, stderr=err)
+
+    refused = err.getvalue()
+    assert "evil.svg: SVG is refused" in refused
+    assert "fake.png: not a PNG, JPEG, GIF or WebP image" in refused
+    assert "big.png: larger than 2000 bytes" in refused
+    assert "away.png: redirected to localhost, which is not allowed" in refused
+    assert "not allowed: images on elsewhere.example stay placeholders" in out.getvalue()
+    assert "Copied 1 images, refused 4; 1 answers rendered again." in out.getvalue()
+
+    figure = Figure.objects.get(url=f"{server}/ok.png")
+    assert (figure.content_type, figure.size) == ("image/png", len(png()))
+    assert (media / figure.file.name).read_bytes() == png()
+    question.refresh_from_db()
+    copy = f'<img alt="结构图" src="/media/{figure.file.name}" loading="lazy">'
+    assert copy in question.body_html
+    assert question.body_html.count('class="img-remote"') == 5
+    served = client.get(f"/media/{figure.file.name}")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+
+    assert client.get("/media/figures/nope.png").status_code == 404
+
+    hits = len(_Quiet.hits)
+    call_command("fetch_images", "--host", "127.0.0.1", stdout=io.StringIO(), stderr=io.StringIO())
+    assert "/ok.png" not in _Quiet.hits[hits:]  # a copied image is not fetched again
+    assert Figure.objects.exclude(file="").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_rerendered_or_republished_answer_keeps_the_copy(server, media):
+    question = QuestionFactory(body_markdown=f"![图]({server}/ok.png)")
+    figures.fetch_figures(hosts=["127.0.0.1"])
+    Question.objects.filter(pk=question.pk).update(body_html="stale")
+
+    rerender_all()
+    question.refresh_from_db()
+    assert "/media/figures/" in question.body_html
+
+
+@pytest.mark.django_db
+def test_serving_a_figure_is_one_query(server, media, client, django_assert_num_queries):
+    QuestionFactory(body_markdown=f"![图]({server}/ok.png)")
+    figures.fetch_figures(hosts=["127.0.0.1"])
+    name = Figure.objects.get().file.name
+    with django_assert_num_queries(1):
+        response = client.get(f"/media/{name}")
+    assert b"".join(response.streaming_content) == png()
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_fetch_images_needs_an_allowed_host(settings):
+    settings.QUESTION_FIGURE_HOSTS = []
+    with pytest.raises(CommandError, match="No host is allowed"):
+        call_command("fetch_images")
+
+
+def test_image_types_are_read_from_the_bytes():
+    assert figures.image_type(png()) == ("image/png", "png")
+    assert figures.image_type(b"\xff\xd8\xff\xe0rest") == ("image/jpeg", "jpg")
+    assert figures.image_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", "webp")
+    assert figures.image_type(b"<svg/>") is None
