@@ -427,6 +427,9 @@ class DuplicateCandidate(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     similarity = models.FloatField()
+    # The best matching sentences of the two answers, [question's, other's, score], best first
+    # (questions.importing.dedupe.evidence): what an editor compares before deciding.
+    evidence = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     objects = DuplicateCandidateQuerySet.as_manager()

@@ -193,17 +193,25 @@ def import_bank(
         _import_groups(groups, run, pool, progress)
 
     # The first (highest) score of a pair of questions counts, as candidates come best first.
-    pairs: dict[tuple[int, int], float] = {}
+    pairs: dict[tuple[int, int], tuple[float, list]] = {}
     for candidate in candidates:
         first = run.by_source[(candidate.first.file_name, candidate.first.heading_line)]
         second = run.by_source[(candidate.second.file_name, candidate.second.heading_line)]
         if first != second:
-            pairs.setdefault((min(first, second), max(first, second)), candidate.similarity)
+            # Evidence is stored in the order of the pair's question ids.
+            evidence = [
+                list(e) if first < second else [e[1], e[0], e[2]] for e in candidate.evidence
+            ]
+            pairs.setdefault(
+                (min(first, second), max(first, second)), (candidate.similarity, evidence)
+            )
     # A pair already listed (maybe decided by an editor) is left as it is.
     DuplicateCandidate.objects.bulk_create(
         [
-            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
-            for (low, high), score in pairs.items()
+            DuplicateCandidate(
+                question_id=low, other_id=high, similarity=round(score, 3), evidence=evidence
+            )
+            for (low, high), (score, evidence) in pairs.items()
         ],
         batch_size=IMPORT_BATCH,
         ignore_conflicts=True,
