@@ -171,7 +171,7 @@ def import_bank(
     # A renamed tag shows in every cached row and page of its questions: it counts as a change.
     report.tags_changed = sync_tags(taxonomy=taxonomy)
     extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
-    specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
+    specs = classify.build_specs(taxonomy["tags"], extra_keywords)
     paths = sorted(fixtures_dir.glob("*.txt"))
     report.files = len(paths)
     run = _Run(

@@ -72,7 +72,10 @@ def prepare_job(job: PrepareJob) -> list[Prepared]:
 
 def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
     """Changes when the taxonomy or the keywords change (tags must then be suggested again)."""
-    data = [[spec.slug, spec.level, list(spec.keywords)] for spec in specs]
+    data = [
+        [spec.slug, spec.level, list(spec.keywords), spec.near, list(spec.negative)]
+        for spec in specs
+    ]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

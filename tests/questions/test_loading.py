@@ -337,7 +337,7 @@ def test_worker_processes_give_the_in_process_results():
     sections = [section for path in paths for section in workers.parse_file(path)][:20]
     tag_specs = classify.build_specs(
         json.loads((FIXTURES_DIR / "taxonomy.json").read_text(encoding="utf-8"))["tags"],
-        json.loads((FIXTURES_DIR / "tag-keywords.json").read_text(encoding="utf-8"))["keywords"],
+        json.loads((FIXTURES_DIR / "tag-keywords.json").read_text(encoding="utf-8")),
     )
     job = workers.PrepareJob(
         items=[(s.title, s.body) for s in sections],
