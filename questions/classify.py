@@ -143,40 +143,91 @@ def suggest_tags(title: str, body: str, specs: Sequence[TagSpec]) -> list[str]:
     return [primary[0], *secondary[:MAX_SECONDARY]]
 
 
-_REASONING = re.compile(
-    r"为什么|为何|如何计算|计算|区别|对比|比较|原理|机制|推导|优缺点|如何缓解|如何解决|怎么解决|"
-    r"\bwhy\b|\bcompare\b|\bderive\b|\bdifference\b",
-    re.IGNORECASE,
-)
-_DEFINITION = re.compile(
-    r"^(简要介绍|简单介绍|简单\s*介绍|什么是|介绍下|介绍一下|请介绍下|请介绍|说下|请说下|解释下)|是啥|是什么？?$",
-    re.IGNORECASE,
+# What a title asks, most telling first: the first pattern that matches decides the wording.
+_WORDING: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    (
+        "design",
+        2,
+        re.compile(r"如何思考|思路|如何设计|方案设计|如何看待|权衡|trade-?off", re.IGNORECASE),
+    ),
+    (
+        "reasoning",
+        1,
+        re.compile(
+            r"(?<!需要)(为什么|为何)(?!需要|要)|原理|原因|(?<!注意力)机制|推导|证明|区别|对比|比较|近似|"
+            r"改进|局限|不足|缺陷|"
+            r"\bwhy\b|\bcompare\b|\bderive\b|\bdifference\b|\bvs\b|缓解|解决|"
+            r"如何计算|怎么实现|如何实现|一致吗|可以.*吗",
+            re.IGNORECASE,
+        ),
+    ),
+    ("listing", -1, re.compile(r"有哪些|哪些|有什么|常见的|工具$|基准")),
+    ("motivation", -1, re.compile(r"为什么需要|为什么要|为何需要")),
+    (
+        "definition",
+        -1,
+        re.compile(
+            r"^(什么是|请解释|解释下|解释一下|怎么理解)|是啥|是什么？?$|指的是什么|指什么|概念",
+            re.IGNORECASE,
+        ),
+    ),
 )
 _MATH = re.compile(r"\$[^$\n]+\$|\\frac|\\sum")
 _CODE = re.compile(r"^\s*(```|~~~)", re.MULTILINE)
-LONG_ANSWER = 1500
-SHORT_ANSWER = 200
+LONG_ANSWER = 2500
+SHORT_ANSWER = 150
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """A level and the reasons for it, as codes (the page words them: see
+    ``questions.models.DIFFICULTY_REASONS``), each with the points it added."""
+
+    level: str
+    reasons: tuple[tuple[str, int], ...]
+
+
+def explain_difficulty(title: str, body: str, tag_levels: Iterable[int]) -> Difficulty:
+    """The difficulty of a question and why. Points are added up:
+
+    * the topic: the highest level among its tags (0 basic, 1 intermediate, 2 advanced),
+      less one (``topic-basic`` -1, ``topic-intermediate`` 0, ``topic-advanced`` +1);
+    * the wording of the title, the first of ``_WORDING`` that matches: an open design
+      question +2, reasoning (why / mechanism / compare / derive / how to solve) +1, a list of
+      facts, a motivation ("why do we need") or a definition -1;
+    * the answer: +1 with math, +1 for an answer longer than ``LONG_ANSWER`` characters, -1
+      for one shorter than ``SHORT_ANSWER``.
+
+    Less than 1 is easy, 1-2 medium, 3 or more hard (+1 for the medium floor: a question
+    with no telling sign is medium). Calibrated on tests/data/gold/difficulty.json.
+    """
+    reasons: list[tuple[str, int]] = []
+    level = max(tag_levels, default=0)
+    reasons.append(
+        (("topic-basic", "topic-intermediate", "topic-advanced")[min(level, 2)], level - 1)
+    )
+    clean_title = title.strip()
+    for code, points, pattern in _WORDING:
+        if pattern.search(clean_title):
+            reasons.append((code, points))
+            break
+    if _MATH.search(body):
+        reasons.append(("math", 1))
+    length = len(body.strip())
+    if length > LONG_ANSWER:
+        reasons.append(("long-answer", 1))
+    elif length < SHORT_ANSWER:
+        reasons.append(("short-answer", -1))
+    points = 1 + sum(p for _, p in reasons)
+    if points < 1:
+        verdict = "easy"
+    elif points <= 2:
+        verdict = "medium"
+    else:
+        verdict = "hard"
+    return Difficulty(verdict, tuple(reasons))
 
 
 def compute_difficulty(title: str, body: str, tag_levels: Iterable[int]) -> str:
-    """Return "easy", "medium" or "hard" by the rule in the module docstring."""
-    points = max(tag_levels, default=0)
-    clean_title = title.strip()
-    if _REASONING.search(clean_title):
-        points += 1
-    elif _DEFINITION.search(clean_title):
-        points -= 1
-    if _MATH.search(body):
-        points += 1
-    if _CODE.search(body):
-        points += 1
-    length = len(body.strip())
-    if length > LONG_ANSWER:
-        points += 1
-    elif length < SHORT_ANSWER:
-        points -= 1
-    if points <= 0:
-        return "easy"
-    if points <= 2:
-        return "medium"
-    return "hard"
+    """Return "easy", "medium" or "hard" (:func:`explain_difficulty`)."""
+    return explain_difficulty(title, body, tag_levels).level

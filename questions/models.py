@@ -201,6 +201,9 @@ class Question(models.Model):
     difficulty = models.CharField(
         max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM, db_index=True
     )
+    # Why the import gave its difficulty: reason codes of questions.classify.explain_difficulty,
+    # worded for the reader by difficulty_explanation().
+    difficulty_reasons = models.JSONField(default=list, blank=True, editable=False)
     difficulty_overridden = models.BooleanField(
         default=False, help_text="An editor chose the difficulty; imports no longer compute it."
     )
@@ -247,11 +250,51 @@ class Question(models.Model):
         return self.status == self.Status.NEEDS_REVISION
 
     @property
+    def difficulty_reason_texts(self) -> list[str]:
+        """Why the question has its difficulty, in the active language: the import's reasons,
+        or that an editor set it."""
+        if self.difficulty_overridden:
+            return [str(DIFFICULTY_REASONS["editor"])]
+        return [
+            str(DIFFICULTY_REASONS[code])
+            for code in self.difficulty_reasons
+            if code in DIFFICULTY_REASONS
+        ]
+
+    @property
+    def difficulty_explanation(self) -> str:
+        """ "medium: the topic is intermediate; asks for reasoning" (in the active language)."""
+        reasons = self.difficulty_reason_texts
+        if not reasons:
+            return str(self.get_difficulty_display())
+        return _("%(level)s: %(reasons)s") % {
+            "level": self.get_difficulty_display(),
+            "reasons": str(_("; ")).join(reasons),
+        }
+
+    @property
     def revision_reasons(self) -> list["EditorialFlag"]:
         """The open flags behind the "under revision" notice (needs ``with_detail()``)."""
         flags = getattr(self, "open_flags", [])
         high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
         return high or flags
+
+
+#: The reasons questions.classify.explain_difficulty gives, worded for readers.
+DIFFICULTY_REASONS = {
+    "topic-basic": _("a basic topic"),
+    "topic-intermediate": _("an intermediate topic"),
+    "topic-advanced": _("an advanced topic"),
+    "design": _("an open design question that weighs trade-offs"),
+    "reasoning": _("asks for reasoning (why, a mechanism, a comparison or a remedy)"),
+    "listing": _("asks for a list of known facts"),
+    "motivation": _("asks why something is needed, which has a settled answer"),
+    "definition": _("asks for a definition"),
+    "math": _("the answer works with formulas"),
+    "long-answer": _("a long answer"),
+    "short-answer": _("a short answer"),
+    "editor": _("set by an editor"),
+}
 
 
 class QuestionSource(models.Model):

@@ -48,10 +48,22 @@ class QuestionDetailSerializer(QuestionListSerializer):
     sources = SourceSerializer(many=True, read_only=True)
     open_flags = FlagSerializer(many=True, read_only=True)
     version = serializers.IntegerField(source="live_revision.number", read_only=True, default=None)
+    difficulty_explanation = serializers.CharField(
+        read_only=True,
+        help_text='Why the question has its difficulty, in the reader\'s language ("medium: ...").',
+    )
+    difficulty_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        source="difficulty_reason_texts",
+        read_only=True,
+        help_text="The reasons alone, in the reader's language.",
+    )
 
     class Meta(QuestionListSerializer.Meta):
         fields = (
             *QuestionListSerializer.Meta.fields,
+            "difficulty_explanation",
+            "difficulty_reasons",
             "body_markdown",
             "body_html",
             "sources",

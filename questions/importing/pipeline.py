@@ -344,6 +344,7 @@ def _create_batch(
             body_html=result.body_html,
             has_answer=group.canonical.has_answer,
             difficulty=result.difficulty,
+            difficulty_reasons=result.difficulty_reasons,
             live_revision_id=revision_id,
             search_title=result.search_title,
             search_body=result.search_body,
@@ -400,9 +401,10 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     canonical = group.canonical
     levels = {spec.slug: spec.level for spec in run.specs}
     slugs = classify.suggest_tags(canonical.title, canonical.body, run.specs)
-    difficulty = classify.compute_difficulty(
+    explained = classify.explain_difficulty(
         canonical.title, canonical.body, [levels[s] for s in slugs]
     )
+    difficulty, reasons = explained.level, [code for code, _ in explained.reasons]
     question = Question.objects.select_related("live_revision").get(import_key=key)
     changed = False
     editorial = (
@@ -421,9 +423,15 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
             question, canonical, run.fixtures_dir, summary="Re-imported: the notes changed"
         )
         changed = True
-    if not question.difficulty_overridden and question.difficulty != difficulty:
-        question.difficulty = difficulty
-        question.save(update_fields=["difficulty"])
+    if not question.difficulty_overridden and (
+        question.difficulty,
+        question.difficulty_reasons,
+    ) != (
+        difficulty,
+        reasons,
+    ):
+        question.difficulty, question.difficulty_reasons = difficulty, reasons
+        question.save(update_fields=["difficulty", "difficulty_reasons"])
         changed = True
     if not question.tags_overridden:
         current = set(question.tags.values_list("slug", flat=True))

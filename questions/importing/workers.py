@@ -25,7 +25,7 @@ from .sections import Section, parse_note
 #: Part of every question's import hash: bump it when the import computes anything
 #: differently (a renderer change, a new column filled at import), so the next run redoes
 #: every question instead of skipping it as unchanged.
-IMPORT_FORMAT = 1
+IMPORT_FORMAT = 2
 
 #: Below this many bytes of notes the work is done in-process.
 POOL_THRESHOLD_BYTES = 2_000_000
@@ -41,6 +41,7 @@ class Prepared:
 
     slugs: list[str]
     difficulty: str
+    difficulty_reasons: list[str]
     body_html: str
     search_title: str
     search_body: str
@@ -58,12 +59,13 @@ class PrepareJob:
 def prepare(title: str, body: str, job: PrepareJob) -> Prepared:
     levels = {spec.slug: spec.level for spec in job.specs}
     slugs = classify.suggest_tags(title, body, job.specs)
-    difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
+    difficulty = classify.explain_difficulty(title, body, [levels[s] for s in slugs])
     search_title, search_body = search_fields(title, body)
     html = rendering.render_answer(
         body, fixtures_dir=job.fixtures_dir, allow_remote_images=job.allow_remote_images
     )
-    return Prepared(slugs, difficulty, html, search_title, search_body)
+    reasons = [code for code, _ in difficulty.reasons]
+    return Prepared(slugs, difficulty.level, reasons, html, search_title, search_body)
 
 
 def prepare_job(job: PrepareJob) -> list[Prepared]:
