@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -280,6 +281,10 @@ class Question(models.Model):
         return high or flags
 
 
+def _reads_chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+
+
 #: The reasons questions.classify.explain_difficulty gives, worded for readers.
 DIFFICULTY_REASONS = {
     "topic-basic": _("a basic topic"),
@@ -410,6 +415,10 @@ class EditorialFlag(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     problem = models.TextField()
     correction = models.TextField(blank=True)
+    # The Chinese text of an imported finding (editorial-review.zh.json); a learner's report
+    # has none and is shown as it was written.
+    problem_zh = models.TextField(blank=True)
+    correction_zh = models.TextField(blank=True)
     source_file = models.CharField(max_length=100, blank=True)
     first_line = models.PositiveIntegerField(null=True, blank=True)
     last_line = models.PositiveIntegerField(null=True, blank=True)
@@ -442,6 +451,16 @@ class EditorialFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.problem[:60]}"
+
+    @property
+    def shown_problem(self) -> str:
+        """The problem in the reader's language (the active one) when the flag has it, else
+        as written."""
+        return self.problem_zh if self.problem_zh and _reads_chinese() else self.problem
+
+    @property
+    def shown_correction(self) -> str:
+        return self.correction_zh if self.correction_zh and _reads_chinese() else self.correction
 
 
 class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):

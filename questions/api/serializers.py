@@ -18,6 +18,13 @@ class SourceSerializer(serializers.ModelSerializer[QuestionSource]):
 
 
 class FlagSerializer(serializers.ModelSerializer[EditorialFlag]):
+    problem = serializers.CharField(
+        source="shown_problem", read_only=True, help_text="In the reader's language when known."
+    )
+    correction = serializers.CharField(
+        source="shown_correction", read_only=True, help_text="In the reader's language when known."
+    )
+
     class Meta:
         model = EditorialFlag
         fields = ("id", "reason", "severity", "problem", "correction", "first_line", "last_line")

@@ -27,7 +27,7 @@ from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
 from .dedupe import MergeGroup, group_duplicates
-from .findings import import_findings
+from .findings import import_findings, with_chinese
 from .sections import Section
 from .workers import (
     Prepared,
@@ -220,9 +220,11 @@ def import_bank(
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
-        report.flags_created, report.flags_unmatched = import_findings(
-            _load_json(findings_path)["findings"]
-        )
+        findings = _load_json(findings_path)["findings"]
+        chinese_path = fixtures_dir / "editorial-review.zh.json"
+        if chinese_path.exists():
+            findings = with_chinese(findings, json.loads(chinese_path.read_text(encoding="utf-8")))
+        report.flags_created, report.flags_unmatched = import_findings(findings)
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
     if report.changed:
         transaction.on_commit(caches.invalidate)

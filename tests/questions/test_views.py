@@ -116,7 +116,7 @@ def test_detail_of_wrong_answer_shows_the_revision_notice(client):
     html = client.get(question.get_absolute_url()).content.decode()
     assert 'class="notice revision"' in html
     high = question.flags.get(severity="high")
-    assert escape(high.problem) in html
+    assert escape(high.problem_zh) in html  # the Chinese UI shows the Chinese text
 
 
 def test_detail_without_notice_for_a_sound_answer(client):
