@@ -447,13 +447,16 @@ def test_code_and_math_are_never_touched():
         "```\nX <STOP> \\n\n### Instruction:\n\ta\tb\n1. x\n  - y\n```\n"
         "$$\n- a<b\n    c\n$$"
     )
-    assert normalise_markdown(text) == text
+    # Only blank lines are added, around the fence.
+    assert normalise_markdown(text) == text.replace("$$\n```", "$$\n\n```").replace(
+        "```\n$$", "```\n\n$$"
+    )
 
 
 def test_fence_inside_a_list_item_moves_to_column_zero():
     text = "- **示例**：\n  ```\n  用户：<你好>\n    缩进\n  ```\n- 下一项"
     normalised = normalise_markdown(text)
-    assert normalised == "- **示例**：\n```\n用户：<你好>\n  缩进\n```\n\n- 下一项"
+    assert normalised == "- **示例**：\n\n```\n用户：<你好>\n  缩进\n```\n\n- 下一项"
     assert "<pre><code>用户：&lt;你好&gt;\n  缩进\n</code></pre>" in render(normalised)
 
 
@@ -728,9 +731,16 @@ note_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)),
 
 def visible_key(text: str) -> str:
     """Text that must survive: every character except whitespace and the angle brackets that
-    may become the entities ``&lt;``/``&gt;`` (which are dropped from both sides)."""
-    text = "\n".join(line for line in text.split("\n") if line != LIST_SEPARATOR)
-    return re.sub(r"&lt;|&gt;|[<>\s]", "", text)
+    may become the entities ``&lt;``/``&gt;`` (which are dropped from both sides), and the
+    markers the normaliser mends: ``*`` (bold), a bullet with nothing in it, the ``[](#)`` of an
+    in-page link."""
+    text = "\n".join(
+        line
+        for line in text.split("\n")
+        if line != LIST_SEPARATOR and not re.fullmatch(r"\s*[-+*]\s*", line)
+    )
+    text = re.sub(r"\[([^[\]\n]*)\]\(#[^)\s]*\)", r"\1", text)
+    return re.sub(r"&lt;|&gt;|[<>\s*]", "", text)
 
 
 def angle_count(text: str, bracket: str, entity: str) -> int:
