@@ -47,7 +47,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Question, QuestionSource, Tag
+from .models import Question, QuestionSource, Tag, series_of
 
 GENERATION_KEY = "questions:generation"
 TIMEOUT = 60
@@ -245,7 +245,9 @@ def _render_page(pk: int) -> QuestionPage | None:
         return None
     if question.duplicate_of_id is not None:
         return QuestionPage(pk, question.title, question.duplicate_of_id)
-    context = {"question": question, "related": related_questions(question)}
+    others = series_of(question)
+    series = sorted([question, *others], key=lambda q: q.pk) if others else []
+    context = {"question": question, "related": related_questions(question), "series": series}
     parts = {
         name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context)) for name in PAGE_PARTS
     }

@@ -509,6 +509,44 @@ class DuplicateCandidate(models.Model):
         return f"{self.question_id} ~ {self.other_id} ({self.similarity:.2f})"
 
 
+class SeriesLink(models.Model):
+    """Two different questions on one topic (what hallucination is / how to measure it / how
+    to mitigate it), shown together as a series on the question page. The import links the
+    pairs questions.importing.dedupe.series_pairs finds; editors add and remove links. A
+    removed link is kept inactive, so that the next import does not link the pair again."""
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EDITOR = "editor", _("Editor")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORT)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "other"], name="series_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(question__lt=models.F("other")), name="series_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ~ {self.other_id}"
+
+
+def series_of(question: Question) -> list[Question]:
+    """The other visible questions of ``question``'s series (linked to it), in bank order; one
+    query."""
+    links = SeriesLink.objects.filter(
+        Q(question=question) | Q(other=question), active=True
+    ).select_related("question", "other")
+    members = {link.other if link.question_id == question.pk else link.question for link in links}
+    return sorted((m for m in members if m.duplicate_of_id is None), key=lambda m: m.pk)
+
+
 class RevisionDraftQuerySet(models.QuerySet["RevisionDraft"]):
     def active(self) -> "RevisionDraftQuerySet":
         return self.filter(state__in=RevisionDraft.ACTIVE_STATES)
@@ -646,6 +684,8 @@ class AuditEntry(models.Model):
         ROLLED_BACK = "rolled_back", _("Rolled back")
         MERGED = "merged", _("Merged a duplicate")
         CANDIDATE_DISMISSED = "candidate_dismissed", _("Dismissed a duplicate candidate")
+        SERIES_LINKED = "series_linked", _("Linked questions as a series")
+        SERIES_UNLINKED = "series_unlinked", _("Took a question out of a series")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"

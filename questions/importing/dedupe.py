@@ -423,3 +423,28 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         candidates.append(Candidate(first_section, second_section, round(score, 4), tuple(found)))
     candidates.sort(key=lambda c: (-c.similarity, _position(c.first), _position(c.second)))
     return groups, candidates
+
+
+# Different questions whose titles share at least this much of their topic (Dice of the topic
+# words) form a series: what hallucination is, how to measure it, how to mitigate it.
+SERIES_MIN_TITLE = 0.5
+
+
+def series_pairs(sections: Sequence[Section]) -> list[tuple[Section, Section]]:
+    """Pairs of ``sections`` (the canonical sections of different questions) on one topic:
+    same kind, title topic words alike (``SERIES_MIN_TITLE``), compared within blocks that
+    share a topic word, like the near-duplicate pass. In source order."""
+    profiles = [_Profile(section) for section in sorted(sections, key=_position)]
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for number, profile in enumerate(profiles):
+        for word in profile.title:
+            blocks[(profile.section.kind, word)].append(number)
+    found: set[tuple[int, int]] = set()
+    for block in blocks.values():
+        if len(block) > MAX_BLOCK_SIZE:
+            continue
+        for position, first in enumerate(block):
+            for second in block[position + 1 :]:
+                if _title_similarity(profiles[first], profiles[second]) >= SERIES_MIN_TITLE:
+                    found.add((first, second))
+    return [(profiles[a].section, profiles[b].section) for a, b in sorted(found)]

@@ -20,13 +20,14 @@ from ..models import (
     Question,
     QuestionRevision,
     QuestionSource,
+    SeriesLink,
     Tag,
 )
 from ..search.backends import PG_INDEX, PG_TITLE_INDEX
 from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
-from .dedupe import MergeGroup, group_duplicates
+from .dedupe import MergeGroup, group_duplicates, series_pairs
 from .findings import import_findings, with_chinese
 from .sections import Section
 from .workers import (
@@ -67,6 +68,7 @@ class ImportReport:
     kept_editorial: int = 0
     sources_changed: int = 0  # questions otherwise unchanged whose sources moved or changed
     tags_changed: int = 0
+    series_links: int = 0  # links between different questions on one topic, created
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
     under_revision: int = 0
@@ -79,6 +81,7 @@ class ImportReport:
             or self.updated
             or self.sources_changed
             or self.tags_changed
+            or self.series_links
             or self.flags_created
         )
 
@@ -217,6 +220,7 @@ def import_bank(
         ignore_conflicts=True,
     )
     report.candidates = len(candidates)
+    report.series_links = _link_series(groups, run)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
@@ -234,6 +238,22 @@ def import_bank(
             for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return report
+
+
+def _link_series(groups: list[MergeGroup], run: _Run) -> int:
+    """Link the questions :func:`.dedupe.series_pairs` finds; a pair already linked, or
+    unlinked by an editor, is left as it is. Returns how many links were created."""
+    pairs = set()
+    for first, second in series_pairs([group.canonical for group in groups]):
+        low, high = sorted(
+            run.by_source[(section.file_name, section.heading_line)] for section in (first, second)
+        )
+        if low != high:
+            pairs.add((low, high))
+    known = set(SeriesLink.objects.values_list("question_id", "other_id"))
+    new = [SeriesLink(question_id=low, other_id=high) for low, high in sorted(pairs - known)]
+    SeriesLink.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
+    return len(new)
 
 
 def _import_groups(
