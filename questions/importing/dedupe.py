@@ -67,6 +67,7 @@ MAX_BLOCK_SIZE = 200
 # Matching sentences shown to an editor beside a candidate pair.
 EVIDENCE_SENTENCES = 3
 EVIDENCE_MIN_SCORE = 0.3
+EVIDENCE_MAX_SENTENCES = 60
 
 
 def _split(words: str) -> list[str]:
@@ -229,7 +230,9 @@ def evidence(first: str, second: str, idf: _Idf | None = None) -> list[tuple[str
     """The sentences of two answers that match best, side by side: up to
     ``EVIDENCE_SENTENCES`` pairs (each sentence used once) scoring at least
     ``EVIDENCE_MIN_SCORE`` (TF-IDF cosine of their concept words), best first."""
-    left, right = _sentences(first), _sentences(second)
+    # Bounded: a pair of long answers would cost the product of their sentence counts.
+    left = _sentences(first)[:EVIDENCE_MAX_SENTENCES]
+    right = _sentences(second)[:EVIDENCE_MAX_SENTENCES]
     if not left or not right:
         return []
     left_words = [_answer_words(sentence) for sentence in left]
@@ -428,23 +431,34 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
 # Different questions whose titles share at least this much of their topic (Dice of the topic
 # words) form a series: what hallucination is, how to measure it, how to mitigate it.
 SERIES_MIN_TITLE = 0.5
+SERIES_MAX_LINKS = 8
 
 
 def series_pairs(sections: Sequence[Section]) -> list[tuple[Section, Section]]:
     """Pairs of ``sections`` (the canonical sections of different questions) on one topic:
     same kind, title topic words alike (``SERIES_MIN_TITLE``), compared within blocks that
-    share a topic word, like the near-duplicate pass. In source order."""
+    share a topic word, like the near-duplicate pass; at most ``SERIES_MAX_LINKS`` per
+    section, the closest first. In source order."""
     profiles = [_Profile(section) for section in sorted(sections, key=_position)]
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for number, profile in enumerate(profiles):
         for word in profile.title:
             blocks[(profile.section.kind, word)].append(number)
-    found: set[tuple[int, int]] = set()
+    scored: dict[tuple[int, int], float] = {}
     for block in blocks.values():
         if len(block) > MAX_BLOCK_SIZE:
             continue
         for position, first in enumerate(block):
             for second in block[position + 1 :]:
-                if _title_similarity(profiles[first], profiles[second]) >= SERIES_MIN_TITLE:
-                    found.add((first, second))
-    return [(profiles[a].section, profiles[b].section) for a, b in sorted(found)]
+                score = _title_similarity(profiles[first], profiles[second])
+                if score >= SERIES_MIN_TITLE:
+                    scored[(first, second)] = score
+    # The closest links first, at most SERIES_MAX_LINKS per question: a page lists a short
+    # series, and a large generated bank does not grow a link table quadratic in its blocks.
+    links: Counter[int] = Counter()
+    kept = []
+    for (first, second), _ in sorted(scored.items(), key=lambda item: (-item[1], item[0])):
+        if links[first] < SERIES_MAX_LINKS and links[second] < SERIES_MAX_LINKS:
+            links.update((first, second))
+            kept.append((first, second))
+    return [(profiles[a].section, profiles[b].section) for a, b in sorted(kept)]
