@@ -25,7 +25,7 @@ from interviewprep.roles import Role, has_role, role_required
 
 from .access import get_draft_for_editor
 from .diff import diff_html
-from .editorial import drafts, flags, merging, notifications, revisions
+from .editorial import drafts, flags, merging, notifications, revisions, series
 from .forms import (
     CandidateForm,
     CommentForm,
@@ -34,6 +34,7 @@ from .forms import (
     MergeForm,
     ReportForm,
     RollbackForm,
+    SeriesForm,
     SubmitForm,
 )
 from .grading import format_key_points
@@ -48,6 +49,7 @@ from .models import (
     QuestionRevision,
     RevisionDraft,
     Tag,
+    series_of,
 )
 from .rendering import render_answer
 from .views import HtmxHttpRequest
@@ -478,6 +480,37 @@ def decide_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         merging.confirm_candidate(candidate_id=pk, keep_id=data["keep"] or 0, editor=request.user)
         messages.success(request, _("Merged."))
     return redirect("questions:editor-candidates")
+
+
+@role_required(*EDITORS)
+@require_GET
+def series_page(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.visible(), pk=pk)
+    return render(
+        request,
+        "questions/editor/series.html",
+        {
+            "question": question,
+            "series": series_of(question),
+            "can_edit": has_role(request.user, Role.EDITOR),
+        },
+    )
+
+
+@role_required(Role.EDITOR)
+@require_POST
+@shows_refusal(lambda request, error, pk: reverse("questions:editor-series", args=[pk]))
+def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.visible(), pk=pk)
+    data = cleaned(SeriesForm(request.POST))
+    other = Question.objects.filter(pk=data["other"]).first()
+    if other is None:
+        messages.error(request, _("There is no question with that number."))
+        return redirect("questions:editor-series", pk=pk)
+    linked = data["action"] == "link"
+    series.set_series_link(question=question, other=other, linked=linked, editor=request.user)
+    messages.success(request, _("Series linked.") if linked else _("Taken out of the series."))
+    return redirect("questions:editor-series", pk=pk)
 
 
 @role_required(*EDITORS)

@@ -100,6 +100,14 @@ class MergeForm(forms.Form):
     kept = forms.IntegerField(required=False)
 
 
+class SeriesForm(forms.Form):
+    """Linking a question to the one numbered ``other``, or unlinking them
+    (``series.set_series_link``)."""
+
+    other = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("link", "link"), ("unlink", "unlink")])
+
+
 class CandidateForm(forms.Form):
     """Deciding a near-duplicate pair: dismiss it, or merge it keeping ``keep``."""
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
@@ -221,6 +222,9 @@ class Question(models.Model):
     difficulty = models.CharField(
         max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM, db_index=True
     )
+    # Why the import gave its difficulty: reason codes of questions.classify.explain_difficulty,
+    # worded for the reader by difficulty_explanation().
+    difficulty_reasons = models.JSONField(default=list, blank=True, editable=False)
     difficulty_overridden = models.BooleanField(
         default=False, help_text="An editor chose the difficulty; imports no longer compute it."
     )
@@ -267,11 +271,55 @@ class Question(models.Model):
         return self.status == self.Status.NEEDS_REVISION
 
     @property
+    def difficulty_reason_texts(self) -> list[str]:
+        """Why the question has its difficulty, in the active language: the import's reasons,
+        or that an editor set it."""
+        if self.difficulty_overridden:
+            return [str(DIFFICULTY_REASONS["editor"])]
+        return [
+            str(DIFFICULTY_REASONS[code])
+            for code in self.difficulty_reasons
+            if code in DIFFICULTY_REASONS
+        ]
+
+    @property
+    def difficulty_explanation(self) -> str:
+        """ "medium: the topic is intermediate; asks for reasoning" (in the active language)."""
+        reasons = self.difficulty_reason_texts
+        if not reasons:
+            return str(self.get_difficulty_display())
+        return _("%(level)s: %(reasons)s") % {
+            "level": self.get_difficulty_display(),
+            "reasons": str(_("; ")).join(reasons),
+        }
+
+    @property
     def revision_reasons(self) -> list["EditorialFlag"]:
         """The open flags behind the "under revision" notice (needs ``with_detail()``)."""
         flags = getattr(self, "open_flags", [])
         high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
         return high or flags
+
+
+def _reads_chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+
+
+#: The reasons questions.classify.explain_difficulty gives, worded for readers.
+DIFFICULTY_REASONS = {
+    "topic-basic": _("a basic topic"),
+    "topic-intermediate": _("an intermediate topic"),
+    "topic-advanced": _("an advanced topic"),
+    "design": _("an open design question that weighs trade-offs"),
+    "reasoning": _("asks for reasoning (why, a mechanism, a comparison or a remedy)"),
+    "listing": _("asks for a list of known facts"),
+    "motivation": _("asks why something is needed, which has a settled answer"),
+    "definition": _("asks for a definition"),
+    "math": _("the answer works with formulas"),
+    "long-answer": _("a long answer"),
+    "short-answer": _("a short answer"),
+    "editor": _("set by an editor"),
+}
 
 
 class QuestionSource(models.Model):
@@ -400,6 +448,10 @@ class EditorialFlag(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     problem = models.TextField()
     correction = models.TextField(blank=True)
+    # The Chinese text of an imported finding (editorial-review.zh.json); a learner's report
+    # has none and is shown as it was written.
+    problem_zh = models.TextField(blank=True)
+    correction_zh = models.TextField(blank=True)
     source_file = models.CharField(max_length=100, blank=True)
     first_line = models.PositiveIntegerField(null=True, blank=True)
     last_line = models.PositiveIntegerField(null=True, blank=True)
@@ -433,6 +485,16 @@ class EditorialFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.problem[:60]}"
 
+    @property
+    def shown_problem(self) -> str:
+        """The problem in the reader's language (the active one) when the flag has it, else
+        as written."""
+        return self.problem_zh if self.problem_zh and _reads_chinese() else self.problem
+
+    @property
+    def shown_correction(self) -> str:
+        return self.correction_zh if self.correction_zh and _reads_chinese() else self.correction
+
 
 class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):
     def undecided(self) -> "DuplicateCandidateQuerySet":
@@ -460,6 +522,9 @@ class DuplicateCandidate(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     similarity = models.FloatField()
+    # The best matching sentences of the two answers, [question's, other's, score], best first
+    # (questions.importing.dedupe.evidence): what an editor compares before deciding.
+    evidence = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     objects = DuplicateCandidateQuerySet.as_manager()
@@ -475,6 +540,44 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} ~ {self.other_id} ({self.similarity:.2f})"
+
+
+class SeriesLink(models.Model):
+    """Two different questions on one topic (what hallucination is / how to measure it / how
+    to mitigate it), shown together as a series on the question page. The import links the
+    pairs questions.importing.dedupe.series_pairs finds; editors add and remove links. A
+    removed link is kept inactive, so that the next import does not link the pair again."""
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EDITOR = "editor", _("Editor")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORT)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "other"], name="series_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(question__lt=models.F("other")), name="series_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ~ {self.other_id}"
+
+
+def series_of(question: Question) -> list[Question]:
+    """The other visible questions of ``question``'s series (linked to it), in bank order; one
+    query."""
+    links = SeriesLink.objects.filter(
+        Q(question=question) | Q(other=question), active=True
+    ).select_related("question", "other")
+    members = {link.other if link.question_id == question.pk else link.question for link in links}
+    return sorted((m for m in members if m.duplicate_of_id is None), key=lambda m: m.pk)
 
 
 class RevisionDraftQuerySet(models.QuerySet["RevisionDraft"]):
@@ -618,6 +721,8 @@ class AuditEntry(models.Model):
         CANDIDATE_DISMISSED = "candidate_dismissed", _("Dismissed a duplicate candidate")
         IMPORTED = "imported", _("Imported notes")
         QUESTION_WRITTEN = "question_written", _("Wrote a new question")
+        SERIES_LINKED = "series_linked", _("Linked questions as a series")
+        SERIES_UNLINKED = "series_unlinked", _("Took a question out of a series")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"

@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 
 from interviewprep import cache
 
-from .models import Question, QuestionSource, Tag
+from .models import Question, QuestionSource, Tag, series_of
 
 
 def list_facets() -> dict[str, list]:
@@ -186,7 +186,13 @@ def question_page(pk: int) -> QuestionPage | None:
     if question.duplicate_of_id is not None:
         page = QuestionPage(pk, question.title, question.duplicate_of_id)
     else:
-        context = {"question": question, "related": related_questions(question)}
+        others = series_of(question)
+        series = sorted([question, *others], key=lambda q: q.pk) if others else []
+        context = {
+            "question": question,
+            "related": related_questions(question),
+            "series": series,
+        }
         parts = {
             name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context))
             for name in PAGE_PARTS

@@ -38,6 +38,8 @@ urlpatterns = [
     ),
     path("editor/duplicates/", editor_views.candidates, name="editor-candidates"),
     path("editor/duplicates/<id:pk>/", editor_views.decide_candidate, name="candidate-decide"),
+    path("editor/series/<id:pk>/", editor_views.series_page, name="editor-series"),
+    path("editor/series/<id:pk>/edit/", editor_views.series_edit, name="editor-series-edit"),
     path("editor/freshness/", editor_views.freshness, name="editor-freshness"),
     path("editor/audit/", editor_views.audit_log, name="editor-audit"),
     path("editor/imports/", import_views.import_list, name="imports"),

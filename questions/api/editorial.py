@@ -33,6 +33,12 @@ class EditorialFlagSerializer(serializers.ModelSerializer[EditorialFlag]):
     reporter: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="email", read_only=True
     )
+    problem = serializers.CharField(
+        source="shown_problem", read_only=True, help_text="In the reader's language when known."
+    )
+    correction = serializers.CharField(
+        source="shown_correction", read_only=True, help_text="In the reader's language when known."
+    )
 
     class Meta:
         model = EditorialFlag

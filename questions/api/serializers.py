@@ -22,6 +22,13 @@ class SourceSerializer(serializers.ModelSerializer[QuestionSource]):
 
 
 class FlagSerializer(serializers.ModelSerializer[EditorialFlag]):
+    problem = serializers.CharField(
+        source="shown_problem", read_only=True, help_text="In the reader's language when known."
+    )
+    correction = serializers.CharField(
+        source="shown_correction", read_only=True, help_text="In the reader's language when known."
+    )
+
     class Meta:
         model = EditorialFlag
         fields = ("id", "reason", "severity", "problem", "correction", "first_line", "last_line")
@@ -97,10 +104,22 @@ class QuestionDetailSerializer(QuestionListSerializer):
     open_flags = FlagSerializer(many=True, read_only=True)
     version = serializers.IntegerField(source="live_revision.number", read_only=True, default=None)
     follow_ups = serializers.SerializerMethodField()
+    difficulty_explanation = serializers.CharField(
+        read_only=True,
+        help_text='Why the question has its difficulty, in the reader\'s language ("medium: ...").',
+    )
+    difficulty_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        source="difficulty_reason_texts",
+        read_only=True,
+        help_text="The reasons alone, in the reader's language.",
+    )
 
     class Meta(QuestionListSerializer.Meta):
         fields = (
             *QuestionListSerializer.Meta.fields,
+            "difficulty_explanation",
+            "difficulty_reasons",
             "body_markdown",
             "body_html",
             "sources",

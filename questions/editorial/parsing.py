@@ -63,11 +63,12 @@ class Likely:
 
 
 @lru_cache(maxsize=1)
-def _extra_keywords(path: Path) -> dict[str, list[str]]:
+def _extra_keywords(path: Path) -> dict[str, Any]:
+    """The keyword rules of ``tag-keywords.json`` (keywords, near and negative tables)."""
     if not path.exists():
         return {}
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle).get("keywords", {})
+        return json.load(handle)
 
 
 def tag_specs() -> list[classify.TagSpec]:

@@ -1,16 +1,18 @@
 """Finding duplicate sections among the notes (pure: no Django): :func:`group_duplicates`.
 
 Exact duplicates by hash, near duplicates by a title-weighted similarity of the sections'
-search tokens (CJK character bigrams and Latin words, :func:`questions.search.tokens.tokenize`),
-compared only within blocks that share an informative title token.
+words (jieba-segmented, synonyms as one concept: :func:`questions.search.synonyms.concepts`),
+compared only within blocks that share an informative title word. Unsure pairs are listed for
+editors with the matching sentences of the two answers (:func:`evidence`).
 """
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..search.tokens import tokenize
+from ..search.synonyms import concepts
 from .sections import Section
 
 
@@ -34,47 +36,100 @@ class Candidate:
     first: Section
     second: Section
     similarity: float
+    # The best matching sentences of the two answers: (first's, second's, score).
+    evidence: tuple[tuple[str, str, float], ...] = ()
 
 
-# Similarity = TITLE_WEIGHT * title similarity + (1 - TITLE_WEIGHT) * answer similarity (both
-# Dice coefficients over the search tokens, after dropping interview filler such as
-# 请/介绍下/是什么 from titles), or the title similarity alone when either side has no
-# answer. Answers to the same question written by different authors share few bigrams (0.1-0.4
-# on the fixtures), which is why the title weighs most. Measured on the fixtures:
-# * the same question asked twice scores 0.83-0.88 ("介绍下Lora" / "请说下你对Lora的理解",
-#   "请介绍下PEFT" / "请解释PEFT", "什么是量化？" / "请解释下量化");
-# * rephrased repeats score 0.47-0.61 ("介绍下Transformer" / "简要介绍下Transformer架构",
-#   "解释一下大模型的涌现能力？" / "涌现能力是啥原因？");
-# * the highest pair of *different* questions scores 0.65 ("为什么需要RAG？" /
-#   "为什么需要Reranker？"), then 0.61 ("介绍下P-Tuning v1" / "介绍下P-Tuning v2").
-TITLE_WEIGHT = 0.8
-# At or above: merged automatically. Between the highest different pair (0.65) and the lowest
-# true repeat (0.83), with room on both sides.
-MERGE_THRESHOLD = 0.75
-# At or above (and below MERGE_THRESHOLD): listed as a Candidate for an editor. Catches the
-# rephrased repeats down to 0.47 at the price of a few topic neighbours (幻觉 questions) that an
-# editor dismisses.
-CANDIDATE_THRESHOLD = 0.45
+# Similarity = TITLE_WEIGHT * title similarity + (1 - TITLE_WEIGHT) * answer similarity, or
+# the title similarity alone when either side has no answer.
+# * Titles are read as concepts (:func:`questions.search.synonyms.concepts`: jieba words with
+#   synonyms as one concept, so 大模型/LLM agree), less interview phrasing (请介绍下,
+#   简要介绍一下, 什么是, 说下你对...的理解: ``_FILLER_WORDS``); what a title asks (how to
+#   mitigate, how to measure, why, compare, ...: ``_INTENTS``, so 缓解/减轻/矫正 agree) is kept
+#   apart from what it is about. Title similarity is the Dice coefficient of the topic words.
+#   Two titles asking different things (什么是幻觉 / 如何缓解幻觉 / 如何衡量幻觉), or about
+#   different versions (P-Tuning v1 / v2), are never merged, and their score is multiplied by
+#   ``INTENT_PENALTY``.
+# * Answers are compared by the cosine of their TF-IDF vectors over the same concept words,
+#   the document frequencies taken over the answers that are compared at all.
+# Tuned on tests/data/gold/duplicates.json (tests/questions/test_dedupe_gold.py keeps the
+# figures; README "The question bank" quotes them): the merged repeats score 0.65-0.80, the
+# highest pair left unmerged 0.50.
+TITLE_WEIGHT = 0.6
+# At or above: merged automatically (only pairs asking the same thing of the same version).
+MERGE_THRESHOLD = 0.6
+# At or above (and not merged): listed as a Candidate for an editor, with evidence.
+CANDIDATE_THRESHOLD = 0.4
+INTENT_PENALTY = 0.5
 # Title tokens shared by more sections than this are too common to identify a duplicate; they
 # do not form comparison blocks (keeps the near pass bounded on a large bank).
 MAX_BLOCK_SIZE = 200
+# Matching sentences shown to an editor beside a candidate pair.
+EVIDENCE_SENTENCES = 3
+EVIDENCE_MIN_SCORE = 0.3
+EVIDENCE_MAX_SENTENCES = 60
 
-# Interview phrasing that carries no topic ("请介绍下", "说下你对...的理解", "是什么").
-_FILLER = re.compile(
-    "请|简要|简单|详细|介绍一下|介绍下|介绍|说一下|说下|谈谈|讲讲|解释一下|解释下|解释|你对|的理解|"
-    "什么是|是什么|是啥|进行|一下|方法|技术|有哪些|哪些|吗|呢"
+
+def _split(words: str) -> list[str]:
+    return words.split()
+
+
+# Interview phrasing that carries no topic, as jieba words.
+_FILLER_WORDS = frozenset(
+    _split(
+        "请 简要 简单 详细 具体 介绍 一下 下 说 说下 说说 谈谈 讲讲 讲 解释 你 对 的 理解 什么 "
+        "是 啥 什么是 进行 方法 技术 吗 呢 了 中 和 与 及 以及 及其 有 都 目前 现在 当前 作用 "
+        "架构 结构 模型 大多 大部分 大多数 一个 这个 如何 怎么 怎样 么 主流 常见 常用 问题 "
+        "现象 内容 时候 时 分享 一些 过程 流程"
+    )
 )
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Phrases to drop before segmenting ("请介绍下QLora训练过程" asks for QLoRA itself).
+_FILLER_PHRASES = re.compile(r"训练过程|的作用")
+# Concepts nearly every title of the bank is about: they count only when nothing else is left.
+_GENERIC = frozenset({"llm", "tuning"})
+# What a title asks, beyond "what is / introduce": word -> intent.
+_INTENTS = {
+    **dict.fromkeys(_split("缓解 减轻 矫正 解决 避免 减少 应对 改善 降低 优化"), "mitigate"),
+    **dict.fromkeys(_split("衡量 评估 评测 度量 评价"), "measure"),
+    **dict.fromkeys(_split("检测 识别"), "detect"),
+    **dict.fromkeys(_split("为什么 为何 原因 机制 产生 导致 出现"), "why"),
+    **dict.fromkeys(_split("区别 对比 比较 vs 异同 不同"), "compare"),
+    **dict.fromkeys(_split("优点 优势 好处 优缺点 缺点 不足 局限 局限性"), "merits"),
+    **dict.fromkeys(_split("实现 步骤 计算"), "how"),
+    **dict.fromkeys(_split("有哪些 哪些 哪几种 几种"), "list"),
+}
+_STOP_WORDS = frozenset(
+    _split("的 是 了 在 和 与 及 或 等 也 就 都 而 被 对 将 把 中 为 有 这 那 一个 可以")
+)
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)\d\d(?:年)?(?![0-9])")
 _NUMBER_IN_WORD = re.compile(r"\d+")
+_VERSION = re.compile(r"^v(\d+)$")
 _IMAGE_OR_LINK_TARGET = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
+_PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
 
 
-def _title_tokens(title: str) -> frozenset[str]:
-    return frozenset(t for t in tokenize(_FILLER.sub(" ", title)) if not _YEAR.match(t))
+def _title_terms(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(topic words, intents) of a title."""
+    topic: set[str] = set()
+    intents: set[str] = set()
+    text = _FILLER_PHRASES.sub(" ", _YEAR.sub(" ", title))
+    for word in concepts(text, joined=False):
+        if word in _INTENTS:
+            intents.add(_INTENTS[word])
+        elif not (word in _FILLER_WORDS or _VERSION.match(word) or _PUNCTUATION_ONLY.match(word)):
+            topic.add(word)
+    if topic - _GENERIC:
+        topic -= _GENERIC
+    return frozenset(topic), frozenset(intents)
 
 
-def _body_tokens(body: str) -> frozenset[str]:
-    return frozenset(tokenize(_IMAGE_OR_LINK_TARGET.sub(r" \1 ", body)))
+def _answer_words(body: str) -> list[str]:
+    return [
+        word
+        for word in concepts(_IMAGE_OR_LINK_TARGET.sub(r" \1 ", body))
+        if not _PUNCTUATION_ONLY.match(word) and word not in _STOP_WORDS
+    ]
 
 
 def _dice(first: frozenset[str], second: frozenset[str]) -> float:
@@ -84,54 +139,138 @@ def _dice(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def _numbers(tokens: Iterable[str]) -> frozenset[str]:
-    return frozenset(n for t in tokens for n in _NUMBER_IN_WORD.findall(t))
+    found = set()
+    for token in tokens:
+        if version := _VERSION.match(token):
+            found.add(f"v{version.group(1)}")
+        else:
+            found.update(_NUMBER_IN_WORD.findall(token))
+    return frozenset(found)
 
 
 class _Profile:
-    """A section's tokens for comparison. The answer's tokens are computed on first use:
+    """A section's words for comparison. The answer's words are computed on first use:
     most sections are never compared with another one (the blocks keep the pass bounded),
-    and tokenising 100,000 answers up front dominated the time on a large bank."""
+    and segmenting 100,000 answers up front would dominate the time on a large bank."""
 
-    __slots__ = ("_body", "numbers", "section", "title")
+    __slots__ = ("_words", "intents", "numbers", "section", "title", "vector")
 
     def __init__(self, section: Section) -> None:
         self.section = section
-        self.title = _title_tokens(section.title)
-        self.numbers = _numbers(self.title)
-        self._body: frozenset[str] | None = None
+        self.title, self.intents = _title_terms(section.title)
+        self.numbers = _numbers(concepts(_YEAR.sub(" ", section.title), joined=False))
+        self._words: list[str] | None = None
+        self.vector: dict[str, float] = {}
 
     @property
-    def body(self) -> frozenset[str]:
-        if self._body is None:
-            self._body = _body_tokens(self.section.body)
-        return self._body
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = _answer_words(self.section.body)
+        return self._words
 
 
-def _profile(section: Section) -> _Profile:
-    return _Profile(section)
+class _Idf:
+    """Inverse document frequencies over the documents (lists of words) given."""
+
+    def __init__(self, documents: Iterable[Iterable[str]]) -> None:
+        frequency: Counter[str] = Counter()
+        count = 0
+        for words in documents:
+            frequency.update(set(words))
+            count += 1
+        self._count = count
+        self._frequency = frequency
+
+    def weight(self, word: str) -> float:
+        return math.log((1 + self._count) / (1 + self._frequency.get(word, 0))) + 1
+
+    def vector(self, words: Iterable[str]) -> dict[str, float]:
+        counts = Counter(words)
+        vector = {word: (1 + math.log(n)) * self.weight(word) for word, n in counts.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        return {word: value / norm for word, value in vector.items()}
+
+
+def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
+    if len(first) > len(second):
+        first, second = second, first
+    return sum(value * second.get(word, 0.0) for word, value in first.items())
+
+
+def _title_similarity(first: _Profile, second: _Profile) -> float:
+    return _dice(first.title, second.title)
 
 
 def _similarity(first: _Profile, second: _Profile) -> float:
-    title = _dice(first.title, second.title)
-    if not (first.section.has_answer and second.section.has_answer):
-        return title
-    return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * _dice(first.body, second.body)
+    title = _title_similarity(first, second)
+    if first.section.has_answer and second.section.has_answer:
+        score = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * _cosine(first.vector, second.vector)
+    else:
+        score = title
+    if first.intents != second.intents or _conflicting_numbers(first, second):
+        score *= INTENT_PENALTY
+    return score
 
 
-def _similarity_from(first: _Profile, second: _Profile, floor: float) -> float:
-    """:func:`_similarity`, or 0.0 when it is certainly below ``floor``: the answers are only
-    tokenised when even identical answers could lift the title's score to ``floor``."""
-    title = _dice(first.title, second.title)
-    if not (first.section.has_answer and second.section.has_answer):
-        return title
-    if TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * 1.0 < floor:
-        return 0.0
-    return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * _dice(first.body, second.body)
+def _could_reach(first: _Profile, second: _Profile, floor: float) -> bool:
+    """Whether even identical answers could lift the pair's title score to ``floor``."""
+    title = _title_similarity(first, second)
+    if first.section.has_answer and second.section.has_answer:
+        title = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT)
+    return title >= floor
+
+
+def _sentences(body: str) -> list[str]:
+    text = _IMAGE_OR_LINK_TARGET.sub(r" \1 ", body)
+    parts = (part.strip(" -+*#>|\t") for part in _SENTENCE_END.split(text))
+    return [part for part in parts if len(part) > 6]
+
+
+def evidence(first: str, second: str, idf: _Idf | None = None) -> list[tuple[str, str, float]]:
+    """The sentences of two answers that match best, side by side: up to
+    ``EVIDENCE_SENTENCES`` pairs (each sentence used once) scoring at least
+    ``EVIDENCE_MIN_SCORE`` (TF-IDF cosine of their concept words), best first."""
+    # Bounded: a pair of long answers would cost the product of their sentence counts.
+    left = _sentences(first)[:EVIDENCE_MAX_SENTENCES]
+    right = _sentences(second)[:EVIDENCE_MAX_SENTENCES]
+    if not left or not right:
+        return []
+    left_words = [_answer_words(sentence) for sentence in left]
+    right_words = [_answer_words(sentence) for sentence in right]
+    if idf is None:
+        idf = _Idf(left_words + right_words)
+    left_vectors = [idf.vector(words) for words in left_words]
+    right_vectors = [idf.vector(words) for words in right_words]
+    scored = sorted(
+        (
+            (_cosine(a, b), i, j)
+            for i, a in enumerate(left_vectors)
+            for j, b in enumerate(right_vectors)
+        ),
+        reverse=True,
+    )
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    found: list[tuple[str, str, float]] = []
+    for score, i, j in scored:
+        if score < EVIDENCE_MIN_SCORE or len(found) == EVIDENCE_SENTENCES:
+            break
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        found.append((left[i][:300], right[j][:300], round(score, 3)))
+    return found
 
 
 def _conflicting_numbers(first: _Profile, second: _Profile) -> bool:
-    """ "P-Tuning v1" and "P-Tuning v2" are different questions however similar they read."""
-    return bool(first.numbers and second.numbers and first.numbers != second.numbers)
+    """ "P-Tuning v1" and "P-Tuning v2" are different questions however similar they read; a
+    title without a version asks about the first one ("P-Tuning" is "P-Tuning v1")."""
+    one, other = first.numbers, second.numbers
+    if any(n.startswith("v") for n in one | other):
+        one = one or frozenset({"v1"})
+        other = other or frozenset({"v1"})
+    return bool(one and other and one != other)
 
 
 def _whitespace_free(text: str) -> str:
@@ -193,7 +332,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
     clusters += [sorted(members, key=_canonical_order) for members in stub_only.values()]
     clusters.sort(key=lambda members: _position(members[0]))
 
-    profiles = [_profile(members[0]) for members in clusters]
+    profiles = [_Profile(members[0]) for members in clusters]
     parent = list(range(len(clusters)))
 
     def find(node: int) -> int:
@@ -213,16 +352,27 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         for position, first in enumerate(block):
             pairs.update((first, second) for second in block[position + 1 :])
 
+    pairs = {
+        (first, second)
+        for first, second in pairs
+        if _could_reach(profiles[first], profiles[second], CANDIDATE_THRESHOLD)
+    }
+    involved = sorted({number for pair in pairs for number in pair})
+    idf = _Idf(profiles[number].words for number in involved)
+    for number in involved:
+        profiles[number].vector = idf.vector(profiles[number].words)
     scored = []
     for first, second in pairs:
-        score = _similarity_from(profiles[first], profiles[second], CANDIDATE_THRESHOLD)
+        score = _similarity(profiles[first], profiles[second])
         if score >= CANDIDATE_THRESHOLD:
             scored.append((score, first, second))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     unsure = []
     for score, first, second in scored:
-        mergeable = score >= MERGE_THRESHOLD and not _conflicting_numbers(
-            profiles[first], profiles[second]
+        mergeable = (
+            score >= MERGE_THRESHOLD
+            and profiles[first].intents == profiles[second].intents
+            and not _conflicting_numbers(profiles[first], profiles[second])
         )
         if mergeable:
             parent[find(second)] = find(first)
@@ -244,7 +394,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         members = [section for number in numbers for section in clusters[number]]
         canonical = min(members, key=_canonical_order)
         home = next(n for n in numbers if canonical in clusters[n])
-        canonical_profile: _Profile | None = None
+        cluster_of = {id(section): n for n in numbers for section in clusters[n]}
         duplicates = []
         for section in sorted(members, key=_position):
             if section is canonical:
@@ -252,8 +402,9 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
             if section in clusters[home]:
                 duplicates.append(Duplicate(section, "exact", 1.0))
             else:
-                canonical_profile = canonical_profile or _profile(canonical)
-                score = round(_similarity(canonical_profile, _profile(section)), 4)
+                # Every section of a cluster has its representative's answer and title.
+                other = profiles[cluster_of[id(section)]]
+                score = round(_similarity(profiles[home], other), 4)
                 duplicates.append(Duplicate(section, "near", score))
         groups.append(MergeGroup(canonical, tuple(duplicates)))
         canonical_of[root] = canonical
@@ -271,6 +422,43 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         first_section, second_section = sorted(
             (canonical_of[first_root], canonical_of[second_root]), key=_position
         )
-        candidates.append(Candidate(first_section, second_section, round(score, 4)))
+        found = evidence(first_section.body, second_section.body, idf)
+        candidates.append(Candidate(first_section, second_section, round(score, 4), tuple(found)))
     candidates.sort(key=lambda c: (-c.similarity, _position(c.first), _position(c.second)))
     return groups, candidates
+
+
+# Different questions whose titles share at least this much of their topic (Dice of the topic
+# words) form a series: what hallucination is, how to measure it, how to mitigate it.
+SERIES_MIN_TITLE = 0.5
+SERIES_MAX_LINKS = 8
+
+
+def series_pairs(sections: Sequence[Section]) -> list[tuple[Section, Section]]:
+    """Pairs of ``sections`` (the canonical sections of different questions) on one topic:
+    same kind, title topic words alike (``SERIES_MIN_TITLE``), compared within blocks that
+    share a topic word, like the near-duplicate pass; at most ``SERIES_MAX_LINKS`` per
+    section, the closest first. In source order."""
+    profiles = [_Profile(section) for section in sorted(sections, key=_position)]
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for number, profile in enumerate(profiles):
+        for word in profile.title:
+            blocks[(profile.section.kind, word)].append(number)
+    scored: dict[tuple[int, int], float] = {}
+    for block in blocks.values():
+        if len(block) > MAX_BLOCK_SIZE:
+            continue
+        for position, first in enumerate(block):
+            for second in block[position + 1 :]:
+                score = _title_similarity(profiles[first], profiles[second])
+                if score >= SERIES_MIN_TITLE:
+                    scored[(first, second)] = score
+    # The closest links first, at most SERIES_MAX_LINKS per question: a page lists a short
+    # series, and a large generated bank does not grow a link table quadratic in its blocks.
+    links: Counter[int] = Counter()
+    kept = []
+    for (first, second), _ in sorted(scored.items(), key=lambda item: (-item[1], item[0])):
+        if links[first] < SERIES_MAX_LINKS and links[second] < SERIES_MAX_LINKS:
+            links.update((first, second))
+            kept.append((first, second))
+    return [(profiles[a].section, profiles[b].section) for a, b in sorted(kept)]

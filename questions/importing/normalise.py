@@ -126,6 +126,67 @@ def _escape_angles(line: str) -> str:
     )
 
 
+# Runs of asterisks: "**" opens or closes bold; "****" is an empty bold (or two bold runs
+# written back to back, "**甲****乙**"), which Python-Markdown prints as literal stars.
+_STARS = re.compile(r"\*+")
+_IN_PAGE_LINK = re.compile(r"\[([^[\]\n]*)\]\(#([^)\s]*)\)")
+_HTML_ID = re.compile(r"""(\sid=)(["'])(.*?)\2""", re.IGNORECASE)
+
+
+def anchor_id(value: str) -> str:
+    """An element id as the normaliser writes it: without whitespace (``id=" 2.甲 乙"`` and
+    a link to ``#2.甲乙`` meet at ``2.甲-乙``)."""
+    return "-".join(value.split())
+
+
+def _fix_bold(text: str) -> str:
+    """Join back-to-back bold runs and drop empty ones (``****``), and take the spaces out of
+    ``** 甲 **`` so Python-Markdown makes it bold instead of printing the stars."""
+    text = re.sub(r"(?<!\*)\*{4}(?!\*)", "", text)
+    markers = [m for m in _STARS.finditer(text) if m.group(0) == "**"]
+    if len(markers) % 2 or not markers:
+        return text
+    out = []
+    position = 0
+    for opening, closing in zip(markers[0::2], markers[1::2], strict=True):
+        inner = text[opening.end() : closing.start()]
+        if not inner.strip():
+            continue
+        out.append(text[position : opening.end()])
+        out.append(inner.strip())
+        position = closing.start()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _fix_links(text: str, ids: frozenset[str]) -> str:
+    """An in-page link to an id the answer holds points at its written form; one to nowhere
+    (``[甲](#)``, a table of contents of other sections) keeps only its text."""
+
+    def link(match: re.Match[str]) -> str:
+        target = anchor_id(match.group(2))
+        if target and target in ids:
+            return f"[{match.group(1)}](#{target})"
+        return match.group(1)
+
+    text = _IN_PAGE_LINK.sub(link, text)
+    return _HTML_ID.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}{anchor_id(m.group(3))}{m.group(2)}", text
+    )
+
+
+def _inline(line: str, ids: frozenset[str]) -> str:
+    """A text line with angles escaped, bold markers and in-page links mended; inline code and
+    math are left alone."""
+    if _THEMATIC_BREAK.match(line):
+        return line
+    runs = _split_code_and_math(line)
+    return "".join(
+        text if protected else _fix_links(_fix_bold(_escape_plain(text)), ids)
+        for protected, text in runs
+    )
+
+
 def _looks_like_prose(block: Sequence[str]) -> bool:
     """An indented block is prose (not code) when every line reads as Chinese text, a list item
     or an image, and no line looks like code."""
@@ -189,8 +250,9 @@ def _fence_for(block: Sequence[str]) -> str:
 class _Normaliser:
     """One pass over the lines; ``out`` collects the result, ``raw`` the source of each line."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], ids: frozenset[str]) -> None:
         self.lines = lines
+        self.ids = ids
         self.out: list[str] = []
         self.raw: list[str | None] = []  # the input line behind each output line, if any
         self.list_indents: list[int] = []  # original indent of the open item at each level
@@ -241,6 +303,8 @@ class _Normaliser:
             return self.indented_block(index)
         item = _list_item(line)
         if item is not None:
+            if not item.group(2)[0].isdigit() and self.empty_item(index, item):
+                return index + 1  # a bullet with nothing in it renders as an empty dot
             self.list_item(width, expanded, item, line)
             return index + 1
         if self.in_list and width > 0:
@@ -249,14 +313,14 @@ class _Normaliser:
             for level, item_indent in enumerate(self.list_indents):
                 if item_indent < width:
                     owner = level
-            self.emit(" " * (4 * (owner + 1)) + _escape_angles(expanded.lstrip()), line)
+            self.emit(" " * (4 * (owner + 1)) + _inline(expanded.lstrip(), self.ids), line)
             return index + 1
         if self.in_list or self.starts_pipe_table(index):
             # A column-0 line after a list starts a new paragraph in these notes (Python-
             # Markdown would glue it to the last item); a pipe table must start a block.
             self.blank()
         self.block_break()
-        self.emit(_escape_angles(line), line)
+        self.emit(_inline(line, self.ids), line)
         return index + 1
 
     def starts_pipe_table(self, index: int) -> bool:
@@ -275,6 +339,9 @@ class _Normaliser:
         # and its content left by the fence's own indentation, as CommonMark does.
         indent = _expand_indent(self.lines[index])[0]
         self.block_break()
+        # pymdownx.superfences opens a fence inside a paragraph, leaving an empty <p> and the
+        # paragraph's text outside any element: blank lines around it make it a block.
+        self.blank()
         for raw in self.lines[index : close + 1]:
             spaces = len(raw) - len(raw.lstrip(" "))
             if spaces >= indent:
@@ -282,6 +349,8 @@ class _Normaliser:
             else:
                 width, expanded = _expand_indent(raw)
                 self.emit(expanded[min(indent, width) :], raw)
+        if close + 1 < len(self.lines) and not is_blank(self.lines[close + 1]):
+            self.emit("")
         return close + 1
 
     def math_block(self, index: int) -> int | None:
@@ -367,6 +436,16 @@ class _Normaliser:
         self.lines = [*lines[:index], *dedented, *lines[end:]]
         return index
 
+    def empty_item(self, index: int, item: re.Match[str]) -> bool:
+        """Whether the bullet at ``index`` holds nothing: no text after its marker and no
+        more-indented line after it."""
+        if self.lines[index][item.end() :].strip():
+            return False
+        following = next((line for line in self.lines[index + 1 :] if not is_blank(line)), None)
+        if following is None:
+            return True
+        return _expand_indent(following)[0] <= _expand_indent(self.lines[index])[0]
+
     def list_item(self, width: int, expanded: str, item: re.Match[str], raw: str) -> None:
         ordered = item.group(2)[0].isdigit()
         if not self.in_list:
@@ -386,7 +465,7 @@ class _Normaliser:
                 self.emit("")
             self.top_ordered = ordered
         level = len(self.list_indents) - 1
-        self.emit(" " * (4 * level) + _escape_angles(expanded.lstrip()), raw)
+        self.emit(" " * (4 * level) + _inline(expanded.lstrip(), self.ids), raw)
 
 
 def normalise_markdown(text: str) -> str:
@@ -403,6 +482,7 @@ def normalise_markdown(text: str) -> str:
       (an empty HTML comment): Python-Markdown would merge them into one list;
     * a fenced block indented inside a list item is moved to column 0 (its content keeps its
       indentation relative to the fence): Python-Markdown only recognises fences at column 0;
+      a fenced block gets a blank line before and after it;
     * an indented (4+ spaces or a tab) block after a blank line, outside a list, whose lines
       all read as Chinese prose, list items or images and none as code, is dedented;
     * a prompt template written as role headings (``### Instruction:`` / ``### Input:`` /
@@ -415,7 +495,17 @@ def normalise_markdown(text: str) -> str:
       HTML comment or an autolink (``<https://...>``) is escaped, with its closing ``>``:
       ``<STOP>`` becomes ``&lt;STOP&gt;``. Inline code spans are left alone.
 
-    Every non-whitespace character of the input is kept, in order; only ``<``/``>`` may become
+    * bold markers are mended: spaces inside them go (``** 甲 **`` -> ``**甲**``), and an
+      empty bold or two bold runs written back to back (``**甲****乙**``) lose the ``****``;
+    * a bullet list item with nothing in it is dropped;
+    * element ids lose their whitespace (:func:`anchor_id`); an in-page link ``[甲](#x)``
+      whose target the answer does not hold (``#``, a table of contents of other sections)
+      keeps only its text.
+
+    Every non-whitespace character of the input is kept, in order, but for those mended
+    markers (``*``, an empty bullet's marker, a dead link's ``[]()``); ``<``/``>`` may become
     ``&lt;``/``&gt;`` and markup (blank lines, fences, pipes, ``LIST_SEPARATOR``) is added.
     """
-    return "\n".join(_Normaliser(split_lines(text)).run())
+    lines = split_lines(text)
+    ids = frozenset(anchor_id(m.group(3)) for m in _HTML_ID.finditer(text))
+    return "\n".join(_Normaliser(lines, ids).run())

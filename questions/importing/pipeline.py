@@ -26,6 +26,7 @@ from ..models import (
     Question,
     QuestionRevision,
     QuestionSource,
+    SeriesLink,
     Tag,
 )
 from ..search.backends import PG_INDEX, PG_TITLE_INDEX
@@ -33,8 +34,8 @@ from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
 from .decoding import NOTE_SUFFIXES, UnreadableNote, decode_note
-from .dedupe import Candidate, MergeGroup, group_duplicates
-from .findings import import_findings
+from .dedupe import Candidate, MergeGroup, group_duplicates, series_pairs
+from .findings import import_findings, with_chinese
 from .keypoints import import_key_points
 from .sections import Section, Skipped, parse_document
 from .workers import (
@@ -75,6 +76,7 @@ class ImportReport:
     kept_editorial: int = 0
     sources_changed: int = 0  # questions otherwise unchanged whose sources moved or changed
     tags_changed: int = 0
+    series_links: int = 0  # links between different questions on one topic, created
     flags_created: int = 0
     flags_unmatched: list[str] = field(default_factory=list)
     key_points_changed: int = 0  # live revisions whose key points or follow-ups changed
@@ -90,6 +92,7 @@ class ImportReport:
             or self.updated
             or self.sources_changed
             or self.tags_changed
+            or self.series_links
             or self.flags_created
             or self.key_points_changed
         )
@@ -187,7 +190,7 @@ def import_bank(
     # A renamed tag shows in the list's cached sidebar: it counts as a change.
     report.tags_changed = sync_tags(taxonomy=taxonomy)
     extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
-    specs = classify.build_specs(taxonomy["tags"], extra_keywords.get("keywords", {}))
+    specs = classify.build_specs(taxonomy["tags"], extra_keywords)
     paths, report.skipped_files = note_files(fixtures_dir)
     report.files = len(paths)
     run = _Run(
@@ -212,12 +215,15 @@ def import_bank(
         groups, candidates = group_duplicates(sections)
         _import_groups(groups, run, pool, progress)
     _store_candidates(candidates, run)
+    report.series_links = _link_series(groups, run)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
-        report.flags_created, report.flags_unmatched = import_findings(
-            _load_json(findings_path)["findings"]
-        )
+        findings = _load_json(findings_path)["findings"]
+        chinese_path = fixtures_dir / "editorial-review.zh.json"
+        if chinese_path.exists():
+            findings = with_chinese(findings, _load_json(chinese_path))
+        report.flags_created, report.flags_unmatched = import_findings(findings)
     key_points_path = fixtures_dir / "keypoints.json"
     if key_points_path.exists():
         report.key_points_changed, report.key_points_unmatched = import_key_points(
@@ -247,16 +253,24 @@ def _store_candidates(candidates: Sequence[Candidate], run: _Run) -> None:
     """List the unsure duplicate pairs for editors (a pair already listed, maybe decided by
     an editor, is left as it is)."""
     # The first (highest) score of a pair of questions counts, as candidates come best first.
-    pairs: dict[tuple[int, int], float] = {}
+    pairs: dict[tuple[int, int], tuple[float, list]] = {}
     for candidate in candidates:
         first = run.by_source.get((candidate.first.file_name, candidate.first.heading_line))
         second = run.by_source.get((candidate.second.file_name, candidate.second.heading_line))
         if first and second and first != second:
-            pairs.setdefault((min(first, second), max(first, second)), candidate.similarity)
+            # Evidence is stored in the order of the pair's question ids.
+            evidence = [
+                list(e) if first < second else [e[1], e[0], e[2]] for e in candidate.evidence
+            ]
+            pairs.setdefault(
+                (min(first, second), max(first, second)), (candidate.similarity, evidence)
+            )
     DuplicateCandidate.objects.bulk_create(
         [
-            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
-            for (low, high), score in pairs.items()
+            DuplicateCandidate(
+                question_id=low, other_id=high, similarity=round(score, 3), evidence=evidence
+            )
+            for (low, high), (score, evidence) in pairs.items()
         ],
         batch_size=IMPORT_BATCH,
         ignore_conflicts=True,
@@ -273,6 +287,20 @@ def _import_tail(report: ImportReport) -> None:
         with connection.cursor() as cursor:
             for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _link_series(groups: list[MergeGroup], run: _Run) -> int:
+    """Link the questions :func:`.dedupe.series_pairs` finds; a pair already linked, or
+    unlinked by an editor, is left as it is. Returns how many links were created."""
+    pairs = set()
+    for first, second in series_pairs([group.canonical for group in groups]):
+        ids = [run.by_source.get((s.file_name, s.heading_line)) for s in (first, second)]
+        if ids[0] and ids[1] and ids[0] != ids[1]:
+            pairs.add((min(ids[0], ids[1]), max(ids[0], ids[1])))
+    known = set(SeriesLink.objects.values_list("question_id", "other_id"))
+    new = [SeriesLink(question_id=low, other_id=high) for low, high in sorted(pairs - known)]
+    SeriesLink.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
+    return len(new)
 
 
 def _import_groups(
@@ -389,6 +417,7 @@ def _create_batch(
             body_html=result.body_html,
             has_answer=group.canonical.has_answer,
             difficulty=result.difficulty,
+            difficulty_reasons=result.difficulty_reasons,
             live_revision_id=revision_id,
             search_title=result.search_title,
             search_body=result.search_body,
@@ -445,9 +474,10 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     canonical = group.canonical
     levels = {spec.slug: spec.level for spec in run.specs}
     slugs = classify.suggest_tags(_tag_title(canonical), canonical.body, run.specs)
-    difficulty = classify.compute_difficulty(
+    explained = classify.explain_difficulty(
         canonical.title, canonical.body, [levels[s] for s in slugs]
     )
+    difficulty, reasons = explained.level, [code for code, _ in explained.reasons]
     question = Question.objects.select_related("live_revision").get(import_key=key)
     changed = False
     editorial = (
@@ -466,9 +496,15 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
             question, canonical, run.fixtures_dir, summary="Re-imported: the notes changed"
         )
         changed = True
-    if not question.difficulty_overridden and question.difficulty != difficulty:
-        question.difficulty = difficulty
-        question.save(update_fields=["difficulty"])
+    if not question.difficulty_overridden and (
+        question.difficulty,
+        question.difficulty_reasons,
+    ) != (
+        difficulty,
+        reasons,
+    ):
+        question.difficulty, question.difficulty_reasons = difficulty, reasons
+        question.save(update_fields=["difficulty", "difficulty_reasons"])
         changed = True
     if not question.tags_overridden:
         current = set(question.tags.values_list("slug", flat=True))
@@ -650,8 +686,8 @@ def load_specs(fixtures_dir: Path | None = None) -> list[classify.TagSpec]:
     """The tag specs of the shipped taxonomy and keyword table."""
     folder = fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)
     taxonomy = _load_json(folder / "taxonomy.json")
-    extra = _load_json(folder / "tag-keywords.json").get("keywords", {})
-    return classify.build_specs(taxonomy["tags"], extra)
+    rules = _load_json(folder / "tag-keywords.json")
+    return classify.build_specs(taxonomy["tags"], rules)
 
 
 def preview_note(

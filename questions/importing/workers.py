@@ -26,7 +26,7 @@ from .sections import Section, parse_note
 #: Part of every question's import hash: bump it when the import computes anything
 #: differently (a renderer change, a new column filled at import), so the next run redoes
 #: every question instead of skipping it as unchanged.
-IMPORT_FORMAT = 1
+IMPORT_FORMAT = 2
 
 #: Below this many bytes of notes the work is done in-process.
 POOL_THRESHOLD_BYTES = 2_000_000
@@ -51,6 +51,7 @@ class Prepared:
 
     slugs: list[str]
     difficulty: str
+    difficulty_reasons: list[str]
     body_html: str
     search_title: str
     search_body: str
@@ -71,7 +72,7 @@ class PrepareJob:
 def prepare(title: str, body: str, job: PrepareJob, context: str = "") -> Prepared:
     levels = {spec.slug: spec.level for spec in job.specs}
     slugs = classify.suggest_tags(f"{title} {context}".strip(), body, job.specs)
-    difficulty = classify.compute_difficulty(title, body, [levels[s] for s in slugs])
+    difficulty = classify.explain_difficulty(title, body, [levels[s] for s in slugs])
     search_title, search_body = search_fields(title, body)
     html = rendering.render_answer(
         body,
@@ -79,7 +80,8 @@ def prepare(title: str, body: str, job: PrepareJob, context: str = "") -> Prepar
         allow_remote_images=job.allow_remote_images,
         figures=job.figures or {},
     )
-    return Prepared(slugs, difficulty, html, search_title, search_body)
+    reasons = [code for code, _ in difficulty.reasons]
+    return Prepared(slugs, difficulty.level, reasons, html, search_title, search_body)
 
 
 def prepare_job(job: PrepareJob) -> list[Prepared]:
@@ -92,7 +94,10 @@ def prepare_job(job: PrepareJob) -> list[Prepared]:
 
 def specs_fingerprint(specs: Iterable[classify.TagSpec]) -> str:
     """Changes when the taxonomy or the keywords change (tags must then be suggested again)."""
-    data = [[spec.slug, spec.level, list(spec.keywords)] for spec in specs]
+    data = [
+        [spec.slug, spec.level, list(spec.keywords), spec.near, list(spec.negative)]
+        for spec in specs
+    ]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

@@ -3,6 +3,11 @@
 ``fixtures/synonyms.json`` lists synonym sets (RoPE, 旋转位置编码, ...); a query term that is a
 member of a set searches for every member. Members are Latin words or two or more CJK
 characters, tokenised by :mod:`.tokens` like the indexed text.
+
+:func:`concepts` reads a text for comparison (the duplicate detector, the tagger): its words
+(:func:`.tokens.words`, jieba-segmented) with every synonym replaced by one concept word, the
+joined, case-folded first member of its set (``旋转位置编码`` and ``RoPE`` both give ``rope``,
+``大模型`` and ``LLMs`` give ``llm``).
 """
 
 import json
@@ -12,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .tokens import Link, Piece, bigrams, lex
+from .tokens import Link, Piece, _joined_forms, bigrams, lex, segment
 
 SYNONYMS_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "synonyms.json"
 
@@ -26,6 +31,7 @@ class _SynonymTable:
     latin: dict[tuple[str, ...], int]  # word sequence (or its joined form) -> set number
     cjk: dict[str, int]  # CJK string -> set number
     alternatives: list[list[str]]  # set number -> token sequences to search for
+    names: list[str]  # set number -> its concept word (see concepts())
     max_latin: int
     max_cjk: int
 
@@ -56,6 +62,7 @@ def _synonyms() -> _SynonymTable:
     latin: dict[tuple[str, ...], int] = {}
     cjk: dict[str, int] = {}
     alternatives: list[list[str]] = []
+    names: list[str] = []
 
     def claim(table: dict[Any, int], key: object, number: int, member: str) -> None:
         if table.setdefault(key, number) != number:
@@ -63,6 +70,7 @@ def _synonyms() -> _SynonymTable:
 
     for number, members in enumerate(data["sets"]):
         found: list[str] = []
+        names.append("".join(piece.text for piece in lex(members[0])))
         for member in members:
             pieces = lex(member)
             if len(pieces) == 1 and pieces[0].cjk and len(pieces[0].text) > 1:
@@ -82,6 +90,7 @@ def _synonyms() -> _SynonymTable:
         latin=latin,
         cjk=cjk,
         alternatives=alternatives,
+        names=names,
         max_latin=max((len(key) for key in latin), default=0),
         max_cjk=max((len(key) for key in cjk), default=0),
     )
@@ -154,3 +163,65 @@ def expand_query(query: str) -> list[list[str]]:
         i += used
     unique = {tuple(dict.fromkeys(group)): None for group in groups}
     return [list(group) for group in unique][:MAX_QUERY_GROUPS]
+
+
+def _cjk_concepts(run: str, table: _SynonymTable) -> Iterator[str]:
+    start = position = 0
+    while position < len(run):
+        for length in range(min(table.max_cjk, len(run) - position), 1, -1):
+            number = table.cjk.get(run[position : position + length])
+            if number is not None:
+                yield from segment(run[start:position]) if position > start else ()
+                yield table.names[number]
+                position += length
+                start = position
+                break
+        else:
+            position += 1
+    if start < len(run):
+        yield from segment(run[start:])
+
+
+def _latin_concepts(pieces: Sequence[Piece], table: _SynonymTable, joined: bool) -> Iterator[str]:
+    """Concepts of Latin words linked by spaces or hyphens: synonyms longest first; the other
+    words stay, with the joined forms of their compounds."""
+    words = [piece.text for piece in pieces]
+    plain: list[Piece] = []
+    i = 0
+    while i < len(words):
+        for length in range(min(table.max_latin, len(words) - i), 0, -1):
+            number = table.latin.get(tuple(words[i : i + length]))
+            if number is not None:
+                yield from _plain_words(plain, joined)
+                plain = []
+                yield table.names[number]
+                i += length
+                break
+        else:
+            plain.append(pieces[i])
+            i += 1
+    yield from _plain_words(plain, joined)
+
+
+def _plain_words(pieces: Sequence[Piece], joined: bool) -> list[str]:
+    return [piece.text for piece in pieces] + (_joined_forms(pieces) if joined else [])
+
+
+def concepts(text: str, *, joined: bool = True) -> list[str]:
+    """The words of ``text`` with synonyms as concept words (see the module docstring); with
+    ``joined``, also the joined forms of Latin compounds that are no synonym."""
+    pieces = lex(text)
+    table = _synonyms()
+    found: list[str] = []
+    i = 0
+    while i < len(pieces):
+        if pieces[i].cjk:
+            found.extend(_cjk_concepts(pieces[i].text, table))
+            i += 1
+            continue
+        end = i + 1
+        while end < len(pieces) and not pieces[end].cjk and pieces[end].link is not Link.NONE:
+            end += 1
+        found.extend(_latin_concepts(pieces[i:end], table, joined))
+        i = end
+    return found

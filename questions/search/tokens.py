@@ -24,6 +24,12 @@ Tokens (:func:`tokenize`):
 * Any other run of letters/digits is one word, NFKC-normalised and case-folded.
 * Everything else (punctuation, whitespace, hyphens, underscores, Markdown) separates tokens.
 
+Words (:func:`words`), for comparing texts rather than searching them (the duplicate
+detector, the tagger): a CJK run is segmented into words by ``rjieba`` (jieba's dictionary,
+inside the wheel, offline) instead of bigrams, so ``幻觉`` is one word and ``觉矫`` none; Latin
+words are folded as for tokens, and a hyphenated or spaced Latin compound also gives its joined
+form (``Prefix-tuning`` and ``Prefix Tuning`` both give ``prefixtuning``).
+
 The indexed text (:func:`search_fields`) also carries the *joined form* of Latin words written
 next to each other with a hyphen, underscore or spaces (``KV-Cache`` adds ``kvcache``), so
 ``KVCache`` finds ``kv cache`` and vice versa.
@@ -36,6 +42,8 @@ from collections.abc import Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
+
+import rjieba
 
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
 CJK_RANGES = (*HAN_RANGES, (0x3040, 0x30FF), (0xAC00, 0xD7AF))
@@ -185,3 +193,19 @@ def search_fields(title: str, body_markdown: str) -> tuple[str, str]:
     """The values to store in ``Question.search_title`` and ``Question.search_body``: the
     space-separated tokens and joined forms of each."""
     return _index_text(title), _index_text(body_markdown)
+
+
+@lru_cache(maxsize=1 << 16)
+def segment(run: str) -> tuple[str, ...]:
+    """The words of a run of CJK characters, by jieba's dictionary (rjieba)."""
+    return tuple(word for word in rjieba.cut(run) if word.strip())
+
+
+def words(text: str) -> list[str]:
+    """``text`` as words for comparing texts (see the module docstring): segmented CJK
+    words and folded Latin words in order, then the joined forms of Latin compounds."""
+    pieces = lex(text)
+    found: list[str] = []
+    for piece in pieces:
+        found.extend(segment(piece.text) if piece.cjk else (piece.text,))
+    return found + _joined_forms(pieces)

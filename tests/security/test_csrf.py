@@ -330,6 +330,14 @@ CASES = [
         302,
         lambda w: {"decision": "dismiss"},
     ),
+    Case(
+        "questions:editor-series-edit",
+        "editor",
+        _r("questions:editor-series-edit", lambda w: w.questions[0].pk),
+        _r("questions:editor-series", lambda w: w.questions[0].pk),
+        302,
+        lambda w: {"other": w.questions[1].pk, "action": "link"},
+    ),
     # Practice.
     Case("practice:deck", "learner", _r("practice:deck"), _r("practice:home"), 302),
     Case(
@@ -480,6 +488,7 @@ READ_ONLY = {
     "questions:editor-queue",
     "questions:drafts",
     "questions:editor-candidates",
+    "questions:editor-series",
     "questions:editor-freshness",
     "questions:editor-audit",
     "questions:import",
@@ -563,6 +572,7 @@ def test_read_only_pages_refuse_post(world, name):
         "questions:detail": [world.questions[0].pk],
         "questions:history": [world.questions[0].pk],
         "questions:import": [world.previewed.pk],
+        "questions:editor-series": [world.questions[0].pk],
         "interviews:attempt": [world.open_attempt.pk],
         "interviews:clock": [world.open_attempt.pk],
         "interviews:report": [world.finished.pk],
