@@ -72,6 +72,17 @@ class CardQuerySet(models.QuerySet["Card"]):
     def leeches(self) -> "CardQuerySet":
         return self.filter(leeched_at__isnull=False)
 
+    def requested_new(self) -> "CardQuerySet":
+        """Never-reviewed cards the learner asked for: offered beyond the daily new limit."""
+        return self.filter(reps=0, requested_at__isnull=False)
+
+    def counted_new_since(self, moment: datetime) -> "CardQuerySet":
+        """Cards first reviewed since ``moment`` that count against the daily new limit: a
+        question the learner requested before its first review does not."""
+        return self.filter(first_reviewed_at__gte=moment).exclude(
+            requested_at__isnull=False, requested_at__lte=F("first_reviewed_at")
+        )
+
     def wrong(self) -> "CardQuerySet":
         """Cards whose latest rating was "Again"."""
         return self.filter(last_rating=Rating.AGAIN)
@@ -99,6 +110,12 @@ class Card(models.Model):
         null=True, blank=True, help_text="When the question was last put in front of the learner."
     )
     first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner asked for this question (an interview's weak ones): a "
+        "requested new question is offered ahead of, and not counted in, the daily new limit.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CardQuerySet.as_manager()

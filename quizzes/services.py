@@ -7,11 +7,14 @@ on a question page in ``quizzes.state``.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interviewprep.errors import Conflict, DomainError
 from interviewprep.models import User
@@ -208,22 +211,105 @@ def move_practice(*, duplicate: Question, kept: Question) -> None:
             note.delete()
 
 
-@transaction.atomic
-def requeue_questions(*, user: User, question_ids: Iterable[int]) -> list[int]:
-    """Make these questions due now in ``user``'s practice (e.g. an interview's weak ones).
+@dataclass(frozen=True)
+class Requeued:
+    """What :func:`requeue_questions` did with each question it was given."""
 
-    A card not yet due is brought forward; a question never practised gets a card, which puts
-    it first among today's new questions. Returns the ids of the practicable questions queued.
+    new: list[int] = field(default_factory=list)
+    brought_forward: list[int] = field(default_factory=list)
+    already_due: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def ids(self) -> list[int]:
+        return [*self.new, *self.brought_forward, *self.already_due]
+
+    def describe(self) -> str:
+        """One sentence saying exactly what happened, for the learner."""
+        parts = []
+        if self.new:
+            parts.append(
+                ngettext(
+                    "%(count)d new question is first in today's queue, beyond the daily limit "
+                    "for new questions",
+                    "%(count)d new questions are first in today's queue, beyond the daily "
+                    "limit for new questions",
+                    len(self.new),
+                )
+                % {"count": len(self.new)}
+            )
+        if self.brought_forward:
+            parts.append(
+                ngettext(
+                    "%(count)d review was brought forward to today",
+                    "%(count)d reviews were brought forward to today",
+                    len(self.brought_forward),
+                )
+                % {"count": len(self.brought_forward)}
+            )
+        if self.already_due:
+            parts.append(
+                ngettext(
+                    "%(count)d was already due today",
+                    "%(count)d were already due today",
+                    len(self.already_due),
+                )
+                % {"count": len(self.already_due)}
+            )
+        if self.skipped:
+            parts.append(
+                ngettext(
+                    "%(count)d cannot be practised (no published answer)",
+                    "%(count)d cannot be practised (no published answer)",
+                    self.skipped,
+                )
+                % {"count": self.skipped}
+            )
+        if not parts:
+            return _("No question was sent to practice.")
+        return _("Sent to practice: %(what)s.") % {"what": _("; ").join(parts)}
+
+
+@transaction.atomic
+def requeue_questions(*, user: User, question_ids: Iterable[int]) -> Requeued:
+    """Put these questions in ``user``'s practice today (e.g. an interview's weak ones).
+
+    A question never reviewed is marked requested: it comes first among today's new
+    questions and is offered beyond, and not counted in, the daily new limit. A studied card
+    not yet due is brought forward to now. Questions that cannot be practised are skipped.
     """
     now = timezone.now()
-    ids = list(
-        Question.objects.practicable()
-        .filter(pk__in=list(question_ids))
-        .values_list("pk", flat=True)
-    )
-    Card.objects.filter(user=user, question_id__in=ids, due__gt=now).update(due=now)
+    wanted = list(dict.fromkeys(question_ids))
+    ids = set(Question.objects.practicable().filter(pk__in=wanted).values_list("pk", flat=True))
+    cards = {
+        card.question_id: card
+        for card in Card.objects.filter(user=user, question_id__in=ids).only(
+            "id", "question_id", "reps", "due", "requested_at"
+        )
+    }
+    result = Requeued(skipped=len(wanted) - len(ids))
+    for pk in (pk for pk in wanted if pk in ids):
+        card = cards.get(pk)
+        if card is None or card.reps == 0:
+            result.new.append(pk)
+        elif card.due > now:
+            result.brought_forward.append(pk)
+        else:
+            result.already_due.append(pk)
+    Card.objects.filter(user=user, question_id__in=result.brought_forward).update(due=now)
+    # The queue offers requested questions by request time: a microsecond apart keeps the
+    # order they were sent in (an interview sends its weakest first).
+    requested = {pk: now + timedelta(microseconds=i) for i, pk in enumerate(result.new)}
+    for pk, at in requested.items():
+        if pk in cards and cards[pk].requested_at is None:
+            Card.objects.filter(pk=cards[pk].pk).update(requested_at=at)
     Card.objects.bulk_create(
-        [Card(user=user, question_id=pk, due=now, created_at=now) for pk in ids],
-        ignore_conflicts=True,  # the (user, question) constraint skips the ones that exist
+        [
+            Card(user=user, question_id=pk, due=now, created_at=now, requested_at=at)
+            for pk, at in requested.items()
+            if pk not in cards
+        ],
+        ignore_conflicts=True,  # a concurrent request may have created it meanwhile
     )
-    return ids
+    learner_state_changed(user.pk)
+    return result

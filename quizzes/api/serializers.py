@@ -37,6 +37,10 @@ class QueueSerializer(serializers.Serializer):
     results = QueueItemSerializer(many=True)
     due_count = serializers.IntegerField()
     new_count = serializers.IntegerField()
+    requested_count = serializers.IntegerField(
+        help_text="Of the new ones, those you asked for (an interview's weak questions): "
+        "offered beyond, and not counted in, the daily goal."
+    )
     new_today = serializers.IntegerField()
     daily_goal = serializers.IntegerField()
 

@@ -62,6 +62,7 @@ class QueueView(generics.GenericAPIView[Any]):
         response.data.update(
             due_count=queue.due_count,
             new_count=queue.new_count,
+            requested_count=queue.requested_count,
             new_today=queue.new_today,
             daily_goal=queue.new_limit,
         )
