@@ -7,7 +7,9 @@ the scheduler's state and every rating is kept as an immutable :class:`Review`.
 
 from datetime import datetime
 
+import fsrs
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -15,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from interviewprep.models import User
 from questions.models import Question
+
+from . import scheduling
 
 # A card rated "Again" this many times is a leech (Anki's default threshold).
 LEECH_AGAIN_COUNT = 8
@@ -91,6 +95,23 @@ class CardQuerySet(models.QuerySet["Card"]):
 class Card(models.Model):
     """One learner's memory of one question, as the fsrs scheduler models it."""
 
+    # What a review changes, saved on the review (``Review.card_before``) so it can be undone.
+    REVIEWED_FIELDS = (
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reps",
+        "again_count",
+        "last_rating",
+        "leeched_at",
+        "seen_revision",
+        "shown_at",
+        "first_reviewed_at",
+    )
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
     state = models.PositiveSmallIntegerField(choices=CardState.choices, default=CardState.LEARNING)
@@ -138,6 +159,33 @@ class Card(models.Model):
     def is_leech(self) -> bool:
         return self.leeched_at is not None
 
+    def reviewed_fields(self) -> dict[str, object]:
+        """The fields a review changes, as JSON-ready values (``Review.card_before``)."""
+        return {name: getattr(self, name) for name in self.REVIEWED_FIELDS}
+
+    @classmethod
+    def parse_reviewed_fields(cls, saved: dict[str, object]) -> dict[str, object]:
+        """``reviewed_fields`` read back from JSON: datetimes parsed again."""
+        times = {"due", "last_review", "leeched_at", "shown_at", "first_reviewed_at"}
+        return {
+            name: datetime.fromisoformat(value)
+            if name in times and isinstance(value, str)
+            else value
+            for name, value in saved.items()
+            if name in cls.REVIEWED_FIELDS
+        }
+
+    def to_fsrs(self) -> "fsrs.Card":
+        return scheduling.to_fsrs_card(
+            card_id=self.pk or 0,
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
 
 class Review(models.Model):
     """One rating of one card: immutable history (fsrs's ``ReviewLog`` plus what we show)."""
@@ -158,6 +206,13 @@ class Review(models.Model):
     stability = models.FloatField(null=True)
     difficulty = models.FloatField(null=True)
     due = models.DateTimeField(help_text="When the card was scheduled next by this review.")
+    card_before = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text="The card's scheduling fields before this review, so it can be undone.",
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]

@@ -3,7 +3,7 @@ learner's last review. Days are calendar days in the site's time zone (``TIME_ZO
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
@@ -25,6 +25,7 @@ class QueueItem:
     question: Question
     card: Card | None
     kind: str  # "review", "changed" (the answer changed since the last review) or "new"
+    intervals: dict[int, timedelta] | None = None  # filled by who shows it (the API)
 
     @property
     def due(self) -> datetime | None:

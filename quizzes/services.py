@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import fsrs
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +30,10 @@ MAX_ATTEMPT_LENGTH = 10_000
 
 class PracticeError(DomainError):
     """Input the learner can correct; the message is shown to them as it is."""
+
+
+class NothingToUndo(PracticeError, Conflict):
+    code = "nothing_to_undo"
 
 
 class AlreadyRated(PracticeError, Conflict):
@@ -96,18 +101,9 @@ def record_review(
     if expected_reps is not None and card.reps != expected_reps:
         raise AlreadyRated(_("You have already rated this question."))
 
+    before = card.reviewed_fields()
     schedule = scheduling.review(
-        scheduling.to_fsrs_card(
-            card_id=card.pk,
-            state=card.state,
-            step=card.step,
-            stability=card.stability,
-            difficulty=card.difficulty,
-            due=card.due,
-            last_review=card.last_review,
-        ),
-        rating=rating,
-        at=now,
+        card.to_fsrs(), rating=rating, at=now, scheduler=scheduler_for(user)
     )
     again_count = card.again_count + (rating == Rating.AGAIN)
     leeched_at = card.leeched_at or (now if again_count >= LEECH_AGAIN_COUNT else None)
@@ -144,7 +140,55 @@ def record_review(
         stability=schedule.stability,
         difficulty=schedule.difficulty,
         due=schedule.due,
+        card_before=before,
     )
+
+
+def scheduler_for(user: User) -> fsrs.Scheduler:
+    """The scheduler that rates ``user``'s cards."""
+    return scheduling.get_scheduler()
+
+
+def next_intervals(*, user: User, card: Card | None) -> dict[int, timedelta]:
+    """The interval each rating would give ``card`` (a new card when ``None``) now."""
+    return scheduling.preview(
+        card.to_fsrs() if card is not None else fsrs.Card(),
+        at=timezone.now(),
+        scheduler=scheduler_for(user),
+    )
+
+
+def last_undoable_review(*, user: User) -> Review | None:
+    """The learner's latest review, if it can be undone (it saved the card's state)."""
+    latest = (
+        Review.objects.filter(user=user)
+        .select_related("question")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.card_before is not None else None
+
+
+@transaction.atomic
+def undo_last_review(*, user: User) -> Card:
+    """Undo the learner's latest rating: the card returns to its state before it and the
+    review is deleted from the log. Returns the restored card.
+
+    Only the latest review can be undone, and only while the card has not changed since
+    (a conditional UPDATE on its review count and time): undoing twice undoes the one before.
+    """
+    review = last_undoable_review(user=user)
+    if review is None:
+        raise NothingToUndo(_("There is no rating to undo."))
+    assert review.card_before is not None
+    restored = Card.objects.filter(
+        pk=review.card_id, user=user, last_review=review.reviewed_at
+    ).update(**Card.parse_reviewed_fields(review.card_before))
+    if not restored:
+        raise NothingToUndo(_("This rating can no longer be undone."))
+    review.delete()
+    learner_state_changed(user.pk)
+    return Card.objects.select_related("question").get(pk=review.card_id)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("session/", views.session, name="session"),
     path("review/", views.review, name="review"),
+    path("undo/", views.undo, name="undo"),
     path("deck/", views.build_deck, name="deck"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),

@@ -21,7 +21,7 @@ from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusa
 from interviewprep.models import User
 from questions.models import Question
 
-from . import charts, services, state
+from . import charts, scheduling, services, state
 from .access import get_practicable_question, get_visible_question
 from .forms import BookmarkForm, DeckForm, NoteForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
@@ -48,7 +48,7 @@ def _session_url(deck: bool) -> str:
 def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     """What the practice card shows: the next question of today's queue or of the deck."""
     user = request.user
-    context: dict[str, Any] = {"deck": deck, "ratings": Rating.choices}
+    context: dict[str, Any] = {"deck": deck, "undoable": services.last_undoable_review(user=user)}
     question_id: int | None = None
     if deck:
         saved = request.session.get(DECK_SESSION_KEY)
@@ -77,9 +77,14 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
 
     question = Question.objects.with_tags().with_detail().get(pk=question_id)
     card = services.show_card(user=user, question=question)
+    intervals = services.next_intervals(user=user, card=card)
     context.update(
         question=question,
         card=card,
+        ratings=[
+            (value, label, scheduling.format_interval(intervals[value]))
+            for value, label in Rating.choices
+        ],
         change=answer_change(card=card, question=question),
         note=Note.objects.filter(user=user, question=question).first(),
     )
@@ -172,6 +177,18 @@ def review(request: PracticeRequest) -> HttpResponse:
         rating=data["rating"],
         attempt=data["attempt"],
         expected_reps=data["expected_reps"],
+    )
+    return _next_card(request)
+
+
+@login_required
+@require_POST
+@shows_refusal(lambda request, error: _session_url(_posted_deck(request)), level=messages.INFO)
+def undo(request: PracticeRequest) -> HttpResponse:
+    """Undo the learner's latest rating and show that card again."""
+    card = services.undo_last_review(user=request.user)
+    messages.info(
+        request, _("Rating undone: %(title)s is back in your queue.") % {"title": card.question}
     )
     return _next_card(request)
 

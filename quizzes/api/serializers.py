@@ -1,8 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from questions.models import Question, Tag
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from quizzes.progress import Progress
+from quizzes.queue import QueueItem
+from quizzes.scheduling import format_interval
 from quizzes.services import MAX_ATTEMPT_LENGTH
 
 
@@ -19,6 +22,12 @@ class PracticeQuestionSerializer(serializers.ModelSerializer[Question]):
         fields = ("id", "url", "title", "difficulty", "status", "under_revision", "tags", "version")
 
 
+class IntervalSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(help_text="1 Again, 2 Hard, 3 Good, 4 Easy.")
+    seconds = serializers.IntegerField(help_text="Until the next review if rated so now.")
+    display = serializers.CharField(help_text='As the rating button shows it: "10m", "3d".')
+
+
 class QueueItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["review", "changed", "new"],
@@ -26,6 +35,20 @@ class QueueItemSerializer(serializers.Serializer):
     )
     due = serializers.DateTimeField(allow_null=True)
     question = PracticeQuestionSerializer()
+    next_intervals = serializers.SerializerMethodField(
+        help_text="The interval each rating would give, computed by your scheduler."
+    )
+
+    @extend_schema_field(IntervalSerializer(many=True))
+    def get_next_intervals(self, item: QueueItem) -> list[dict[str, object]]:
+        return [
+            {
+                "rating": rating,
+                "seconds": int(delta.total_seconds()),
+                "display": format_interval(delta),
+            }
+            for rating, delta in sorted((item.intervals or {}).items())
+        ]
 
 
 class QueueSerializer(serializers.Serializer):
@@ -91,6 +114,11 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
             "revision_number",
             "card",
         )
+
+
+class UndoneSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question_id")
+    card = CardSerializer(source="*")
 
 
 class BookmarkSerializer(serializers.ModelSerializer[Bookmark]):

@@ -29,6 +29,7 @@ from .serializers import (
     QueueSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
+    UndoneSerializer,
 )
 
 
@@ -58,6 +59,8 @@ class QueueView(generics.GenericAPIView[Any]):
         assert page is not None
         if page and page[0] is queue.head:
             services.show_card(user=user, question=queue.items[0].question)
+        for item in page:
+            item.intervals = services.next_intervals(user=user, card=item.card)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data.update(
             due_count=queue.due_count,
@@ -89,6 +92,23 @@ class ReviewCreateView(APIView):
         )
         review.card = Card.objects.get(pk=review.card_id)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class UndoReviewView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Undo my latest rating",
+        request=None,
+        responses={200: UndoneSerializer},
+        description=(
+            "The card returns to its state before the rating and the review is deleted from "
+            "your history. Repeat to undo the one before. 409 when there is nothing to undo."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        card = services.undo_last_review(user=_user(request))
+        return Response(UndoneSerializer(card).data)
 
 
 class ProgressView(APIView):

@@ -279,6 +279,7 @@ CASES = [
         302,
         lambda w: {"question": w.questions[0].pk, "rating": 3, "attempt": "my answer"},
     ),
+    Case("practice:undo", "learner", _r("practice:undo"), _r("practice:session"), 302),
     Case(
         "practice:bookmark",
         "learner",
