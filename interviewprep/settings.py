@@ -355,3 +355,8 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InterviewPrep <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Practice: a learner's own FSRS parameters are fitted once they have this many reviews (FSRS's
+# guidance: a few hundred), again when the last fit is this many days old.
+PRACTICE_OPTIMIZE_MIN_REVIEWS = int(os.environ.get("PRACTICE_OPTIMIZE_MIN_REVIEWS", "400"))
+PRACTICE_OPTIMIZE_EVERY_DAYS = 7

@@ -264,3 +264,43 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ✎ {self.question_id}"
+
+
+class SchedulerProfile(models.Model):
+    """A learner's own scheduler: FSRS parameters fitted to their review log, whether they are
+    used, the retention it aims at, and how the fit scored on their later reviews."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scheduler_profile"
+    )
+    parameters = models.JSONField(
+        default=list, blank=True, help_text="The latest fitted FSRS parameters, if any."
+    )
+    in_use = models.BooleanField(
+        default=False,
+        help_text="The fitted parameters schedule the cards: their fit on the earlier reviews "
+        "predicted the later ones at least as well as the defaults.",
+    )
+    desired_retention = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The recall probability reviews are scheduled for; empty for the site's.",
+    )
+    fitted_at = models.DateTimeField(null=True, blank=True)
+    fitted_reviews = models.PositiveIntegerField(default=0)
+    default_log_loss = models.FloatField(null=True, blank=True)
+    default_rmse = models.FloatField(null=True, blank=True)
+    fitted_log_loss = models.FloatField(null=True, blank=True)
+    fitted_rmse = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__isnull=True)
+                | Q(desired_retention__gte=0.7, desired_retention__lte=0.99),
+                name="scheduler_retention_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} scheduler"

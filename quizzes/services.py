@@ -22,6 +22,7 @@ from interviewprep.models import User
 from questions.models import Question
 
 from . import scheduling, stats
+from .learner_scheduler import scheduler_for
 from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review
 from .state import learner_state_changed
 
@@ -144,17 +145,15 @@ def record_review(
     )
 
 
-def scheduler_for(user: User) -> fsrs.Scheduler:
-    """The scheduler that rates ``user``'s cards."""
-    return scheduling.get_scheduler()
-
-
-def next_intervals(*, user: User, card: Card | None) -> dict[int, timedelta]:
-    """The interval each rating would give ``card`` (a new card when ``None``) now."""
+def next_intervals(
+    *, user: User, card: Card | None, scheduler: fsrs.Scheduler | None = None
+) -> dict[int, timedelta]:
+    """The interval each rating would give ``card`` (a new card when ``None``) now, with
+    ``user``'s scheduler (pass it in when previewing many cards)."""
     return scheduling.preview(
         card.to_fsrs() if card is not None else fsrs.Card(),
         at=timezone.now(),
-        scheduler=scheduler_for(user),
+        scheduler=scheduler or scheduler_for(user),
     )
 
 

@@ -21,7 +21,7 @@ from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusa
 from interviewprep.models import User
 from questions.models import Question
 
-from . import charts, scheduling, services, state
+from . import charts, learner_scheduler, scheduling, services, state
 from .access import get_practicable_question, get_visible_question
 from .forms import BookmarkForm, DeckForm, NoteForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
@@ -215,6 +215,8 @@ def dashboard(request: PracticeRequest) -> HttpResponse:
             "forecast": forecast,
             "mastery": list(zip(progress.tags, mastery, strict=True)),
             "mastery_height": 22 * len(mastery),
+            "scheduler": learner_scheduler.profile_for(request.user),
+            "min_reviews": learner_scheduler.min_reviews(),
         },
     )
 

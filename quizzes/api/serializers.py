@@ -174,3 +174,32 @@ class ProgressSerializer(serializers.Serializer[Progress]):
 
     def get_leeches(self, progress: Progress) -> list[int]:
         return [card.question_id for card in progress.leeches]
+
+
+class ScoresSerializer(serializers.Serializer):
+    log_loss = serializers.FloatField(allow_null=True)
+    rmse = serializers.FloatField(allow_null=True, help_text="RMSE over bins of predictions.")
+
+
+class SchedulerSerializer(serializers.Serializer):
+    """A learner's scheduler (``quizzes.learner_scheduler``)."""
+
+    parameters = serializers.ListField(
+        child=serializers.FloatField(), help_text="The FSRS parameters your cards use."
+    )
+    fitted = serializers.BooleanField(
+        help_text="True: your fitted parameters schedule your cards. False: the defaults (too "
+        "few reviews yet, or the fit did not predict your later reviews better)."
+    )
+    desired_retention = serializers.FloatField()
+    fitted_at = serializers.DateTimeField(allow_null=True)
+    fitted_reviews = serializers.IntegerField()
+    reviews = serializers.IntegerField(help_text="Your reviews now.")
+    min_reviews = serializers.IntegerField(help_text="Reviews needed before a fit.")
+    default = ScoresSerializer(
+        help_text="The default parameters, scored on the later part of your history."
+    )
+    fitted_scores = ScoresSerializer(
+        help_text="Parameters fitted on the earlier part of your history, on the same later "
+        "part (a time-series split)."
+    )

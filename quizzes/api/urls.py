@@ -13,5 +13,7 @@ urlpatterns = [
     path("practice/notes/", views.NoteListView.as_view(), name="notes"),
     path("practice/notes/<id:question_id>/", views.NoteDetailView.as_view(), name="note"),
     path("me/progress/", views.ProgressView.as_view(), name="progress"),
+    path("me/scheduler/", views.SchedulerView.as_view(), name="scheduler"),
+    path("me/scheduler/optimize/", views.OptimizeSchedulerView.as_view(), name="optimize"),
     *router.urls,
 ]

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviewprep.models import User
-from quizzes import services
+from quizzes import learner_scheduler, services, tasks
 from quizzes.access import get_note_for_user, get_visible_question
-from quizzes.models import Bookmark, Card, Note
+from quizzes.models import Bookmark, Card, Note, Review
 from quizzes.progress import learner_progress
 from quizzes.queue import todays_queue
 
@@ -29,6 +29,7 @@ from .serializers import (
     QueueSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
+    SchedulerSerializer,
     UndoneSerializer,
 )
 
@@ -59,8 +60,9 @@ class QueueView(generics.GenericAPIView[Any]):
         assert page is not None
         if page and page[0] is queue.head:
             services.show_card(user=user, question=queue.items[0].question)
+        scheduler = learner_scheduler.scheduler_for(user)
         for item in page:
-            item.intervals = services.next_intervals(user=user, card=item.card)
+            item.intervals = services.next_intervals(user=user, card=item.card, scheduler=scheduler)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data.update(
             due_count=queue.due_count,
@@ -109,6 +111,54 @@ class UndoReviewView(APIView):
     def post(self, request: Request) -> Response:
         card = services.undo_last_review(user=_user(request))
         return Response(UndoneSerializer(card).data)
+
+
+def _scheduler_data(user: User) -> dict[str, Any]:
+    profile = learner_scheduler.profile_for(user)
+    scheduler = learner_scheduler.scheduler_from(profile)
+    return {
+        "parameters": list(scheduler.parameters),
+        "fitted": profile.in_use,
+        "desired_retention": scheduler.desired_retention,
+        "fitted_at": profile.fitted_at,
+        "fitted_reviews": profile.fitted_reviews,
+        "reviews": Review.objects.filter(user=user).count(),
+        "min_reviews": learner_scheduler.min_reviews(),
+        "default": {"log_loss": profile.default_log_loss, "rmse": profile.default_rmse},
+        "fitted_scores": {"log_loss": profile.fitted_log_loss, "rmse": profile.fitted_rmse},
+    }
+
+
+class SchedulerView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="My scheduler: parameters, retention, fit", responses=SchedulerSerializer
+    )
+    def get(self, request: Request) -> Response:
+        return Response(SchedulerSerializer(_scheduler_data(_user(request))).data)
+
+
+class OptimizeSchedulerView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Fit my scheduler to my reviews now",
+        request=None,
+        responses={202: SchedulerSerializer},
+        description=(
+            "Queues the fit (it runs in the background; with the immediate backend it is done "
+            "when this answers) and answers with the scheduler as it stands. 409 with fewer "
+            "reviews than min_reviews."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        learner_scheduler.require_enough_reviews(Review.objects.filter(user=user).count())
+        tasks.optimize_scheduler.enqueue(user_id=user.pk)
+        return Response(
+            SchedulerSerializer(_scheduler_data(user)).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ProgressView(APIView):
