@@ -1,6 +1,8 @@
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -46,6 +48,18 @@ DAILY_GOAL_MIN = 1
 DAILY_GOAL_MAX = 200
 
 
+INTERVIEW_DATE_MAX_DAYS = 730
+
+
+def check_interview_date(day: date) -> None:
+    """A new interview date must be after today (site time) and within two years."""
+    today = timezone.localdate()
+    if day <= today:
+        raise ValidationError(_("Choose an interview date after today."), code="past")
+    if (day - today).days > INTERVIEW_DATE_MAX_DAYS:
+        raise ValidationError(_("Choose an interview date within two years."), code="far")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using InterviewPrep; signs in with an email address."""
 
@@ -59,6 +73,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("new questions per day"),
         default=10,
         validators=[MinValueValidator(DAILY_GOAL_MIN), MaxValueValidator(DAILY_GOAL_MAX)],
+    )
+    interview_date = models.DateField(
+        _("interview date"),
+        null=True,
+        blank=True,
+        help_text=_("Practice plans toward it: every question of your topics reviewed in time."),
+    )
+    daily_reminder = models.BooleanField(
+        _("daily reminder email"),
+        default=False,
+        help_text=_("One email a day: what is due, your streak, how the plan is going."),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -60,3 +60,13 @@ class NoteForm(forms.Form):
         max_length=Note.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class PlanTopicsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.order_by("level", "slug"),
+        to_field_name="slug",
+        required=False,
+        label=_("Topics for your interview (none: every question)"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from interviewprep.errors import Conflict
 from interviewprep.models import User
 
-from . import optimizer, scheduling
-from .models import Card, Review, SchedulerProfile
+from . import optimizer, plan, scheduling
+from .models import Card, Review, SchedulerProfile, StudyPlan
 from .state import learner_state_changed
 
 
@@ -51,17 +51,33 @@ def profile_for(user: User) -> SchedulerProfile:
     return SchedulerProfile.objects.filter(user=user).first() or SchedulerProfile(user=user)
 
 
-def scheduler_from(profile: SchedulerProfile, *, fuzz: bool | None = None) -> fsrs.Scheduler:
+def scheduler_from(
+    profile: SchedulerProfile, *, fuzz: bool | None = None, retention: float | None = None
+) -> fsrs.Scheduler:
     return scheduling.get_scheduler(
-        parameters=profile.parameters if profile.in_use else None,
-        desired_retention=profile.desired_retention,
+        parameters=parameters_in_use(profile),
+        desired_retention=retention or profile.desired_retention,
         fuzz=fuzz,
     )
 
 
+def parameters_in_use(profile: SchedulerProfile) -> list[float] | None:
+    return profile.parameters if profile.in_use else None
+
+
+def active_plan(user: User, profile: SchedulerProfile | None = None) -> StudyPlan | None:
+    """Today's plan toward the learner's interview date, if they set one."""
+    if not plan.is_active(user):
+        return None
+    return plan.current(user, parameters=parameters_in_use(profile or profile_for(user)))
+
+
 def scheduler_for(user: User) -> fsrs.Scheduler:
-    """The scheduler that rates ``user``'s cards: their fitted parameters, if in use."""
-    return scheduler_from(profile_for(user))
+    """The scheduler that rates ``user``'s cards: their fitted parameters if in use, and the
+    desired retention of their plan toward an interview date, if any."""
+    profile = profile_for(user)
+    current = active_plan(user, profile)
+    return scheduler_from(profile, retention=current.desired_retention if current else None)
 
 
 def review_log(user: User) -> list[tuple[int, int, datetime]]:
@@ -119,6 +135,7 @@ def reschedule(*, user: User, scheduler: fsrs.Scheduler) -> int:
         card.stability, card.difficulty = replayed.stability, replayed.difficulty
         card.due = replayed.due
     Card.objects.bulk_update(cards, ["state", "step", "stability", "difficulty", "due"], 500)
+    plan.bring_forward(user=user, now=timezone.now())
     learner_state_changed(user.pk)
     return len(cards)
 

@@ -304,3 +304,21 @@ class SchedulerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} scheduler"
+
+
+class StudyPlan(models.Model):
+    """A learner's plan toward their interview date (``User.interview_date``): the topics it
+    covers (the practicable questions with any of these tags; none chosen: the whole bank)
+    and what ``quizzes.plan`` last chose for it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_plan"
+    )
+    tags = models.ManyToManyField("questions.Tag", blank=True, related_name="+")
+    planned_on = models.DateField(null=True, blank=True, help_text="When last computed.")
+    planned_for = models.DateField(null=True, blank=True, help_text="The date it aimed at.")
+    new_per_day = models.PositiveSmallIntegerField(default=0)
+    desired_retention = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} plan"

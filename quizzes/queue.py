@@ -14,7 +14,9 @@ from questions.diff import DiffLine, line_diff
 from questions.models import Question, QuestionRevision, Tag
 
 from . import stats
+from .learner_scheduler import active_plan
 from .models import Bookmark, Card
+from .plan import topic_questions
 from .services import PracticeError
 
 DECK_SIZE = 50
@@ -72,17 +74,24 @@ def todays_queue(*, user: User) -> Queue:
         .counted_new_since(stats.start_of_day(stats.local_today(now)))
         .count()
     )
-    practicable = Question.objects.practicable().select_related("live_revision")
+    # With an interview date, the plan sets the new questions per day and its topics.
+    current = active_plan(user)
+    new_limit = current.new_per_day if current is not None else user.daily_goal
+    practicable = (
+        topic_questions(user, current) if current is not None else Question.objects.practicable()
+    ).select_related("live_revision")
     cards = Card.objects.for_user(user)
     # Requested questions (an interview's weak ones) all come first, beyond the daily limit.
     requested = list(
-        practicable.filter(pk__in=cards.requested_new().values("question"))
+        Question.objects.practicable()
+        .select_related("live_revision")
+        .filter(pk__in=cards.requested_new().values("question"))
         .annotate(
             requested_at=Subquery(cards.filter(question=OuterRef("pk")).values("requested_at")[:1])
         )
         .order_by("requested_at", "id")
     )
-    limit = max(0, user.daily_goal - new_today)
+    limit = max(0, new_limit - new_today)
     new_questions: list[Question] = []
     if limit:
         # Questions that already have a card but no review yet (shown before) come first,
@@ -116,7 +125,7 @@ def todays_queue(*, user: User) -> Queue:
         new_count=len(new_questions),
         requested_count=len(requested),
         new_today=new_today,
-        new_limit=user.daily_goal,
+        new_limit=new_limit,
     )
 
 

@@ -19,11 +19,11 @@ from django.utils.translation import ngettext
 
 from interviewprep.errors import Conflict, DomainError
 from interviewprep.models import User
-from questions.models import Question
+from questions.models import Question, Tag
 
-from . import scheduling, stats
+from . import plan, scheduling, stats
 from .learner_scheduler import scheduler_for
-from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review
+from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review, StudyPlan
 from .state import learner_state_changed
 
 MAX_ATTEMPT_LENGTH = 10_000
@@ -115,7 +115,7 @@ def record_review(
         step=schedule.step,
         stability=schedule.stability,
         difficulty=schedule.difficulty,
-        due=schedule.due,
+        due=plan.cap_due(user, schedule.due, now),
         last_review=schedule.last_review,
         reps=F("reps") + 1,
         again_count=again_count,
@@ -140,7 +140,7 @@ def record_review(
         state=schedule.state,
         stability=schedule.stability,
         difficulty=schedule.difficulty,
-        due=schedule.due,
+        due=plan.cap_due(user, schedule.due, now),
         card_before=before,
     )
 
@@ -188,6 +188,17 @@ def undo_last_review(*, user: User) -> Card:
     review.delete()
     learner_state_changed(user.pk)
     return Card.objects.select_related("question").get(pk=review.card_id)
+
+
+@transaction.atomic
+def set_plan_topics(*, user: User, tags: Iterable[Tag]) -> StudyPlan:
+    """Choose the topics of the learner's plan toward their interview date (none: the whole
+    bank); the plan is computed again on its next use."""
+    study_plan, _created = StudyPlan.objects.get_or_create(user=user)
+    study_plan.tags.set(list(tags))
+    StudyPlan.objects.filter(pk=study_plan.pk).update(planned_on=None)
+    learner_state_changed(user.pk)
+    return study_plan
 
 
 @transaction.atomic

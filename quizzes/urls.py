@@ -10,6 +10,7 @@ urlpatterns = [
     path("undo/", views.undo, name="undo"),
     path("deck/", views.build_deck, name="deck"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("plan/topics/", views.plan_topics, name="plan-topics"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("questions/<id:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("questions/<id:pk>/note/", views.note, name="note"),

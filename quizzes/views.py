@@ -21,9 +21,9 @@ from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusa
 from interviewprep.models import User
 from questions.models import Question
 
-from . import charts, learner_scheduler, scheduling, services, state
+from . import charts, learner_scheduler, plan, scheduling, services, state
 from .access import get_practicable_question, get_visible_question
-from .forms import BookmarkForm, DeckForm, NoteForm, ReviewForm
+from .forms import BookmarkForm, DeckForm, NoteForm, PlanTopicsForm, ReviewForm
 from .models import Bookmark, Card, Note, Rating
 from .progress import learner_progress
 from .queue import answer_change, deck_remaining, todays_queue
@@ -217,8 +217,55 @@ def dashboard(request: PracticeRequest) -> HttpResponse:
             "mastery_height": 22 * len(mastery),
             "scheduler": learner_scheduler.profile_for(request.user),
             "min_reviews": learner_scheduler.min_reviews(),
+            **_plan_context(request.user),
         },
     )
+
+
+PLAN_CHART_DAYS = 60
+PLAN_CHART_WIDTH = 600
+
+
+def _plan_context(user: User, form: PlanTopicsForm | None = None) -> dict[str, Any]:
+    """The plan toward the interview date and its load chart (the first 60 days)."""
+    study_plan = plan.study_plan(user)
+    form = form or PlanTopicsForm(
+        initial={"tags": list(study_plan.tags.all()) if study_plan.pk else []}
+    )
+    result = plan.compute(
+        user, parameters=learner_scheduler.parameters_in_use(learner_scheduler.profile_for(user))
+    )
+    if result is None:
+        return {"plan": None, "plan_form": form}
+    shown = result.load[:PLAN_CHART_DAYS]
+    pitch = max(4, PLAN_CHART_WIDTH // max(1, len(shown)))
+    bars = charts.bars(
+        [(day.strftime("%m-%d"), count) for day, count in shown],
+        length=FORECAST_HEIGHT,
+        pitch=pitch,
+        baseline=FORECAST_BASELINE,
+    )
+    return {
+        "plan": result,
+        "plan_form": form,
+        "plan_bars": [(bar, i % 7 == 0) for i, bar in enumerate(bars)],
+        "plan_bar_width": max(2, pitch - 2),
+        "plan_chart_width": pitch * len(bars) + 10,
+        "plan_retention": round(result.desired_retention * 100),
+    }
+
+
+@login_required
+@require_POST
+def plan_topics(request: PracticeRequest) -> HttpResponse:
+    """Choose the topics the plan toward the interview date covers."""
+    form = PlanTopicsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("tags", [])))
+        return redirect("practice:dashboard")
+    services.set_plan_topics(user=request.user, tags=form.cleaned_data["tags"])
+    messages.success(request, _("Your plan's topics were saved."))
+    return redirect(reverse("practice:dashboard") + "#plan-heading")
 
 
 @login_required

@@ -281,6 +281,9 @@ CASES = [
     ),
     Case("practice:undo", "learner", _r("practice:undo"), _r("practice:session"), 302),
     Case(
+        "practice:plan-topics", "learner", _r("practice:plan-topics"), _r("practice:dashboard"), 302
+    ),
+    Case(
         "practice:bookmark",
         "learner",
         _r("practice:bookmark", Q0),
