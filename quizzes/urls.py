@@ -11,6 +11,7 @@ urlpatterns = [
     path("deck/", views.build_deck, name="deck"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("plan/topics/", views.plan_topics, name="plan-topics"),
+    path("export/", views.export_page, name="export"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("questions/<id:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("questions/<id:pk>/note/", views.note, name="note"),

@@ -256,6 +256,13 @@ def _plan_context(user: User, form: PlanTopicsForm | None = None) -> dict[str, A
 
 
 @login_required
+@require_GET
+def export_page(request: PracticeRequest) -> HttpResponse:
+    """Download my cards for Anki or as CSV (the form GETs ``/api/practice/export/``)."""
+    return render(request, "quizzes/export.html", {"form": DeckForm()})
+
+
+@login_required
 @require_POST
 def plan_topics(request: PracticeRequest) -> HttpResponse:
     """Choose the topics the plan toward the interview date covers."""

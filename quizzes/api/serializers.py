@@ -203,3 +203,17 @@ class SchedulerSerializer(serializers.Serializer):
         help_text="Parameters fitted on the earlier part of your history, on the same later "
         "part (a time-series split)."
     )
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["apkg", "csv"], default="apkg")
+    tags = serializers.ListField(
+        child=serializers.SlugField(), required=False, help_text="Any of these tag slugs."
+    )
+    difficulty = serializers.ChoiceField(
+        choices=Question.Difficulty.choices, required=False, allow_blank=True
+    )
+    bookmarked = serializers.BooleanField(required=False, default=False)
+    wrong = serializers.BooleanField(
+        required=False, default=False, help_text='Questions whose latest rating was "Again".'
+    )

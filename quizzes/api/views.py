@@ -4,25 +4,32 @@ Every endpoint needs an authenticated learner and only ever sees that learner's 
 another learner's bookmark or note is a 404.
 """
 
+import json
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviewprep.models import User
-from quizzes import learner_scheduler, services, tasks
+from quizzes import export, learner_scheduler, services, tasks
 from quizzes.access import get_note_for_user, get_visible_question
 from quizzes.models import Bookmark, Card, Note, Review
 from quizzes.progress import learner_progress
+from quizzes.queue import build_deck as deck_ids
 from quizzes.queue import todays_queue
 
 from .serializers import (
     BookmarkSerializer,
+    ExportQuerySerializer,
     NoteSerializer,
     ProgressSerializer,
     QueueItemSerializer,
@@ -32,6 +39,8 @@ from .serializers import (
     SchedulerSerializer,
     UndoneSerializer,
 )
+
+EXPORT_LIMIT = 1000
 
 
 def _user(request: Request) -> User:
@@ -159,6 +168,96 @@ class OptimizeSchedulerView(APIView):
         return Response(
             SchedulerSerializer(_scheduler_data(user)).data, status=status.HTTP_202_ACCEPTED
         )
+
+
+class _FileRenderer(BaseRenderer):
+    """Passes the view's bytes through; a refusal (a dict) is written as JSON."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, bytes | str):
+            return data.encode() if isinstance(data, str) else data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class ApkgRenderer(_FileRenderer):
+    media_type = "application/apkg"
+    format = "apkg"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class _ExportNegotiation(DefaultContentNegotiation):
+    """``?format=`` picks the file; an unknown one answers JSON (the view refuses it: 400)
+    instead of DRF's 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
+        wanted = request.query_params.get("format") or "apkg"
+        for renderer in renderers:
+            if renderer.format == wanted:
+                return renderer, renderer.media_type
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [ApkgRenderer, CsvRenderer, JSONRenderer]
+    content_negotiation_class = _ExportNegotiation
+
+    @extend_schema(
+        summary="Export my cards: an Anki package or CSV",
+        parameters=[ExportQuerySerializer],
+        responses={
+            (200, "application/apkg"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        description=(
+            "format=apkg (default): an Anki package, one note per question (rendered answer, "
+            "tags, provenance). format=csv: your cards and review history, one row each, with "
+            "a header. Without a filter, every question you have a card for; with tags, "
+            "difficulty, bookmarked or wrong, that filtered deck (at most 1,000 questions)."
+        ),
+    )
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refusal is JSON whatever file was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def get(self, request: Request) -> Response:
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        user = _user(request)
+        filtered = any(options.get(key) for key in ("tags", "difficulty", "bookmarked", "wrong"))
+        ids = (
+            deck_ids(
+                user=user,
+                tags=options.get("tags", []),
+                difficulty=options.get("difficulty", ""),
+                bookmarked=options.get("bookmarked", False),
+                wrong=options.get("wrong", False),
+                limit=EXPORT_LIMIT,
+            )
+            if filtered
+            else None
+        )
+        questions = export.export_questions(user, ids)
+        site = request.build_absolute_uri("/").rstrip("/")
+        stamp = timezone.localdate().isoformat()
+        if options["format"] == "csv":
+            body: bytes = export.csv_export(user, questions, site=site).encode()
+            name = f"interviewprep-{stamp}.csv"
+        else:
+            body = export.anki_package(questions, site=site, deck_name="InterviewPrep")
+            name = f"interviewprep-{stamp}.apkg"
+        response = Response(body)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class ProgressView(APIView):

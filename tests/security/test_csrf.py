@@ -395,6 +395,7 @@ READ_ONLY = {
     "practice:session",
     "practice:dashboard",
     "practice:bookmarks",
+    "practice:export",
     "interviews:index",
     "interviews:history",
     "interviews:templates",
