@@ -322,3 +322,20 @@ class StudyPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} plan"
+
+
+class ReminderSent(models.Model):
+    """The daily reminder email went to ``user`` for ``day``: at most one a day, whoever runs
+    the sender (the task, cron) and however often."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="reminder_user_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} reminded {self.day}"

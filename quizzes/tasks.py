@@ -8,7 +8,7 @@ from django.tasks import task
 
 from interviewprep.models import User
 
-from . import learner_scheduler
+from . import learner_scheduler, reminders
 
 
 @task()
@@ -22,3 +22,9 @@ def optimize_scheduler(*, user_id: int) -> float | None:
 def optimize_schedulers() -> int:
     """Refit every learner due a refit (see ``learner_scheduler.due_for_optimizing``)."""
     return learner_scheduler.optimize_due()
+
+
+@task()
+def send_daily_reminders() -> int:
+    """Send today's reminder email to each learner who opted in (once a day each)."""
+    return reminders.send_daily_reminders()
