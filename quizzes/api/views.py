@@ -203,13 +203,17 @@ class _ExportNegotiation(DefaultContentNegotiation):
         return JSONRenderer(), JSONRenderer.media_type
 
 
-class ExportView(APIView):
+class ExportView(generics.GenericAPIView[Any]):
     permission_classes = [IsAuthenticated]
+    serializer_class = ExportQuerySerializer  # the query; the response is a file
+    filterset_class = None
+    pagination_class = None
     renderer_classes = [ApkgRenderer, CsvRenderer, JSONRenderer]
     content_negotiation_class = _ExportNegotiation
 
     @extend_schema(
         summary="Export my cards: an Anki package or CSV",
+        request=None,
         parameters=[ExportQuerySerializer],
         responses={
             (200, "application/apkg"): OpenApiTypes.BINARY,
