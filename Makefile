@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots
+.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots bench-scheduler
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 
@@ -71,6 +71,10 @@ expire-attempts: migrate
 # 50 simulated learners autosaving for a minute against gunicorn on PostgreSQL.
 bench-autosave: install
 	$(BIN)/python bench/autosave_load.py
+
+# Default vs fitted FSRS parameters on simulated learners: bench/results/scheduler_fit.txt.
+bench-scheduler: install
+	$(BIN)/python bench/scheduler_fit.py
 
 # Runs queued background tasks when TASKS_BACKEND=database.
 worker: install

@@ -4,10 +4,12 @@ Browsers keep using the session (``SessionAuthentication``, with CSRF); other cl
 ``Authorization: Token <key>``.
 """
 
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .authentication import token_expires, valid_token_for
-from .models import Language, User
+from .models import Language, User, check_interview_date
 from .roles import roles_of
 from .throttling import lockout_message
 
@@ -34,8 +36,24 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ("email", "display_name", "ui_language", "daily_goal", "roles")
+        fields = (
+            "email",
+            "display_name",
+            "ui_language",
+            "daily_goal",
+            "interview_date",
+            "daily_reminder",
+            "roles",
+        )
         read_only_fields = ("email",)
+
+    def validate_interview_date(self, day: date | None) -> date | None:
+        if day is not None and (self.instance is None or day != self.instance.interview_date):
+            try:
+                check_interview_date(day)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return day
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(role.value for role in roles_of(user))

@@ -1,5 +1,6 @@
 """Account forms: thin subclasses of Django's auth forms for an email-login user."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -7,7 +8,14 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User, time_zone_names
+from .models import (
+    DAILY_GOAL_MAX,
+    DAILY_GOAL_MIN,
+    Language,
+    User,
+    check_interview_date,
+    time_zone_names,
+)
 from .throttling import LOCKED_OUT, lockout_message
 
 
@@ -57,7 +65,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "ui_language", "time_zone", "daily_goal")
+        fields = (
+            "display_name",
+            "ui_language",
+            "time_zone",
+            "daily_goal",
+            "interview_date",
+            "daily_reminder",
+        )
+        widgets = {"interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,6 +94,12 @@ class TimeZoneForm(forms.Form):
     """The zone a browser reports (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
 
     time_zone = forms.ChoiceField(choices=time_zone_choices)
+
+    def clean_interview_date(self) -> date | None:
+        day: date | None = self.cleaned_data.get("interview_date")
+        if day is not None and day != self.instance.interview_date:
+            check_interview_date(day)
+        return day
 
 
 class OneTimeCodeForm(forms.Form):

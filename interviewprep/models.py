@@ -1,5 +1,6 @@
 import functools
 import zoneinfo
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -58,6 +59,16 @@ def time_zone_names() -> tuple[str, ...]:
 def validate_time_zone(value: str) -> None:
     if value and value not in time_zone_names():
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+INTERVIEW_DATE_MAX_DAYS = 730
+
+
+def check_interview_date(day: date) -> None:
+    """A new interview date must be after today (site time) and within two years."""
+    today = timezone.localdate()
+    if day <= today:
+        raise ValidationError(_("Choose an interview date after today."), code="past")
+    if (day - today).days > INTERVIEW_DATE_MAX_DAYS:
+        raise ValidationError(_("Choose an interview date within two years."), code="far")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -78,6 +89,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("new questions per day"),
         default=10,
         validators=[MinValueValidator(DAILY_GOAL_MIN), MaxValueValidator(DAILY_GOAL_MAX)],
+    )
+    interview_date = models.DateField(
+        _("interview date"),
+        null=True,
+        blank=True,
+        help_text=_("Practice plans toward it: every question of your topics reviewed in time."),
+    )
+    daily_reminder = models.BooleanField(
+        _("daily reminder email"),
+        default=False,
+        help_text=_("One email a day: what is due, your streak, how the plan is going."),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

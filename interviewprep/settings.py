@@ -375,3 +375,12 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InterviewPrep <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Practice: a learner's own FSRS parameters are fitted once they have this many reviews (FSRS's
+# guidance: a few hundred), again when the last fit is this many days old.
+PRACTICE_OPTIMIZE_MIN_REVIEWS = int(os.environ.get("PRACTICE_OPTIMIZE_MIN_REVIEWS", "400"))
+PRACTICE_OPTIMIZE_EVERY_DAYS = 7
+# A day counts toward the practice streak with at least this many reviews.
+PRACTICE_STREAK_MIN_REVIEWS = int(os.environ.get("PRACTICE_STREAK_MIN_REVIEWS", "5"))
+# The site's address, for links in emails sent outside a request (the daily reminder).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from interviewprep.errors import Conflict, DomainError, NotFound
 from questions.models import Question, Tag
-from quizzes.services import requeue_questions
+from quizzes.services import Requeued, requeue_questions
 
 from . import drawing
 from .keypoints import key_points
@@ -540,18 +540,21 @@ def weak_question_ids(attempt: Attempt) -> list[int]:
 @transaction.atomic
 def send_to_practice(
     *, user: Any, question_ids: Iterable[int], attempt: Attempt | None = None
-) -> int:
-    """Queue these questions in ``user``'s practice, due now; returns how many were queued.
+) -> Requeued:
+    """Queue these questions in ``user``'s practice today; returns what was done with each.
 
     Each request is also kept as a ``PracticeRequest`` row (already consumed), so an attempt's
     report can show what was sent. Only practicable questions are queued.
     """
-    ids = requeue_questions(user=user, question_ids=question_ids)
+    result = requeue_questions(user=user, question_ids=question_ids)
     now = timezone.now()
     PracticeRequest.objects.bulk_create(
-        [PracticeRequest(user=user, question_id=pk, attempt=attempt, consumed_at=now) for pk in ids]
+        [
+            PracticeRequest(user=user, question_id=pk, attempt=attempt, consumed_at=now)
+            for pk in result.ids
+        ]
     )
-    return len(ids)
+    return result
 
 
 @transaction.atomic

@@ -392,10 +392,7 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
     queued = services.send_to_practice(
         user=request.user, question_ids=services.weak_question_ids(attempt), attempt=attempt
     )
-    messages.success(
-        request,
-        _("%(count)d weak questions were sent to your practice queue.") % {"count": queued},
-    )
+    messages.success(request, queued.describe())
     return redirect("interviews:report", pk=attempt.pk)
 
 

@@ -75,3 +75,11 @@ class ContestForm(forms.Form):
     attempt = forms.CharField(required=False, strip=False, max_length=MAX_ATTEMPT_LENGTH)
     score = forms.IntegerField(required=False)
     comment = forms.CharField(required=False)
+class PlanTopicsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.order_by("level", "slug"),
+        to_field_name="slug",
+        required=False,
+        label=_("Topics for your interview (none: every question)"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )

@@ -7,7 +7,9 @@ the scheduler's state and every rating is kept as an immutable :class:`Review`.
 
 from datetime import datetime
 
+import fsrs
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -15,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from interviewprep.models import User
 from questions.models import Question
+
+from . import scheduling
 
 # A card rated "Again" this many times is a leech (Anki's default threshold).
 LEECH_AGAIN_COUNT = 8
@@ -72,6 +76,17 @@ class CardQuerySet(models.QuerySet["Card"]):
     def leeches(self) -> "CardQuerySet":
         return self.filter(leeched_at__isnull=False)
 
+    def requested_new(self) -> "CardQuerySet":
+        """Never-reviewed cards the learner asked for: offered beyond the daily new limit."""
+        return self.filter(reps=0, requested_at__isnull=False)
+
+    def counted_new_since(self, moment: datetime) -> "CardQuerySet":
+        """Cards first reviewed since ``moment`` that count against the daily new limit: a
+        question the learner requested before its first review does not."""
+        return self.filter(first_reviewed_at__gte=moment).exclude(
+            requested_at__isnull=False, requested_at__lte=F("first_reviewed_at")
+        )
+
     def wrong(self) -> "CardQuerySet":
         """Cards whose latest rating was "Again"."""
         return self.filter(last_rating=Rating.AGAIN)
@@ -79,6 +94,23 @@ class CardQuerySet(models.QuerySet["Card"]):
 
 class Card(models.Model):
     """One learner's memory of one question, as the fsrs scheduler models it."""
+
+    # What a review changes, saved on the review (``Review.card_before``) so it can be undone.
+    REVIEWED_FIELDS = (
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reps",
+        "again_count",
+        "last_rating",
+        "leeched_at",
+        "seen_revision",
+        "shown_at",
+        "first_reviewed_at",
+    )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
@@ -99,6 +131,12 @@ class Card(models.Model):
         null=True, blank=True, help_text="When the question was last put in front of the learner."
     )
     first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner asked for this question (an interview's weak ones): a "
+        "requested new question is offered ahead of, and not counted in, the daily new limit.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CardQuerySet.as_manager()
@@ -121,6 +159,33 @@ class Card(models.Model):
     def is_leech(self) -> bool:
         return self.leeched_at is not None
 
+    def reviewed_fields(self) -> dict[str, object]:
+        """The fields a review changes, as JSON-ready values (``Review.card_before``)."""
+        return {name: getattr(self, name) for name in self.REVIEWED_FIELDS}
+
+    @classmethod
+    def parse_reviewed_fields(cls, saved: dict[str, object]) -> dict[str, object]:
+        """``reviewed_fields`` read back from JSON: datetimes parsed again."""
+        times = {"due", "last_review", "leeched_at", "shown_at", "first_reviewed_at"}
+        return {
+            name: datetime.fromisoformat(value)
+            if name in times and isinstance(value, str)
+            else value
+            for name, value in saved.items()
+            if name in cls.REVIEWED_FIELDS
+        }
+
+    def to_fsrs(self) -> "fsrs.Card":
+        return scheduling.to_fsrs_card(
+            card_id=self.pk or 0,
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
 
 class Review(models.Model):
     """One rating of one card: immutable history (fsrs's ``ReviewLog`` plus what we show)."""
@@ -141,6 +206,13 @@ class Review(models.Model):
     stability = models.FloatField(null=True)
     difficulty = models.FloatField(null=True)
     due = models.DateTimeField(help_text="When the card was scheduled next by this review.")
+    card_before = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text="The card's scheduling fields before this review, so it can be undone.",
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
@@ -192,3 +264,78 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ✎ {self.question_id}"
+
+
+class SchedulerProfile(models.Model):
+    """A learner's own scheduler: FSRS parameters fitted to their review log, whether they are
+    used, the retention it aims at, and how the fit scored on their later reviews."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scheduler_profile"
+    )
+    parameters = models.JSONField(
+        default=list, blank=True, help_text="The latest fitted FSRS parameters, if any."
+    )
+    in_use = models.BooleanField(
+        default=False,
+        help_text="The fitted parameters schedule the cards: their fit on the earlier reviews "
+        "predicted the later ones at least as well as the defaults.",
+    )
+    desired_retention = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The recall probability reviews are scheduled for; empty for the site's.",
+    )
+    fitted_at = models.DateTimeField(null=True, blank=True)
+    fitted_reviews = models.PositiveIntegerField(default=0)
+    default_log_loss = models.FloatField(null=True, blank=True)
+    default_rmse = models.FloatField(null=True, blank=True)
+    fitted_log_loss = models.FloatField(null=True, blank=True)
+    fitted_rmse = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__isnull=True)
+                | Q(desired_retention__gte=0.7, desired_retention__lte=0.99),
+                name="scheduler_retention_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} scheduler"
+
+
+class StudyPlan(models.Model):
+    """A learner's plan toward their interview date (``User.interview_date``): the topics it
+    covers (the practicable questions with any of these tags; none chosen: the whole bank)
+    and what ``quizzes.plan`` last chose for it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_plan"
+    )
+    tags = models.ManyToManyField("questions.Tag", blank=True, related_name="+")
+    planned_on = models.DateField(null=True, blank=True, help_text="When last computed.")
+    planned_for = models.DateField(null=True, blank=True, help_text="The date it aimed at.")
+    new_per_day = models.PositiveSmallIntegerField(default=0)
+    desired_retention = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} plan"
+
+
+class ReminderSent(models.Model):
+    """The daily reminder email went to ``user`` for ``day``: at most one a day, whoever runs
+    the sender (the task, cron) and however often."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="reminder_user_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} reminded {self.day}"

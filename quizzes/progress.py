@@ -4,6 +4,7 @@ mastery per tag, leeches. Days are calendar days in the site's time zone (``TIME
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -129,7 +130,10 @@ def learner_progress(*, user: User) -> Progress:
         total_reviews=sum(reviews_by_day.values()),
         recalled=recalled,
         seconds_total=sum(seconds_by_day.values()),
-        streak=stats.streak(reviews_by_day, today),
+        streak=stats.streak(
+            [day for day, n in reviews_by_day.items() if n >= settings.PRACTICE_STREAK_MIN_REVIEWS],
+            today,
+        ),
         tags=tag_mastery(user=user),
         leeches=list(
             Card.objects.for_user(user)

@@ -3,7 +3,7 @@ learner's last review. Days are calendar days in the site's time zone (``TIME_ZO
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
@@ -14,7 +14,9 @@ from questions.diff import DiffLine, line_diff
 from questions.models import Question, QuestionRevision, Tag
 
 from . import stats
+from .learner_scheduler import active_plan
 from .models import Bookmark, Card
+from .plan import topic_questions
 from .services import PracticeError
 
 DECK_SIZE = 50
@@ -25,6 +27,7 @@ class QueueItem:
     question: Question
     card: Card | None
     kind: str  # "review", "changed" (the answer changed since the last review) or "new"
+    intervals: dict[int, timedelta] | None = None  # filled by who shows it (the API)
 
     @property
     def due(self) -> datetime | None:
@@ -36,6 +39,7 @@ class Queue:
     items: list[QueueItem]
     due_count: int
     new_count: int
+    requested_count: int  # of the new ones, those requested (beyond the daily limit)
     new_today: int
     new_limit: int
 
@@ -49,10 +53,12 @@ def _tags_prefetch(prefix: str = "") -> Prefetch:
 
 
 def todays_queue(*, user: User) -> Queue:
-    """Due reviews first (by due date; a changed answer is due now), then new questions in
-    bank order up to the learner's daily goal minus the new questions already started today.
+    """Due reviews first (by due date; a changed answer is due now), then every requested new
+    question (see ``requeue_questions``), then new questions in bank order up to the
+    learner's daily goal minus the new questions already started today (requested ones are
+    not counted).
 
-    At most five queries whatever the size of the queue and of the bank.
+    At most six queries whatever the size of the queue and of the bank.
     """
     now = timezone.now()
     due_cards = list(
@@ -65,21 +71,37 @@ def todays_queue(*, user: User) -> Queue:
     )
     new_today = (
         Card.objects.for_user(user)
-        .filter(first_reviewed_at__gte=stats.start_of_day(stats.local_today(now)))
+        .counted_new_since(stats.start_of_day(stats.local_today(now)))
         .count()
     )
-    limit = max(0, user.daily_goal - new_today)
+    # With an interview date, the plan sets the new questions per day and its topics.
+    current = active_plan(user)
+    new_limit = current.new_per_day if current is not None else user.daily_goal
+    practicable = (
+        topic_questions(user, current) if current is not None else Question.objects.practicable()
+    ).select_related("live_revision")
+    cards = Card.objects.for_user(user)
+    # Requested questions (an interview's weak ones) all come first, beyond the daily limit.
+    requested = list(
+        Question.objects.practicable()
+        .select_related("live_revision")
+        .filter(pk__in=cards.requested_new().values("question"))
+        .annotate(
+            requested_at=Subquery(cards.filter(question=OuterRef("pk")).values("requested_at")[:1])
+        )
+        .order_by("requested_at", "id")
+    )
+    limit = max(0, new_limit - new_today)
     new_questions: list[Question] = []
     if limit:
-        cards = Card.objects.for_user(user)
-        practicable = Question.objects.practicable().select_related("live_revision")
-        # Questions that already have a card but no review yet (shown before, or sent here
-        # from an interview's report) come first, oldest card first; then bank order. Two
-        # short queries: one query ordering every practicable question by its card took
-        # 0.3-0.9 s at 100,000 questions.
+        # Questions that already have a card but no review yet (shown before) come first,
+        # oldest card first; then bank order. Two short queries: one query ordering every
+        # practicable question by its card took 0.3-0.9 s at 100,000 questions.
         waiting = cards.filter(question=OuterRef("pk")).values("created_at")
         new_questions = list(
-            practicable.filter(pk__in=cards.filter(reps=0).values("question"))
+            practicable.filter(
+                pk__in=cards.filter(reps=0, requested_at__isnull=True).values("question")
+            )
             .annotate(waiting_since=Subquery(waiting[:1]))
             .order_by("waiting_since", "id")[:limit]
         )
@@ -87,7 +109,8 @@ def todays_queue(*, user: User) -> Queue:
             new_questions += practicable.exclude(pk__in=cards.values("question")).order_by("id")[
                 : limit - len(new_questions)
             ]
-        prefetch_related_objects(new_questions, _tags_prefetch())
+    new_questions = requested + new_questions
+    prefetch_related_objects(new_questions, _tags_prefetch())
     items = [
         QueueItem(
             question=card.question,
@@ -100,8 +123,9 @@ def todays_queue(*, user: User) -> Queue:
         items=items,
         due_count=len(due_cards),
         new_count=len(new_questions),
+        requested_count=len(requested),
         new_today=new_today,
-        new_limit=user.daily_goal,
+        new_limit=new_limit,
     )
 
 

@@ -7,24 +7,33 @@ on a question page in ``quizzes.state``.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+import fsrs
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interviewprep.errors import Conflict, DomainError
 from interviewprep.models import User
-from questions.models import Question
+from questions.models import Question, Tag
 
-from . import scheduling, stats
-from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review
+from . import plan, scheduling, stats
+from .learner_scheduler import scheduler_for
+from .models import LEECH_AGAIN_COUNT, Bookmark, Card, Note, Rating, Review, StudyPlan
 
 MAX_ATTEMPT_LENGTH = 10_000
 
 
 class PracticeError(DomainError):
     """Input the learner can correct; the message is shown to them as it is."""
+
+
+class NothingToUndo(PracticeError, Conflict):
+    code = "nothing_to_undo"
 
 
 class AlreadyRated(PracticeError, Conflict):
@@ -92,18 +101,9 @@ def record_review(
     if expected_reps is not None and card.reps != expected_reps:
         raise AlreadyRated(_("You have already rated this question."))
 
+    before = card.reviewed_fields()
     schedule = scheduling.review(
-        scheduling.to_fsrs_card(
-            card_id=card.pk,
-            state=card.state,
-            step=card.step,
-            stability=card.stability,
-            difficulty=card.difficulty,
-            due=card.due,
-            last_review=card.last_review,
-        ),
-        rating=rating,
-        at=now,
+        card.to_fsrs(), rating=rating, at=now, scheduler=scheduler_for(user)
     )
     again_count = card.again_count + (rating == Rating.AGAIN)
     leeched_at = card.leeched_at or (now if again_count >= LEECH_AGAIN_COUNT else None)
@@ -114,7 +114,7 @@ def record_review(
         step=schedule.step,
         stability=schedule.stability,
         difficulty=schedule.difficulty,
-        due=schedule.due,
+        due=plan.cap_due(user, schedule.due, now),
         last_review=schedule.last_review,
         reps=F("reps") + 1,
         again_count=again_count,
@@ -138,8 +138,63 @@ def record_review(
         state=schedule.state,
         stability=schedule.stability,
         difficulty=schedule.difficulty,
-        due=schedule.due,
+        due=plan.cap_due(user, schedule.due, now),
+        card_before=before,
     )
+
+
+def next_intervals(
+    *, user: User, card: Card | None, scheduler: fsrs.Scheduler | None = None
+) -> dict[int, timedelta]:
+    """The interval each rating would give ``card`` (a new card when ``None``) now, with
+    ``user``'s scheduler (pass it in when previewing many cards)."""
+    return scheduling.preview(
+        card.to_fsrs() if card is not None else fsrs.Card(),
+        at=timezone.now(),
+        scheduler=scheduler or scheduler_for(user),
+    )
+
+
+def last_undoable_review(*, user: User) -> Review | None:
+    """The learner's latest review, if it can be undone (it saved the card's state)."""
+    latest = (
+        Review.objects.filter(user=user)
+        .select_related("question")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.card_before is not None else None
+
+
+@transaction.atomic
+def undo_last_review(*, user: User) -> Card:
+    """Undo the learner's latest rating: the card returns to its state before it and the
+    review is deleted from the log. Returns the restored card.
+
+    Only the latest review can be undone, and only while the card has not changed since
+    (a conditional UPDATE on its review count and time): undoing twice undoes the one before.
+    """
+    review = last_undoable_review(user=user)
+    if review is None:
+        raise NothingToUndo(_("There is no rating to undo."))
+    assert review.card_before is not None
+    restored = Card.objects.filter(
+        pk=review.card_id, user=user, last_review=review.reviewed_at
+    ).update(**Card.parse_reviewed_fields(review.card_before))
+    if not restored:
+        raise NothingToUndo(_("This rating can no longer be undone."))
+    review.delete()
+    return Card.objects.select_related("question").get(pk=review.card_id)
+
+
+@transaction.atomic
+def set_plan_topics(*, user: User, tags: Iterable[Tag]) -> StudyPlan:
+    """Choose the topics of the learner's plan toward their interview date (none: the whole
+    bank); the plan is computed again on its next use."""
+    study_plan, _created = StudyPlan.objects.get_or_create(user=user)
+    study_plan.tags.set(list(tags))
+    StudyPlan.objects.filter(pk=study_plan.pk).update(planned_on=None)
+    return study_plan
 
 
 @transaction.atomic
@@ -202,22 +257,104 @@ def move_practice(*, duplicate: Question, kept: Question) -> None:
             note.delete()
 
 
-@transaction.atomic
-def requeue_questions(*, user: User, question_ids: Iterable[int]) -> list[int]:
-    """Make these questions due now in ``user``'s practice (e.g. an interview's weak ones).
+@dataclass(frozen=True)
+class Requeued:
+    """What :func:`requeue_questions` did with each question it was given."""
 
-    A card not yet due is brought forward; a question never practised gets a card, which puts
-    it first among today's new questions. Returns the ids of the practicable questions queued.
+    new: list[int] = field(default_factory=list)
+    brought_forward: list[int] = field(default_factory=list)
+    already_due: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def ids(self) -> list[int]:
+        return [*self.new, *self.brought_forward, *self.already_due]
+
+    def describe(self) -> str:
+        """One sentence saying exactly what happened, for the learner."""
+        parts = []
+        if self.new:
+            parts.append(
+                ngettext(
+                    "%(count)d new question is first in today's queue, beyond the daily limit "
+                    "for new questions",
+                    "%(count)d new questions are first in today's queue, beyond the daily "
+                    "limit for new questions",
+                    len(self.new),
+                )
+                % {"count": len(self.new)}
+            )
+        if self.brought_forward:
+            parts.append(
+                ngettext(
+                    "%(count)d review was brought forward to today",
+                    "%(count)d reviews were brought forward to today",
+                    len(self.brought_forward),
+                )
+                % {"count": len(self.brought_forward)}
+            )
+        if self.already_due:
+            parts.append(
+                ngettext(
+                    "%(count)d was already due today",
+                    "%(count)d were already due today",
+                    len(self.already_due),
+                )
+                % {"count": len(self.already_due)}
+            )
+        if self.skipped:
+            parts.append(
+                ngettext(
+                    "%(count)d cannot be practised (no published answer)",
+                    "%(count)d cannot be practised (no published answer)",
+                    self.skipped,
+                )
+                % {"count": self.skipped}
+            )
+        if not parts:
+            return _("No question was sent to practice.")
+        return _("Sent to practice: %(what)s.") % {"what": _("; ").join(parts)}
+
+
+@transaction.atomic
+def requeue_questions(*, user: User, question_ids: Iterable[int]) -> Requeued:
+    """Put these questions in ``user``'s practice today (e.g. an interview's weak ones).
+
+    A question never reviewed is marked requested: it comes first among today's new
+    questions and is offered beyond, and not counted in, the daily new limit. A studied card
+    not yet due is brought forward to now. Questions that cannot be practised are skipped.
     """
     now = timezone.now()
-    ids = list(
-        Question.objects.practicable()
-        .filter(pk__in=list(question_ids))
-        .values_list("pk", flat=True)
-    )
-    Card.objects.filter(user=user, question_id__in=ids, due__gt=now).update(due=now)
+    wanted = list(dict.fromkeys(question_ids))
+    ids = set(Question.objects.practicable().filter(pk__in=wanted).values_list("pk", flat=True))
+    cards = {
+        card.question_id: card
+        for card in Card.objects.filter(user=user, question_id__in=ids).only(
+            "id", "question_id", "reps", "due", "requested_at"
+        )
+    }
+    result = Requeued(skipped=len(wanted) - len(ids))
+    for pk in (pk for pk in wanted if pk in ids):
+        card = cards.get(pk)
+        if card is None or card.reps == 0:
+            result.new.append(pk)
+        elif card.due > now:
+            result.brought_forward.append(pk)
+        else:
+            result.already_due.append(pk)
+    Card.objects.filter(user=user, question_id__in=result.brought_forward).update(due=now)
+    # The queue offers requested questions by request time: a microsecond apart keeps the
+    # order they were sent in (an interview sends its weakest first).
+    requested = {pk: now + timedelta(microseconds=i) for i, pk in enumerate(result.new)}
+    for pk, at in requested.items():
+        if pk in cards and cards[pk].requested_at is None:
+            Card.objects.filter(pk=cards[pk].pk).update(requested_at=at)
     Card.objects.bulk_create(
-        [Card(user=user, question_id=pk, due=now, created_at=now) for pk in ids],
-        ignore_conflicts=True,  # the (user, question) constraint skips the ones that exist
+        [
+            Card(user=user, question_id=pk, due=now, created_at=now, requested_at=at)
+            for pk, at in requested.items()
+            if pk not in cards
+        ],
+        ignore_conflicts=True,  # a concurrent request may have created it meanwhile
     )
-    return ids
+    return result

@@ -22,9 +22,17 @@ from interviewprep.models import User
 from questions import assessment
 from questions.models import Question
 
-from . import charts, services, state
+from . import charts, learner_scheduler, plan, scheduling, services, state
 from .access import get_practicable_question, get_visible_question
-from .forms import BookmarkForm, CheckForm, ContestForm, DeckForm, NoteForm, ReviewForm
+from .forms import (
+    BookmarkForm,
+    CheckForm,
+    ContestForm,
+    DeckForm,
+    NoteForm,
+    PlanTopicsForm,
+    ReviewForm,
+)
 from .models import Bookmark, Card, Note, Rating
 from .progress import learner_progress
 from .queue import answer_change, deck_remaining, todays_queue
@@ -49,7 +57,7 @@ def _session_url(deck: bool) -> str:
 def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     """What the practice card shows: the next question of today's queue or of the deck."""
     user = request.user
-    context: dict[str, Any] = {"deck": deck, "ratings": Rating.choices}
+    context: dict[str, Any] = {"deck": deck, "undoable": services.last_undoable_review(user=user)}
     question_id: int | None = None
     if deck:
         saved = request.session.get(DECK_SESSION_KEY)
@@ -78,9 +86,14 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
 
     question = Question.objects.with_tags().with_detail().get(pk=question_id)
     card = services.show_card(user=user, question=question)
+    intervals = services.next_intervals(user=user, card=card)
     context.update(
         question=question,
         card=card,
+        ratings=[
+            (value, label, scheduling.format_interval(intervals[value]))
+            for value, label in Rating.choices
+        ],
         change=answer_change(card=card, question=question),
         note=Note.objects.filter(user=user, question=question).first(),
     )
@@ -178,6 +191,18 @@ def review(request: PracticeRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@shows_refusal(lambda request, error: _session_url(_posted_deck(request)), level=messages.INFO)
+def undo(request: PracticeRequest) -> HttpResponse:
+    """Undo the learner's latest rating and show that card again."""
+    card = services.undo_last_review(user=request.user)
+    messages.info(
+        request, _("Rating undone: %(title)s is back in your queue.") % {"title": card.question}
+    )
+    return _next_card(request)
+
+
+@login_required
 @require_GET
 def dashboard(request: PracticeRequest) -> HttpResponse:
     progress = learner_progress(user=request.user)
@@ -199,8 +224,64 @@ def dashboard(request: PracticeRequest) -> HttpResponse:
             "forecast": forecast,
             "mastery": list(zip(progress.tags, mastery, strict=True)),
             "mastery_height": 22 * len(mastery),
+            "scheduler": learner_scheduler.profile_for(request.user),
+            "min_reviews": learner_scheduler.min_reviews(),
+            **_plan_context(request.user),
         },
     )
+
+
+PLAN_CHART_DAYS = 60
+PLAN_CHART_WIDTH = 600
+
+
+def _plan_context(user: User, form: PlanTopicsForm | None = None) -> dict[str, Any]:
+    """The plan toward the interview date and its load chart (the first 60 days)."""
+    study_plan = plan.study_plan(user)
+    form = form or PlanTopicsForm(
+        initial={"tags": list(study_plan.tags.all()) if study_plan.pk else []}
+    )
+    result = plan.compute(
+        user, parameters=learner_scheduler.parameters_in_use(learner_scheduler.profile_for(user))
+    )
+    if result is None:
+        return {"plan": None, "plan_form": form}
+    shown = result.load[:PLAN_CHART_DAYS]
+    pitch = max(4, PLAN_CHART_WIDTH // max(1, len(shown)))
+    bars = charts.bars(
+        [(day.strftime("%m-%d"), count) for day, count in shown],
+        length=FORECAST_HEIGHT,
+        pitch=pitch,
+        baseline=FORECAST_BASELINE,
+    )
+    return {
+        "plan": result,
+        "plan_form": form,
+        "plan_bars": [(bar, i % 7 == 0) for i, bar in enumerate(bars)],
+        "plan_bar_width": max(2, pitch - 2),
+        "plan_chart_width": pitch * len(bars) + 10,
+        "plan_retention": round(result.desired_retention * 100),
+    }
+
+
+@login_required
+@require_GET
+def export_page(request: PracticeRequest) -> HttpResponse:
+    """Download my cards for Anki or as CSV (the form GETs ``/api/practice/export/``)."""
+    return render(request, "quizzes/export.html", {"form": DeckForm()})
+
+
+@login_required
+@require_POST
+def plan_topics(request: PracticeRequest) -> HttpResponse:
+    """Choose the topics the plan toward the interview date covers."""
+    form = PlanTopicsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("tags", [])))
+        return redirect("practice:dashboard")
+    services.set_plan_topics(user=request.user, tags=form.cleaned_data["tags"])
+    messages.success(request, _("Your plan's topics were saved."))
+    return redirect(reverse("practice:dashboard") + "#plan-heading")
 
 
 @login_required

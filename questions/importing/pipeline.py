@@ -222,7 +222,7 @@ def import_bank(
         findings = _load_json(findings_path)["findings"]
         chinese_path = fixtures_dir / "editorial-review.zh.json"
         if chinese_path.exists():
-            findings = with_chinese(findings, _load_json(chinese_path))
+            findings = with_chinese(findings, json.loads(chinese_path.read_text(encoding="utf-8")))
         report.flags_created, report.flags_unmatched = import_findings(findings)
     key_points_path = fixtures_dir / "keypoints.json"
     if key_points_path.exists():

@@ -1,8 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from questions.models import Question, Tag
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from quizzes.progress import Progress
+from quizzes.queue import QueueItem
+from quizzes.scheduling import format_interval
 from quizzes.services import MAX_ATTEMPT_LENGTH
 
 
@@ -19,6 +22,12 @@ class PracticeQuestionSerializer(serializers.ModelSerializer[Question]):
         fields = ("id", "url", "title", "difficulty", "status", "under_revision", "tags", "version")
 
 
+class IntervalSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(help_text="1 Again, 2 Hard, 3 Good, 4 Easy.")
+    seconds = serializers.IntegerField(help_text="Until the next review if rated so now.")
+    display = serializers.CharField(help_text='As the rating button shows it: "10m", "3d".')
+
+
 class QueueItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["review", "changed", "new"],
@@ -26,6 +35,20 @@ class QueueItemSerializer(serializers.Serializer):
     )
     due = serializers.DateTimeField(allow_null=True)
     question = PracticeQuestionSerializer()
+    next_intervals = serializers.SerializerMethodField(
+        help_text="The interval each rating would give, computed by your scheduler."
+    )
+
+    @extend_schema_field(IntervalSerializer(many=True))
+    def get_next_intervals(self, item: QueueItem) -> list[dict[str, object]]:
+        return [
+            {
+                "rating": rating,
+                "seconds": int(delta.total_seconds()),
+                "display": format_interval(delta),
+            }
+            for rating, delta in sorted((item.intervals or {}).items())
+        ]
 
 
 class QueueSerializer(serializers.Serializer):
@@ -37,6 +60,10 @@ class QueueSerializer(serializers.Serializer):
     results = QueueItemSerializer(many=True)
     due_count = serializers.IntegerField()
     new_count = serializers.IntegerField()
+    requested_count = serializers.IntegerField(
+        help_text="Of the new ones, those you asked for (an interview's weak questions): "
+        "offered beyond, and not counted in, the daily goal."
+    )
     new_today = serializers.IntegerField()
     daily_goal = serializers.IntegerField()
 
@@ -87,6 +114,11 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
             "revision_number",
             "card",
         )
+
+
+class UndoneSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question_id")
+    card = CardSerializer(source="*")
 
 
 class BookmarkSerializer(serializers.ModelSerializer[Bookmark]):
@@ -142,3 +174,46 @@ class ProgressSerializer(serializers.Serializer[Progress]):
 
     def get_leeches(self, progress: Progress) -> list[int]:
         return [card.question_id for card in progress.leeches]
+
+
+class ScoresSerializer(serializers.Serializer):
+    log_loss = serializers.FloatField(allow_null=True)
+    rmse = serializers.FloatField(allow_null=True, help_text="RMSE over bins of predictions.")
+
+
+class SchedulerSerializer(serializers.Serializer):
+    """A learner's scheduler (``quizzes.learner_scheduler``)."""
+
+    parameters = serializers.ListField(
+        child=serializers.FloatField(), help_text="The FSRS parameters your cards use."
+    )
+    fitted = serializers.BooleanField(
+        help_text="True: your fitted parameters schedule your cards. False: the defaults (too "
+        "few reviews yet, or the fit did not predict your later reviews better)."
+    )
+    desired_retention = serializers.FloatField()
+    fitted_at = serializers.DateTimeField(allow_null=True)
+    fitted_reviews = serializers.IntegerField()
+    reviews = serializers.IntegerField(help_text="Your reviews now.")
+    min_reviews = serializers.IntegerField(help_text="Reviews needed before a fit.")
+    default = ScoresSerializer(
+        help_text="The default parameters, scored on the later part of your history."
+    )
+    fitted_scores = ScoresSerializer(
+        help_text="Parameters fitted on the earlier part of your history, on the same later "
+        "part (a time-series split)."
+    )
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["apkg", "csv"], default="apkg")
+    tags = serializers.ListField(
+        child=serializers.SlugField(), required=False, help_text="Any of these tag slugs."
+    )
+    difficulty = serializers.ChoiceField(
+        choices=Question.Difficulty.choices, required=False, allow_blank=True
+    )
+    bookmarked = serializers.BooleanField(required=False, default=False)
+    wrong = serializers.BooleanField(
+        required=False, default=False, help_text='Questions whose latest rating was "Again".'
+    )

@@ -4,32 +4,43 @@ Every endpoint needs an authenticated learner and only ever sees that learner's 
 another learner's bookmark or note is a 404.
 """
 
+import json
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviewprep.models import User
-from quizzes import services
+from quizzes import export, learner_scheduler, services, tasks
 from quizzes.access import get_note_for_user, get_visible_question
-from quizzes.models import Bookmark, Card, Note
+from quizzes.models import Bookmark, Card, Note, Review
 from quizzes.progress import learner_progress
+from quizzes.queue import build_deck as deck_ids
 from quizzes.queue import todays_queue
 
 from .serializers import (
     BookmarkSerializer,
+    ExportQuerySerializer,
     NoteSerializer,
     ProgressSerializer,
     QueueItemSerializer,
     QueueSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
+    SchedulerSerializer,
+    UndoneSerializer,
 )
+
+EXPORT_LIMIT = 1000
 
 
 def _user(request: Request) -> User:
@@ -58,10 +69,14 @@ class QueueView(generics.GenericAPIView[Any]):
         assert page is not None
         if page and page[0] is queue.head:
             services.show_card(user=user, question=queue.items[0].question)
+        scheduler = learner_scheduler.scheduler_for(user)
+        for item in page:
+            item.intervals = services.next_intervals(user=user, card=item.card, scheduler=scheduler)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data.update(
             due_count=queue.due_count,
             new_count=queue.new_count,
+            requested_count=queue.requested_count,
             new_today=queue.new_today,
             daily_goal=queue.new_limit,
         )
@@ -88,6 +103,165 @@ class ReviewCreateView(APIView):
         )
         review.card = Card.objects.get(pk=review.card_id)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class UndoReviewView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Undo my latest rating",
+        request=None,
+        responses={200: UndoneSerializer},
+        description=(
+            "The card returns to its state before the rating and the review is deleted from "
+            "your history. Repeat to undo the one before. 409 when there is nothing to undo."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        card = services.undo_last_review(user=_user(request))
+        return Response(UndoneSerializer(card).data)
+
+
+def _scheduler_data(user: User) -> dict[str, Any]:
+    profile = learner_scheduler.profile_for(user)
+    scheduler = learner_scheduler.scheduler_from(profile)
+    return {
+        "parameters": list(scheduler.parameters),
+        "fitted": profile.in_use,
+        "desired_retention": scheduler.desired_retention,
+        "fitted_at": profile.fitted_at,
+        "fitted_reviews": profile.fitted_reviews,
+        "reviews": Review.objects.filter(user=user).count(),
+        "min_reviews": learner_scheduler.min_reviews(),
+        "default": {"log_loss": profile.default_log_loss, "rmse": profile.default_rmse},
+        "fitted_scores": {"log_loss": profile.fitted_log_loss, "rmse": profile.fitted_rmse},
+    }
+
+
+class SchedulerView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="My scheduler: parameters, retention, fit", responses=SchedulerSerializer
+    )
+    def get(self, request: Request) -> Response:
+        return Response(SchedulerSerializer(_scheduler_data(_user(request))).data)
+
+
+class OptimizeSchedulerView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Fit my scheduler to my reviews now",
+        request=None,
+        responses={202: SchedulerSerializer},
+        description=(
+            "Queues the fit (it runs in the background; with the immediate backend it is done "
+            "when this answers) and answers with the scheduler as it stands. 409 with fewer "
+            "reviews than min_reviews."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        learner_scheduler.require_enough_reviews(Review.objects.filter(user=user).count())
+        tasks.optimize_scheduler.enqueue(user_id=user.pk)
+        return Response(
+            SchedulerSerializer(_scheduler_data(user)).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class _FileRenderer(BaseRenderer):
+    """Passes the view's bytes through; a refusal (a dict) is written as JSON."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, bytes | str):
+            return data.encode() if isinstance(data, str) else data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class ApkgRenderer(_FileRenderer):
+    media_type = "application/apkg"
+    format = "apkg"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class _ExportNegotiation(DefaultContentNegotiation):
+    """``?format=`` picks the file; an unknown one answers JSON (the view refuses it: 400)
+    instead of DRF's 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
+        wanted = request.query_params.get("format") or "apkg"
+        for renderer in renderers:
+            if renderer.format == wanted:
+                return renderer, renderer.media_type
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class ExportView(generics.GenericAPIView[Any]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ExportQuerySerializer  # the query; the response is a file
+    filterset_class = None
+    pagination_class = None
+    renderer_classes = [ApkgRenderer, CsvRenderer, JSONRenderer]
+    content_negotiation_class = _ExportNegotiation
+
+    @extend_schema(
+        summary="Export my cards: an Anki package or CSV",
+        request=None,
+        parameters=[ExportQuerySerializer],
+        responses={
+            (200, "application/apkg"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        description=(
+            "format=apkg (default): an Anki package, one note per question (rendered answer, "
+            "tags, provenance). format=csv: your cards and review history, one row each, with "
+            "a header. Without a filter, every question you have a card for; with tags, "
+            "difficulty, bookmarked or wrong, that filtered deck (at most 1,000 questions)."
+        ),
+    )
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refusal is JSON whatever file was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def get(self, request: Request) -> Response:
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        user = _user(request)
+        filtered = any(options.get(key) for key in ("tags", "difficulty", "bookmarked", "wrong"))
+        ids = (
+            deck_ids(
+                user=user,
+                tags=options.get("tags", []),
+                difficulty=options.get("difficulty", ""),
+                bookmarked=options.get("bookmarked", False),
+                wrong=options.get("wrong", False),
+                limit=EXPORT_LIMIT,
+            )
+            if filtered
+            else None
+        )
+        questions = export.export_questions(user, ids)
+        site = request.build_absolute_uri("/").rstrip("/")
+        stamp = timezone.localdate().isoformat()
+        if options["format"] == "csv":
+            body: bytes = export.csv_export(user, questions, site=site).encode()
+            name = f"interviewprep-{stamp}.csv"
+        else:
+            body = export.anki_package(questions, site=site, deck_name="InterviewPrep")
+            name = f"interviewprep-{stamp}.apkg"
+        response = Response(body)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class ProgressView(APIView):

@@ -81,6 +81,8 @@ def test_me_with_a_token(client, user, auth):
         "display_name": "Alice",
         "ui_language": "zh-hans",  # not chosen yet: the site's default
         "daily_goal": 10,
+        "interview_date": None,
+        "daily_reminder": False,
         "roles": ["learner"],
     }
 

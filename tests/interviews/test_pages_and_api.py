@@ -477,3 +477,31 @@ def test_interview_wording_history_order_and_times(client, learner, start):
     assert history.index(f"/interviews/{newer.pk}/") < history.index(f"/interviews/{older.pk}/")
     report = client.get(f"/interviews/{older.pk}/report/").content.decode()
     assert "答题用时" in report
+def test_weak_questions_all_enter_practice_beyond_the_daily_new_limit(client, learner, start):
+    """An interview's weak questions are offered today even when today's new questions are
+    used up, are not counted against the limit, and the message says what happened."""
+    from quizzes import services as practice
+    from quizzes.models import Rating
+
+    learner.daily_goal = 1
+    learner.save()
+    client.force_login(learner)
+    attempt = now_attempt(start, learner, count=3)
+    weak = list(attempt.slots.values_list("question_id", flat=True))
+    studied = Question.objects.practicable().exclude(pk__in=weak).order_by("id").first()
+    practice.record_review(user=learner, question=studied, rating=Rating.GOOD)
+    assert todays_queue(user=learner).new_count == 0  # today's one new question is used up
+    assert client.post(f"/api/interviews/{attempt.pk}/submit/").status_code == 200
+
+    response = client.post(f"/interviews/{attempt.pk}/practice/", follow=True)
+    page = response.content.decode()
+    assert "已加入练习：3 道新题排在今天队列的最前面，不占每日新题上限。" in page
+
+    queue = todays_queue(user=learner)
+    assert [item.question.pk for item in queue.items if item.kind == "new"] == weak
+    assert (queue.new_count, queue.requested_count, queue.new_today) == (3, 3, 1)
+    # Rating one of them does not use up the daily limit: the other two remain.
+    practice.record_review(user=learner, question=Question.objects.get(pk=weak[0]), rating=3)
+    queue = todays_queue(user=learner)
+    assert [item.question.pk for item in queue.items if item.kind == "new"] == weak[1:]
+    assert queue.new_today == 1

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -95,7 +96,8 @@ EXPECTED = {
 
 
 @time_machine.travel(NOW, tick=False)
-def test_progress_api_figures(client, learner, history):
+def test_progress_api_figures(client, learner, history, settings):
+    settings.PRACTICE_STREAK_MIN_REVIEWS = 1
     client.force_login(learner)
     data = client.get(reverse("practice-api:progress")).json()
     assert list(data) == [*EXPECTED, "reviews_per_day", "tags", "leeches"]
@@ -116,7 +118,8 @@ def test_progress_api_figures(client, learner, history):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_dashboard_page_shows_the_same_figures_and_draws_svg(client, learner, history):
+def test_dashboard_page_shows_the_same_figures_and_draws_svg(client, learner, history, settings):
+    settings.PRACTICE_STREAK_MIN_REVIEWS = 1
     client.force_login(learner)
     response = client.get(reverse("practice:dashboard"))
     html = response.content.decode()
@@ -149,3 +152,13 @@ def test_a_new_learner_has_an_empty_dashboard(client, other):
     data = client.get(reverse("practice-api:progress")).json()
     assert (data["total_reviews"], data["retention"], data["streak"]) == (0, None, 0)
     assert client.get(reverse("practice:dashboard")).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_day_counts_toward_the_streak_only_with_enough_reviews(client, learner, history):
+    # The history has 3 reviews today, 2 yesterday, 1 the day before: at the default of 5,
+    # no day counts; at 2, today and yesterday do.
+    client.force_login(learner)
+    assert client.get(reverse("practice-api:progress")).json()["streak"] == 0
+    with override_settings(PRACTICE_STREAK_MIN_REVIEWS=2):
+        assert client.get(reverse("practice-api:progress")).json()["streak"] == 2

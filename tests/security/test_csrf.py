@@ -348,6 +348,10 @@ CASES = [
         302,
         lambda w: {"question": w.questions[0].pk, "rating": 3, "attempt": "my answer"},
     ),
+    Case("practice:undo", "learner", _r("practice:undo"), _r("practice:session"), 302),
+    Case(
+        "practice:plan-topics", "learner", _r("practice:plan-topics"), _r("practice:dashboard"), 302
+    ),
     Case(
         "practice:bookmark",
         "learner",
@@ -497,6 +501,7 @@ READ_ONLY = {
     "practice:session",
     "practice:dashboard",
     "practice:bookmarks",
+    "practice:export",
     "interviews:index",
     "interviews:history",
     "interviews:templates",
