@@ -85,6 +85,12 @@ class ProfileForm(forms.ModelForm):
             help_text=_("Times on every page are shown in this zone."),
         )
 
+    def clean_interview_date(self) -> date | None:
+        day: date | None = self.cleaned_data.get("interview_date")
+        if day is not None and day != self.instance.interview_date:
+            check_interview_date(day)
+        return day
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in time_zone_names()]
@@ -94,12 +100,6 @@ class TimeZoneForm(forms.Form):
     """The zone a browser reports (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
 
     time_zone = forms.ChoiceField(choices=time_zone_choices)
-
-    def clean_interview_date(self) -> date | None:
-        day: date | None = self.cleaned_data.get("interview_date")
-        if day is not None and day != self.instance.interview_date:
-            check_interview_date(day)
-        return day
 
 
 class OneTimeCodeForm(forms.Form):

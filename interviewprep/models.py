@@ -59,6 +59,8 @@ def time_zone_names() -> tuple[str, ...]:
 def validate_time_zone(value: str) -> None:
     if value and value not in time_zone_names():
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+
+
 INTERVIEW_DATE_MAX_DAYS = 730
 
 

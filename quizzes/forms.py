@@ -75,6 +75,8 @@ class ContestForm(forms.Form):
     attempt = forms.CharField(required=False, strip=False, max_length=MAX_ATTEMPT_LENGTH)
     score = forms.IntegerField(required=False)
     comment = forms.CharField(required=False)
+
+
 class PlanTopicsForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.order_by("level", "slug"),

@@ -85,7 +85,7 @@ CASES: dict[str, Case] = {
     "api:api-root": Case("anon", queries=0),
     # The bank.
     "questions:list": Case("anon", queries=6),
-    "questions:detail": Case("anon", "question", queries=7),
+    "questions:detail": Case("anon", "question", queries=8),
     "questions:report": Case("learner", "question", queries=3),
     "questions:history": Case("anon", "question", queries=2),
     "questions:my-reports": Case("learner", queries=4),
@@ -123,15 +123,15 @@ CASES: dict[str, Case] = {
     "api:revision-request-changes": Case("reviewer", "draft", queries=2, status=POST),
     "api:revision-submit": Case("editor", "draft", queries=2, status=POST),
     # Practice.
-    "practice:home": Case("learner", queries=9),
-    "practice:session": Case("learner", queries=17),
+    "practice:home": Case("learner", queries=10),
+    "practice:session": Case("learner", queries=20),
     "practice:review": Case("learner", queries=2, status=POST),
     "practice:deck": Case("learner", queries=2, status=POST),
-    "practice:dashboard": Case("learner", queries=8),
+    "practice:dashboard": Case("learner", queries=12),
     "practice:bookmarks": Case("learner", queries=5),
     "practice:bookmark": Case("learner", "question", queries=2, status=POST),
     "practice:note": Case("learner", "question", queries=2, status=POST),
-    "practice-api:queue": Case("learner", queries=12),
+    "practice-api:queue": Case("learner", queries=14),
     "practice-api:reviews": Case("learner", queries=2, status=POST),
     "practice-api:notes": Case("learner", queries=4),
     "practice-api:note": Case("learner", "question", queries=3),
@@ -183,6 +183,19 @@ CASES: dict[str, Case] = {
     "questions:question-new": Case("editor", queries=3),
     "questions:question-new-preview": Case("editor", queries=2, status=POST),
     "questions:question-new-duplicates": Case("editor", queries=2, status=POST),
+    # Practice beyond Anki: undo, the plan's topics, export, the learner's own scheduler.
+    "practice:undo": Case("learner", queries=2, status=POST),
+    "practice:plan-topics": Case("learner", queries=2, status=POST),
+    "practice:export": Case("learner", queries=3),
+    "practice-api:undo": Case("learner", queries=2, status=POST),
+    "practice-api:export": Case("learner", queries=7, query="format=csv"),
+    "practice-api:scheduler": Case("learner", queries=4),
+    "practice-api:optimize": Case("learner", queries=2, status=POST),
+    # Series of questions on one topic, edited by editors.
+    "questions:editor-series": Case("editor", "question", queries=4),
+    "questions:editor-series-edit": Case("editor", "question", queries=2, status=POST),
+    # A copied figure that does not exist.
+    "figure": Case("anon", "missing_figure", queries=1, status=404),
     # The browser's own requests.
     "favicon": Case("anon", queries=0, status=302),
     "set_time_zone": Case("learner", queries=2, status=POST),
@@ -234,6 +247,7 @@ def world(learner, editor, reviewer) -> SimpleNamespace:
         finished_question=finished.slots.order_by("position").first().question_id,
         answered=attempt.slots.order_by("position").first().question_id,
         finished=finished.pk,
+        missing_figure="missing.png",
         reset_uid=urlsafe_base64_encode(force_bytes(learner.pk)),
         reset_token=default_token_generator.make_token(learner),
     )

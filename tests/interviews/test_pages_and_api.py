@@ -477,6 +477,8 @@ def test_interview_wording_history_order_and_times(client, learner, start):
     assert history.index(f"/interviews/{newer.pk}/") < history.index(f"/interviews/{older.pk}/")
     report = client.get(f"/interviews/{older.pk}/report/").content.decode()
     assert "答题用时" in report
+
+
 def test_weak_questions_all_enter_practice_beyond_the_daily_new_limit(client, learner, start):
     """An interview's weak questions are offered today even when today's new questions are
     used up, are not counted against the limit, and the message says what happened."""

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 
 from questions.models import DuplicateCandidate, Question, QuestionRevision, QuestionSource
 from tests.conftest import FIXTURES_DIR
-from tests.questions.conftest import editor, reviewer  # noqa: F401 - fixtures
 from tests.questions.revisions import publish
 from tests.questions.test_import import snapshot
 
