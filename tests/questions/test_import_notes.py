@@ -71,7 +71,7 @@ def test_the_same_file_again_changes_nothing(tmp_path):
     assert "Nothing to change." in out
 
 
-def test_a_changed_file_updates_only_what_no_editor_revised(tmp_path, editor, reviewer):  # noqa: F811
+def test_a_changed_file_updates_only_what_no_editor_revised(tmp_path, editor, reviewer):
     note = copy(tmp_path, "03_bold_line_questions.txt")
     run(str(note))
     edited = Question.objects.get(title="temperature 参数的作用是什么？")
