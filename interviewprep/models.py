@@ -89,7 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     kept_session_auth_hash: str | None = None
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        # Printed wherever a template names a person: never the email address (SECURITY.md).
+        return self.public_name
 
     def get_session_auth_hash(self) -> str:
         if self.kept_session_auth_hash and "password" not in self.__dict__:  # not loaded or set
@@ -99,4 +100,4 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """How other people see this user: the display name, never the email address."""
-        return self.display_name or gettext("Member #%(id)s") % {"id": self.pk}
+        return self.display_name or gettext("Learner #%(id)s") % {"id": self.pk}

@@ -29,9 +29,8 @@ class ReportSerializer(serializers.Serializer[Any]):
 
 class EditorialFlagSerializer(serializers.ModelSerializer[EditorialFlag]):
     question_title = serializers.CharField(source="question.title", read_only=True)
-    reporter: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="email", read_only=True
-    )
+    # The public name: editors never see a learner's email address.
+    reporter = serializers.CharField(source="reporter.public_name", read_only=True, default=None)
 
     class Meta:
         model = EditorialFlag
