@@ -184,7 +184,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bounded in size and depth (interviewprep/parsers.py); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "interviewprep.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No request body the API takes nests deeper than this; 10,000 brackets overflowed json's stack.
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "InterviewPrep API",
     "DESCRIPTION": "The LLM / multimodal interview question bank.",

@@ -8,18 +8,25 @@ show (``interviewprep.errors.shows_refusal``). So fields here are typed, not con
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from interviewprep.fields import ID_MAX, CountField, IdField
 
 
 class IdListField(forms.Field):
     """Several values of one name (``<select multiple>``, checkboxes) as whole numbers."""
 
     widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Enter whole numbers.")}
 
     def to_python(self, value: Any) -> list[int]:
         try:
-            return [int(item) for item in value or []]
+            ids = [int(item) for item in value or []]
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(not 0 <= each <= ID_MAX for each in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
 
 class TextListField(forms.Field):
@@ -55,7 +62,7 @@ class DraftForm(forms.Form):
     body_markdown = _text()
     tags = TextListField(required=False)
     difficulty = _text()
-    version = forms.IntegerField(required=False, min_value=0)
+    version = CountField(required=False)
 
     def values(self) -> dict[str, Any]:
         """What the editor sent, as the draft page shows it again (a version that does not
@@ -74,7 +81,7 @@ class DraftForm(forms.Form):
 class SubmitForm(forms.Form):
     """Sending a draft to review (``drafts.submit_draft``)."""
 
-    version = forms.IntegerField(required=False, min_value=0)
+    version = CountField(required=False)
     summary = _text()
     resolves = IdListField(required=False)
 
@@ -88,18 +95,18 @@ class CommentForm(forms.Form):
 class RollbackForm(forms.Form):
     """Publishing an old version again (``revisions.rollback_question``)."""
 
-    number = forms.IntegerField(required=False)
+    number = CountField(required=False)
     summary = _text()
 
 
 class MergeForm(forms.Form):
     """Merging a question into the one numbered ``kept`` (``merging.merge_question``)."""
 
-    kept = forms.IntegerField(required=False)
+    kept = IdField(required=False)
 
 
 class CandidateForm(forms.Form):
     """Deciding a near-duplicate pair: dismiss it, or merge it keeping ``keep``."""
 
     decision = _text()
-    keep = forms.IntegerField(required=False)
+    keep = IdField(required=False)

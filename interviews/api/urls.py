@@ -6,9 +6,9 @@ app_name = "interviews-api"
 urlpatterns = [
     path("", views.start, name="start"),
     path("templates/", views.templates, name="templates"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/answers/<int:question_id>/", views.answer, name="answer"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/review/", views.review, name="review"),
-    path("<int:pk>/report/", views.report, name="report"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/answers/<id:question_id>/", views.answer, name="answer"),
+    path("<id:pk>/submit/", views.submit, name="submit"),
+    path("<id:pk>/review/", views.review, name="review"),
+    path("<id:pk>/report/", views.report, name="report"),
 ]

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interviewprep.errors import refusal_payload
+from interviewprep.fields import ApiCountField, ApiIdField
 from interviewprep.roles import IsEditor, IsReviewer
 from questions.editorial import drafts, flags, revisions
 from questions.models import EditorialFlag, Question, QuestionRevision, RevisionDraft
@@ -98,15 +99,15 @@ class DraftWriteSerializer(serializers.Serializer[Any]):
     body_markdown = serializers.CharField(allow_blank=True, trim_whitespace=False)
     tag_slugs = serializers.ListField(child=serializers.CharField(), required=False)
     difficulty = serializers.ChoiceField(choices=Question.Difficulty.choices, required=False)
-    version = serializers.IntegerField(
+    version = ApiCountField(
         required=False, help_text="The draft version you edited; required once a draft exists."
     )
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
     summary = serializers.CharField(max_length=300)
-    resolves = serializers.ListField(child=serializers.IntegerField(), required=False)
-    version = serializers.IntegerField()
+    resolves = serializers.ListField(child=ApiIdField(), required=False)
+    version = ApiCountField()
 
 
 class CommentSerializer(serializers.Serializer[Any]):
