@@ -34,4 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "interviewprep.views.bad_request"
+handler403 = "interviewprep.views.permission_denied"
 handler404 = "interviewprep.views.page_not_found"
+handler500 = "interviewprep.views.server_error"
