@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "interviewprep.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "interviewprep.urls"
@@ -327,6 +328,15 @@ OTP_TOTP_ISSUER = "InterviewPrep"
 
 # The 6th failed login within 15 minutes, per account and (separately) per client address,
 # is refused; the block lifts by itself 15 minutes after the last counted failure.
+# interviewprep/ratelimit.py: scope -> (per account, per address, window in seconds). An
+# address is shared by an office or a campus, so it gets more than one account.
+RATE_LIMITS = {
+    "signup": (5, 20, 3600),
+    "password_reset": (5, 20, 3600),
+    "report": (20, 100, 3600),
+    "upload": (30, 150, 3600),
+    "grading": (120, 600, 3600),
+}
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

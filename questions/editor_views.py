@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from interviewprep import ratelimit
 from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
@@ -111,6 +112,7 @@ def _report_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpRe
 def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _report_page(request, pk)
+    ratelimit.limit(request, "report")
     flags.report_problem(
         question=get_object_or_404(Question.objects.visible(), pk=pk),
         reporter=request.user,

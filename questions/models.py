@@ -396,6 +396,15 @@ class EditorialFlag(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["question", "status"], name="flag_question_status")]
+        constraints = [
+            # One open report per learner, question and reason: a repeat is refused
+            # (flags.report_problem says so), not stacked in the editors' queue.
+            models.UniqueConstraint(
+                fields=["reporter", "question", "reason"],
+                condition=models.Q(status="open", reporter__isnull=False),
+                name="flag_one_open_per_reporter",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.problem[:60]}"

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interviewprep import ratelimit
 from interviewprep.errors import refusal_payload
 from interviewprep.fields import ApiCountField, ApiIdField
 from interviewprep.roles import IsEditor, IsReviewer
@@ -159,6 +160,7 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         question = get_object_or_404(Question.objects.visible(), pk=pk)
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        ratelimit.limit(request, "report")
         flag = flags.report_problem(question=question, reporter=request.user, **data.validated_data)
         return Response(EditorialFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
