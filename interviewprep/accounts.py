@@ -5,7 +5,7 @@ the two that set a new password also email the account's owner about it.
 """
 
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from . import ratelimit
 from . import two_factor as two_factor_apps
 from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm
 from .models import User
@@ -65,6 +66,8 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST":
+        ratelimit.limit(request, "signup")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,6 +83,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, rate-limited: each request sends an email to the address."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ratelimit.limit(request, "password_reset")
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(auth_views.LoginView):
