@@ -339,7 +339,10 @@ RATE_LIMITS = {
 }
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked: an (account, address) pair after 5 failures, an account after 10 from any
+# addresses, a whole address after 50 across accounts (interviewprep/throttling.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_FAILURE_LIMITS = [AXES_FAILURE_LIMIT, 2 * AXES_FAILURE_LIMIT, 10 * AXES_FAILURE_LIMIT]
 # Refused attempts during a block do not extend it, so it really lifts after 15 minutes.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
