@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -291,6 +292,7 @@ class QuestionRevision(models.Model):
     class Origin(models.TextChoices):
         IMPORT = "import", _("Imported from the notes")
         EDITOR = "editor", _("Written by an editor")
+        ROLLBACK = "rollback", _("Rolled back")
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -301,6 +303,8 @@ class QuestionRevision(models.Model):
     tag_slugs = models.JSONField(default=list)
     difficulty = models.CharField(max_length=10, choices=Question.Difficulty.choices)
     summary = models.CharField(max_length=300, blank=True)
+    # A rollback: the number of the version whose content this one publishes again.
+    restored_number = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -318,6 +322,16 @@ class QuestionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.number}"
+
+    def origin_label(self) -> str:
+        """What the history says of where this version came from: "rolled back to version 1
+        by …" for a rollback (an editor wrote none of it)."""
+        if self.origin == self.Origin.ROLLBACK and self.restored_number:
+            return gettext("Rolled back to version %(number)s by %(name)s") % {
+                "number": self.restored_number,
+                "name": self.author.public_name if self.author else "—",
+            }
+        return str(self.get_origin_display())
 
 
 class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):

@@ -126,12 +126,18 @@ class RevisionSerializer(PublicNamesSerializer, serializers.ModelSerializer[Ques
             "tag_slugs",
             "difficulty",
             "summary",
+            "restored_number",
             "author",
             "reviewer",
             "created_at",
             "published_at",
         )
         read_only_fields = fields
+
+
+class RollbackSerializer(serializers.Serializer[Any]):
+    number = ApiCountField(min_value=1, help_text="The version to publish again.")
+    summary = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class DraftConflictSerializer(serializers.Serializer[Any]):
@@ -192,6 +198,28 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return Response(DraftSerializer(saved).data, status=code)
+
+    @extend_schema(
+        summary="Roll the question back: publish an old version's content again",
+        description=(
+            "Reviewers only. The findings that later versions resolved open again; the new "
+            "version's origin is `rollback` with `restored_number`."
+        ),
+        request=RollbackSerializer,
+        responses={201: RevisionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="rollback", permission_classes=[IsReviewer])
+    def rollback(self, request: Request, pk: str) -> Response:
+        question = get_object_or_404(Question.objects.visible(), pk=pk)
+        data = RollbackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revision = revisions.rollback_question(
+            question=question,
+            to_number=data.validated_data["number"],
+            reviewer=request.user,
+            summary=data.validated_data["summary"],
+        )
+        return Response(RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Published versions of a question, newest first",
