@@ -110,3 +110,9 @@ class CandidateForm(forms.Form):
 
     decision = _text()
     keep = IdField(required=False)
+
+
+class ReassignForm(forms.Form):
+    """An administrator handing a draft to another editor (``drafts.reassign_draft``)."""
+
+    editor = IdField()

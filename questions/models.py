@@ -604,6 +604,8 @@ class AuditEntry(models.Model):
         ROLLED_BACK = "rolled_back", _("Rolled back")
         MERGED = "merged", _("Merged a duplicate")
         CANDIDATE_DISMISSED = "candidate_dismissed", _("Dismissed a duplicate candidate")
+        DRAFT_WITHDRAWN = "draft_withdrawn", _("Withdrew a draft from review")
+        DRAFT_REASSIGNED = "draft_reassigned", _("Reassigned a draft")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"

@@ -293,7 +293,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
     def get_permissions(self) -> list[Any]:
         if self.action in ("approve", "request_changes"):
             return [IsReviewer()]
-        if self.action == "submit":
+        if self.action in ("submit", "withdraw"):
             return [IsEditor()]
         return [(IsEditor | IsReviewer)()]
 
@@ -304,6 +304,16 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         if self.action == "list":
             drafts = drafts.active()
         return drafts.order_by("-updated_at", "id")
+
+    @extend_schema(
+        summary="Withdraw a submitted draft from review (its author or last editor)",
+        request=None,
+        responses=DraftSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        draft = drafts.withdraw_draft(draft_id=self.get_object().pk, editor=request.user)
+        return Response(DraftSerializer(draft).data)
 
     @extend_schema(summary="Submit a draft for review", request=SubmitSerializer)
     @action(detail=True, methods=["post"])
