@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import names
 from .authentication import token_expires, valid_token_for
 from .models import Language, User
 from .roles import roles_of
@@ -36,6 +37,9 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ("email", "display_name", "ui_language", "daily_goal", "roles")
         read_only_fields = ("email",)
+
+    def validate_display_name(self, value: str) -> str:
+        return names.clean_display_name(value, user=self.instance)
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(role.value for role in roles_of(user))

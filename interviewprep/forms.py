@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import names
 from .models import DAILY_GOAL_MAX, DAILY_GOAL_MIN, Language, User
 from .throttling import LOCKED_OUT, lockout_message
 
@@ -62,6 +63,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["daily_goal"].widget.attrs.update(min=DAILY_GOAL_MIN, max=DAILY_GOAL_MAX)
+
+    def clean_display_name(self) -> str:
+        return names.clean_display_name(self.cleaned_data["display_name"], user=self.instance)
 
 
 class OneTimeCodeForm(forms.Form):

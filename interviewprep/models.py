@@ -83,6 +83,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(daily_goal__gte=DAILY_GOAL_MIN, daily_goal__lte=DAILY_GOAL_MAX),
                 name="user_daily_goal_range",
             ),
+            # interviewprep.names.clean_display_name refuses a taken name with a clear message.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~models.Q(display_name=""),
+                name="user_display_name_ci_unique",
+                violation_error_message=_("Someone already uses this name. Choose another one."),
+            ),
         ]
 
     # Set on a user read from the cache, which holds no password (interviewprep.backends).
