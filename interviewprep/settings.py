@@ -306,7 +306,9 @@ LOGGING = {
 # --------
 # Sign-up/login/password reset (interviewprep/accounts.py, auth_urls.py), API tokens
 # (interviewprep/api.py) and login throttling with django-axes (interviewprep/throttling.py).
-INSTALLED_APPS += ["rest_framework.authtoken", "axes"]
+# API tokens: knox (hashed, expiring). DRF's authtoken stays installed only so that the
+# migration moving its tokens into knox can read them; drop it once that has run everywhere.
+INSTALLED_APPS += ["rest_framework.authtoken", "knox", "axes"]
 # Axes' middleware turns a throttled login into its lockout response; it must come last.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -322,6 +324,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 ]
 # An API token works this long after it was issued; signing in again then gives a new one.
 API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30")))
+REST_KNOX = {"TOKEN_TTL": API_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 
 # The name authenticator apps show beside the admin's codes (accounts.two_factor).
 OTP_TOTP_ISSUER = "InterviewPrep"

@@ -9,10 +9,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ParseError
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
+from interviewprep.authentication import issue_token
 from interviewprep.parsers import BoundedJSONParser
 from interviewprep.wsgi import application
 from tests.factories import UserFactory
@@ -34,7 +34,7 @@ def keep_connection_in_test_transaction():
 
 @pytest.fixture
 def token(db) -> str:
-    return Token.objects.create(user=UserFactory()).key
+    return issue_token(UserFactory())[1]
 
 
 @pytest.mark.django_db
