@@ -6,19 +6,36 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean
+.PHONY: install lock audit migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Installs exactly what requirements-dev.lock pins, every file checked against its hash; the
+# project itself goes in editable without resolving anything again. Production installs
+# requirements.lock the same way (README, Deployment).
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Regenerates both lock files from pyproject.toml (after changing a dependency there), for
+# every platform and Python 3.12+, with hashes. Commit the result.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+		--generate-hashes --no-header --quiet -o requirements-dev.lock
+
+# Known vulnerabilities in the pinned dependencies (needs a machine that reaches PyPI's
+# advisory data; SECURITY.md, V14).
+audit: install
+	$(BIN)/pip-audit --requirement requirements.lock --require-hashes --disable-pip --progress-spinner off
 
 migrate: install
 	$(MANAGE) migrate --no-input
