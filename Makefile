@@ -8,6 +8,7 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: install lock audit migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean
 WORKERS ?= 2
+THREADS ?= 8
 BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
@@ -55,15 +56,18 @@ serve: install
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) load_bank
 	$(MANAGE) load_interview_templates
-	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile -
+	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --worker-class gthread \
+		--threads $(THREADS) --bind $(BIND) --access-logfile -
 
 # Finishes interview attempts whose deadline passed and nobody came back to (run from cron).
 expire-attempts: migrate
 	$(MANAGE) expire_attempts
 
-# 50 simulated learners autosaving for a minute against gunicorn on PostgreSQL.
+# LEARNERS simulated learners autosaving for a minute against gunicorn (as make serve runs it)
+# on PostgreSQL; writes bench/results/autosave-LEARNERS.txt.
+LEARNERS ?= 200
 bench-autosave: install
-	$(BIN)/python bench/autosave_load.py
+	$(BIN)/python bench/autosave_load.py $(LEARNERS) --workers $(WORKERS) --threads $(THREADS)
 
 # Runs queued background tasks when TASKS_BACKEND=database.
 worker: install
