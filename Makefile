@@ -6,19 +6,37 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; production sets these in its environment instead.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots bench-scheduler
+.PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots bench-scheduler lock audit
 WORKERS ?= 2
+THREADS ?= 8
 BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Installs exactly what requirements-dev.lock pins, every file checked against its hash; the
+# project itself goes in editable without resolving anything again. Production installs
+# requirements.lock the same way (README, Deployment).
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Regenerates both lock files from pyproject.toml (after changing a dependency there), for
+# every platform and Python 3.12+, with hashes. Commit the result.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+		--generate-hashes --no-header --quiet -o requirements-dev.lock
+
+# Known vulnerabilities in the pinned dependencies (needs a machine that reaches PyPI's
+# advisory data; SECURITY.md, V14).
+audit: install
+	$(BIN)/pip-audit --requirement requirements.lock --require-hashes --disable-pip --progress-spinner off
 
 migrate: install
 	$(MANAGE) migrate --no-input
@@ -42,7 +60,8 @@ serve: install
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) load_bank
 	$(MANAGE) load_interview_templates
-	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile -
+	$(BIN)/gunicorn interviewprep.wsgi --workers $(WORKERS) --worker-class gthread \
+		--threads $(THREADS) --bind $(BIND) --access-logfile -
 
 # The first account, for the admin (asks for email and password).
 createsuperuser: migrate
@@ -68,9 +87,11 @@ screenshots: install
 expire-attempts: migrate
 	$(MANAGE) expire_attempts
 
-# 50 simulated learners autosaving for a minute against gunicorn on PostgreSQL.
+# LEARNERS simulated learners autosaving for a minute against gunicorn (as make serve runs it)
+# on PostgreSQL; writes bench/results/autosave-LEARNERS.txt.
+LEARNERS ?= 200
 bench-autosave: install
-	$(BIN)/python bench/autosave_load.py
+	$(BIN)/python bench/autosave_load.py $(LEARNERS) --workers $(WORKERS) --threads $(THREADS)
 
 # Default vs fitted FSRS parameters on simulated learners: bench/results/scheduler_fit.txt.
 bench-scheduler: install

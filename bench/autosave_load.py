@@ -1,11 +1,14 @@
-"""Load test: 50 learners autosaving at once against gunicorn (2 workers) on PostgreSQL.
+"""Load test: a lecture hall of learners autosaving at once against gunicorn on PostgreSQL.
 
-Run with `make bench-autosave` (or `.venv/bin/python bench/autosave_load.py`). It:
+Run with `make bench-autosave LEARNERS=200` (or `.venv/bin/python bench/autosave_load.py 200
+[--workers 2 --threads 8 --duration 60]`). The server is started as `make serve` starts it:
+``WORKERS`` gthread workers of ``THREADS`` threads each (README, Deployment). It:
 
 1. re-creates its own database (``interviewprep_bench`` on 127.0.0.1:5432, or
    ``BENCH_DATABASE_URL``), migrates it and loads the question bank;
-2. creates 50 learners, each with a running 6-question interview and a session;
-3. starts gunicorn with 2 workers on a free loopback port;
+2. creates the learners (default 200), each with a running 6-question interview and a
+   session;
+3. starts gunicorn on a free loopback port;
 4. for ``DURATION`` seconds, each learner (a thread) types into a random question and
    autosaves (PUT /api/interviews/{id}/answers/{q}/) every 0.3-1 s, and polls the clock
    endpoint every 15 s as the page does; at most ``MAX_REQUESTS`` requests per learner;
@@ -17,6 +20,7 @@ Run with `make bench-autosave` (or `.venv/bin/python bench/autosave_load.py`). I
 Everything stays on 127.0.0.1.
 """
 
+import argparse
 import http.client
 import json
 import os
@@ -31,7 +35,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-LEARNERS = 50
 DURATION = 60.0
 MAX_REQUESTS = 400
 QUESTIONS = 6
@@ -86,6 +89,7 @@ class Learner(threading.Thread):
         self.statuses: dict[int, int] = {}
         self.acknowledged: dict[int, str] = {}
         self.texts = dict.fromkeys(questions, "")
+        self.duration = DURATION
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
@@ -109,7 +113,7 @@ class Learner(threading.Thread):
         return status, elapsed
 
     def run(self) -> None:
-        end = time.monotonic() + DURATION
+        end = time.monotonic() + self.duration
         # Pages are opened at different moments: their 15 s clock polls are spread out.
         next_clock = time.monotonic() + self.rng.uniform(0, 15)
         sent = 0
@@ -134,7 +138,20 @@ class Learner(threading.Thread):
             time.sleep(self.rng.uniform(0.3, 1.0))
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("learners", nargs="?", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=DURATION, help="seconds of load")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "8")))
+    args = parser.parse_args()
+    if not 1 <= args.learners <= 2000:
+        parser.error("learners: 1 to 2000")
+    return args
+
+
 def main() -> None:
+    args = arguments()
     recreate_database()
     manage("migrate", "--no-input", "-v", "0")
     manage("load_bank", "-v", "0")
@@ -151,7 +168,7 @@ def main() -> None:
     from interviews.models import Answer
 
     learners_data = []
-    for i in range(LEARNERS):
+    for i in range(args.learners):
         user = User.objects.create_user(f"bench{i}@example.com", "bench-password-123")
         attempt = services.start_attempt(
             user=user, criteria=services.Criteria(count=QUESTIONS, minutes=30)
@@ -173,14 +190,19 @@ def main() -> None:
             str(Path(sys.executable).parent / "gunicorn"),
             "interviewprep.wsgi",
             "--workers",
-            "2",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
             "--bind",
             f"{HOST}:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "DB_POOL_MAX": "4"},
+        # A connection for every thread: a thread never waits for the pool.
+        env={**os.environ, "DB_POOL_MAX": str(args.threads)},
     )
     try:
         for _ in range(100):
@@ -190,6 +212,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         learners = [Learner(port, *data) for data in learners_data]
+        for learner in learners:
+            learner.duration = args.duration
         # Baseline, same run: one learner alone, 50 sequential autosaves on an idle server.
         alone = Learner(port, *learners_data[0])
         baseline = []
@@ -206,7 +230,7 @@ def main() -> None:
         for learner in learners:
             learner.start()
         for learner in learners:
-            learner.join(DURATION + 60)
+            learner.join(args.duration + 60)
         wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -232,8 +256,9 @@ def main() -> None:
     c50 = percentile(clocks, 0.50)
     b50 = percentile(baseline, 0.50)
     lines = [
-        "autosave load test: gunicorn 2 sync workers, PostgreSQL, loopback",
-        f"learners: {LEARNERS}, duration: {DURATION:.0f} s (wall {wall:.1f} s), "
+        f"autosave load test: gunicorn {args.workers} gthread workers x {args.threads} threads, "
+        "PostgreSQL, loopback",
+        f"learners: {args.learners}, duration: {args.duration:.0f} s (wall {wall:.1f} s), "
         f"questions per interview: {QUESTIONS}",
         f"autosave requests: {len(saves)} ({len(saves) / wall:.1f}/s), clock polls: {len(clocks)}",
         f"HTTP statuses: {dict(sorted(statuses.items()))}",
@@ -245,7 +270,9 @@ def main() -> None:
         f"answers acknowledged: {sum(len(lr.acknowledged) for lr in learners)}, "
         f"lost: {lost}, server errors: {server_errors}",
     ]
-    out = ROOT / "bench" / "results" / "autosave.txt"
+    p99_ok = p99 < 100
+    lines.append(f"p99 under 100 ms: {'yes' if p99_ok else 'NO'}")
+    out = ROOT / "bench" / "results" / f"autosave-{args.learners}.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -5,7 +5,7 @@ the two that set a new password also email the account's owner about it.
 """
 
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import ratelimit
 from . import two_factor as two_factor_apps
 from .forms import LoginForm, OneTimeCodeForm, ProfileForm, SignUpForm, TimeZoneForm
 from .models import Language, User
@@ -66,6 +67,8 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST":
+        ratelimit.limit(request, "signup")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +84,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, rate-limited: each request sends an email to the address."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ratelimit.limit(request, "password_reset")
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(auth_views.LoginView):

@@ -12,14 +12,15 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .authentication import token_expires, valid_token_for
+from . import names
+from .authentication import issue_token
 from .models import Language, User, check_interview_date
 from .roles import roles_of
 from .throttling import lockout_message
@@ -54,6 +55,9 @@ class MeSerializer(serializers.ModelSerializer):
             except DjangoValidationError as error:
                 raise serializers.ValidationError(error.messages) from error
         return day
+
+    def validate_display_name(self, value: str) -> str:
+        return names.clean_display_name(value, user=self.instance)
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(role.value for role in roles_of(user))
@@ -101,21 +105,25 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [gettext("Unable to log in with the provided credentials.")]}
             )
-        # The token the user's other clients use, unless it has expired.
-        token = valid_token_for(user)
+        # A new token each time: only its hash is kept, so an earlier one cannot be shown again.
+        instance, token = issue_token(user)
         # A token login is a login: last_login is updated and axes forgets earlier failures.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        return Response({"token": token.key, "expires": token_expires(token).isoformat()})
+        return Response({"token": token, "expires": instance.expiry.isoformat()})
 
 
 class LogoutTokenView(APIView):
-    """``POST`` deletes the caller's token; other clients holding it are signed out too."""
+    """``POST`` deletes the token the request carries (signed in with the session: all the
+    user's tokens)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=cast(User, request.user)).delete()
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        else:
+            AuthToken.objects.filter(user=cast(User, request.user)).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -64,6 +64,18 @@ class Conflict(DomainError):
     status = 409
 
 
+class RateLimited(DomainError):
+    """Too many requests of one kind from one account or address (``interviewprep.ratelimit``);
+    answers 429 with ``Retry-After: retry_after``."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class InvalidForm(DomainError):
     """A form (or formset) a page posted does not parse: the page was edited, or is out of
     date. The message is its errors. Raised by :func:`cleaned`."""
@@ -118,7 +130,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF's ``EXCEPTION_HANDLER``: a :class:`DomainError` answers its ``status`` with
     :func:`refusal_body`; everything else is DRF's own handling."""
     if isinstance(exc, DomainError):
-        return Response(refusal_body(exc), status=exc.status)
+        response = Response(refusal_body(exc), status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return exception_handler(exc, context)
 
 
@@ -129,7 +144,8 @@ def shows_refusal(
 
     ``respond(request, error, *args, **kwargs)`` (the view's own arguments) returns either the
     page's own rendering of the refusal, or the URL to go back to, where the message is shown
-    with ``level``. :class:`NotPermitted` is not caught: it is a ``PermissionDenied`` (403).
+    with ``level``. :class:`NotPermitted` is not caught: it is a ``PermissionDenied`` (403);
+    nor is :class:`RateLimited`, which ``RateLimitMiddleware`` answers with 429.
     """
 
     def decorator(view: ViewFunc) -> ViewFunc:
@@ -137,7 +153,7 @@ def shows_refusal(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 return view(request, *args, **kwargs)
-            except NotPermitted:
+            except (NotPermitted, RateLimited):
                 raise
             except DomainError as error:
                 shown = respond(request, error, *args, **kwargs)

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import names
 from .models import (
     DAILY_GOAL_MAX,
     DAILY_GOAL_MIN,
@@ -90,6 +91,9 @@ class ProfileForm(forms.ModelForm):
         if day is not None and day != self.instance.interview_date:
             check_interview_date(day)
         return day
+
+    def clean_display_name(self) -> str:
+        return names.clean_display_name(self.cleaned_data["display_name"], user=self.instance)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -126,13 +126,21 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(daily_goal__gte=DAILY_GOAL_MIN, daily_goal__lte=DAILY_GOAL_MAX),
                 name="user_daily_goal_range",
             ),
+            # interviewprep.names.clean_display_name refuses a taken name with a clear message.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~models.Q(display_name=""),
+                name="user_display_name_ci_unique",
+                violation_error_message=_("Someone already uses this name. Choose another one."),
+            ),
         ]
 
     # Set on a user read from the cache, which holds no password (interviewprep.backends).
     kept_session_auth_hash: str | None = None
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        # Printed wherever a template names a person: never the email address (SECURITY.md).
+        return self.public_name
 
     def get_session_auth_hash(self) -> str:
         if self.kept_session_auth_hash and "password" not in self.__dict__:  # not loaded or set
@@ -158,4 +166,4 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """How other people see this user: the display name, never the email address."""
-        return self.display_name or gettext("Member #%(id)s") % {"id": self.pk}
+        return self.display_name or gettext("Learner #%(id)s") % {"id": self.pk}

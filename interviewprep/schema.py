@@ -2,7 +2,9 @@
 
 from typing import Any, Literal
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
 ERROR_BODY = {
     "type": "object",
@@ -22,6 +24,20 @@ ERRORS = {
     "415": "The request body's media type is not one this endpoint reads.",
     "429": "Too many requests; retry later.",
 }
+
+
+class KnoxTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <token>`` (knox, interviewprep.authentication), as the schema
+    described DRF's tokens before."""
+
+    target_class = "interviewprep.authentication.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106 (the header's keyword, not a secret)
+        )
 
 
 class AutoSchema(BaseAutoSchema):

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "interviewprep.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "interviewprep.urls"
@@ -194,7 +195,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # Scoped throttles (ScopedRateThrottle on the views that name a scope).
     "DEFAULT_THROTTLE_RATES": {"grading": os.environ.get("GRADING_THROTTLE_RATE", "60/min")},
+    # JSON bounded in size and depth (interviewprep/parsers.py); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "interviewprep.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No request body the API takes nests deeper than this; 10,000 brackets overflowed json's stack.
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "InterviewPrep API",
     "DESCRIPTION": "The LLM / multimodal interview question bank.",
@@ -317,7 +326,9 @@ LOGGING = {
 # --------
 # Sign-up/login/password reset (interviewprep/accounts.py, auth_urls.py), API tokens
 # (interviewprep/api.py) and login throttling with django-axes (interviewprep/throttling.py).
-INSTALLED_APPS += ["rest_framework.authtoken", "axes"]
+# API tokens: knox (hashed, expiring). DRF's authtoken stays installed only so that the
+# migration moving its tokens into knox can read them; drop it once that has run everywhere.
+INSTALLED_APPS += ["rest_framework.authtoken", "knox", "axes"]
 # Axes' middleware turns a throttled login into its lockout response; it must come last.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -333,15 +344,28 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 ]
 # An API token works this long after it was issued; signing in again then gives a new one.
 API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30")))
+REST_KNOX = {"TOKEN_TTL": API_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 
 # The name authenticator apps show beside the admin's codes (accounts.two_factor).
 OTP_TOTP_ISSUER = "InterviewPrep"
 
 # The 6th failed login within 15 minutes, per account and (separately) per client address,
 # is refused; the block lifts by itself 15 minutes after the last counted failure.
+# interviewprep/ratelimit.py: scope -> (per account, per address, window in seconds). An
+# address is shared by an office or a campus, so it gets more than one account.
+RATE_LIMITS = {
+    "signup": (5, 20, 3600),
+    "password_reset": (5, 20, 3600),
+    "report": (20, 100, 3600),
+    "upload": (30, 150, 3600),
+    "grading": (120, 600, 3600),
+}
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked: an (account, address) pair after 5 failures, an account after 10 from any
+# addresses, a whole address after 50 across accounts (interviewprep/throttling.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_FAILURE_LIMITS = [AXES_FAILURE_LIMIT, 2 * AXES_FAILURE_LIMIT, 10 * AXES_FAILURE_LIMIT]
 # Refused attempts during a block do not extend it, so it really lifts after 15 minutes.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

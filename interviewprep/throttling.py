@@ -1,8 +1,11 @@
 """Login throttling: the glue between django-axes and our email login.
 
-The policy lives in settings (``AXES_*`` in the "Accounts" block): after
-``AXES_FAILURE_LIMIT`` failures per account *or* per client address within
-``AXES_COOLOFF_TIME``, further attempts are refused until the cool-off has passed.
+The policy lives in settings (``AXES_*`` in the "Accounts" block): within
+``AXES_COOLOFF_TIME``, an (account, address) pair is locked after ``AXES_FAILURE_LIMIT``
+failures, an account after more from several addresses, and a whole address (an office or a
+campus shares one) only after far more, across accounts: ``LOGIN_FAILURE_LIMITS``, one limit
+for each entry of ``AXES_LOCKOUT_PARAMETERS``. One person's typos never lock out the others
+behind the same address.
 """
 
 from typing import Any
@@ -11,6 +14,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Sum
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
@@ -46,6 +50,25 @@ class LoginAttemptHandler(AxesDatabaseHandler):
     login, which would let someone with an account of their own reset the per-address limit
     between guesses at other people's passwords.
     """
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """The failures that count against the limits, scaled to ``AXES_FAILURE_LIMIT``.
+
+        Axes compares one count with one limit; each lockout parameter has its own limit here
+        (``LOGIN_FAILURE_LIMITS``). A parameter's count ``n`` of its limit ``L`` is reported as
+        ``n * AXES_FAILURE_LIMIT // L``, which reaches ``AXES_FAILURE_LIMIT`` exactly when
+        ``n`` reaches ``L``; the largest of these is the answer.
+        """
+        base = settings.AXES_FAILURE_LIMIT
+        scaled = [
+            (attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0) * base // limit
+            for attempts, limit in zip(
+                self.get_user_attempts(request, credentials),
+                settings.LOGIN_FAILURE_LIMITS,
+                strict=True,
+            )
+        ]
+        return max(scaled, default=0)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
         from axes.models import AccessAttempt

@@ -38,4 +38,7 @@ urlpatterns = [
     path(settings.MEDIA_URL.lstrip("/"), include("questions.media_urls")),
 ]
 
+handler400 = "interviewprep.views.bad_request"
+handler403 = "interviewprep.views.permission_denied"
 handler404 = "interviewprep.views.page_not_found"
+handler500 = "interviewprep.views.server_error"

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from interviewprep.fields import CountField, IdField
 from questions.forms import IdListField
 from questions.models import Question, Tag
 
@@ -89,9 +90,9 @@ class AnswerForm(forms.Form):
     ``services.save_answer`` checks the values."""
 
     text = forms.CharField(required=False, strip=False)
-    saves = forms.IntegerField(required=False, min_value=0)
+    saves = CountField(required=False)
     marked = forms.BooleanField(required=False)
-    seconds = forms.IntegerField(required=False, min_value=0)
+    seconds = CountField(required=False)
 
     def __init__(self, data: Any, *, question_id: int) -> None:
         super().__init__(data, prefix=str(question_id))
@@ -118,8 +119,8 @@ class AttemptSaveForm(forms.Form):
 
     shown = IdListField(required=False)
     fshown = IdListField(required=False)
-    goto = forms.IntegerField(required=False)
-    stay = forms.IntegerField(required=False)
+    goto = CountField(required=False)
+    stay = CountField(required=False)
     action = forms.CharField(required=False)
 
     def next_position(self) -> int:
@@ -137,8 +138,8 @@ class AssessmentForm(forms.Form):
     """The learner's self-assessment of one answer; ``services.record_review`` checks the
     values (a score from 0 to ``MAX_SELF_SCORE``, key points of the reference answer)."""
 
-    question = forms.IntegerField(widget=forms.HiddenInput)
-    score = forms.IntegerField(required=False)
+    question = IdField(widget=forms.HiddenInput)
+    score = CountField(required=False)
     points = IdListField(required=False)
 
     def assessment(self) -> Assessment:

@@ -372,11 +372,8 @@ def practice_missed(request: HttpRequest) -> HttpResponse:
     the page the button was on."""
     ids = [row.question_id for row in missed.most_missed(request.user)]
     queued = services.send_to_practice(user=request.user, question_ids=ids)
-    messages.success(
-        request,
-        _("%(count)d questions with your most-missed key points were sent to practice.")
-        % {"count": queued},
-    )
+    # What happened to each question, exactly (new, brought forward, already due...).
+    messages.success(request, queued.describe())
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("interviews:history")

@@ -9,6 +9,7 @@ may not do it.
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from interviewprep import ratelimit
 from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
@@ -32,6 +34,7 @@ from .forms import (
     DeclineForm,
     DraftForm,
     MergeForm,
+    ReassignForm,
     ReportForm,
     RollbackForm,
     SeriesForm,
@@ -115,6 +118,7 @@ def _report_refused(request: HttpRequest, error: DomainError, pk: int) -> HttpRe
 def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _report_page(request, pk)
+    ratelimit.limit(request, "report")
     flags.report_problem(
         question=get_object_or_404(Question.objects.visible(), pk=pk),
         reporter=request.user,
@@ -264,6 +268,14 @@ def _draft_context(
         "can_edit": draft.editable and has_role(user, Role.EDITOR),
         "can_review": draft.state == RevisionDraft.State.SUBMITTED
         and drafts.can_review(user, draft),
+        "can_withdraw": draft.state == RevisionDraft.State.SUBMITTED
+        and has_role(user, Role.EDITOR)
+        and user.pk in (draft.author_id, draft.edited_by_id),
+        "editors": (
+            get_user_model().objects.filter(groups__name=Role.EDITOR.value).order_by("pk")
+            if user.is_staff
+            else ()
+        ),
         **_preview(
             old_title,
             old_body,
@@ -385,6 +397,29 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
         resolves=data["resolves"],
     )
     messages.success(request, _("Submitted for review."))
+    return redirect(draft)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+@shows_refusal(_to_draft)
+def draft_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = drafts.withdraw_draft(
+        draft_id=get_draft_for_editor(request.user, pk).pk, editor=request.user
+    )
+    messages.success(request, _("Withdrawn from review: the draft can be edited again."))
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+@shows_refusal(_to_draft)
+def draft_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: hand a draft to another editor (the draft's author and last editor)."""
+    draft = get_object_or_404(RevisionDraft, pk=pk)
+    editor = get_object_or_404(get_user_model(), pk=cleaned(ReassignForm(request.POST))["editor"])
+    drafts.reassign_draft(draft_id=draft.pk, admin=request.user, editor=editor)
+    messages.success(request, _("The draft was reassigned."))
     return redirect(draft)
 
 

@@ -8,18 +8,25 @@ show (``interviewprep.errors.shows_refusal``). So fields here are typed, not con
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from interviewprep.fields import ID_MAX, CountField, IdField
 
 
 class IdListField(forms.Field):
     """Several values of one name (``<select multiple>``, checkboxes) as whole numbers."""
 
     widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Enter whole numbers.")}
 
     def to_python(self, value: Any) -> list[int]:
         try:
-            return [int(item) for item in value or []]
+            ids = [int(item) for item in value or []]
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(not 0 <= each <= ID_MAX for each in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
 
 class TextListField(forms.Field):
@@ -56,7 +63,7 @@ class DraftForm(forms.Form):
     tags = TextListField(required=False)
     difficulty = _text()
     key_points = forms.CharField(required=False, strip=False)
-    version = forms.IntegerField(required=False, min_value=0)
+    version = CountField(required=False)
 
     def values(self) -> dict[str, Any]:
         """What the editor sent, as the draft page shows it again (a version that does not
@@ -76,7 +83,7 @@ class DraftForm(forms.Form):
 class SubmitForm(forms.Form):
     """Sending a draft to review (``drafts.submit_draft``)."""
 
-    version = forms.IntegerField(required=False, min_value=0)
+    version = CountField(required=False)
     summary = _text()
     resolves = IdListField(required=False)
 
@@ -90,14 +97,14 @@ class CommentForm(forms.Form):
 class RollbackForm(forms.Form):
     """Publishing an old version again (``revisions.rollback_question``)."""
 
-    number = forms.IntegerField(required=False)
+    number = CountField(required=False)
     summary = _text()
 
 
 class MergeForm(forms.Form):
     """Merging a question into the one numbered ``kept`` (``merging.merge_question``)."""
 
-    kept = forms.IntegerField(required=False)
+    kept = IdField(required=False)
 
 
 class SeriesForm(forms.Form):
@@ -112,7 +119,7 @@ class CandidateForm(forms.Form):
     """Deciding a near-duplicate pair: dismiss it, or merge it keeping ``keep``."""
 
     decision = _text()
-    keep = forms.IntegerField(required=False)
+    keep = IdField(required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -145,11 +152,11 @@ class UploadForm(forms.Form):
 class ItemDecisionForm(forms.Form):
     """The editor's decision on one parsed item (``imports.confirm_import``)."""
 
-    item = forms.IntegerField()
+    item = IdField()
     include = forms.BooleanField(required=False)
     title = _text()
     tags = _text()
-    same_as = forms.IntegerField(required=False)
+    same_as = IdField(required=False)
 
     def tag_slugs(self) -> list[str]:
         """The tags typed as slugs separated by commas or spaces."""
@@ -173,3 +180,9 @@ class NewQuestionForm(forms.Form):
     tags = TextListField(required=False)
     difficulty = _text()
     summary = _text()
+
+
+class ReassignForm(forms.Form):
+    """An administrator handing a draft to another editor (``drafts.reassign_draft``)."""
+
+    editor = IdField()

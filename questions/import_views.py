@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from interviewprep import ratelimit
 from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
@@ -67,6 +68,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         return _import_list(request)
     if not has_role(request.user, Role.EDITOR):
         return _import_list(request, _("Only editors can import notes."), status=403)
+    ratelimit.limit(request, "upload")
     data = cleaned(UploadForm(request.POST, request.FILES))
     uploads = [imports.read_upload(file) for file in data["files"]]
     if data["text"].strip():

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
@@ -359,6 +359,7 @@ class QuestionRevision(models.Model):
     class Origin(models.TextChoices):
         IMPORT = "import", _("Imported from the notes")
         EDITOR = "editor", _("Written by an editor")
+        ROLLBACK = "rollback", _("Rolled back")
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -374,6 +375,8 @@ class QuestionRevision(models.Model):
     # ""), question_id} or {id, after, prompt, reference, key_points}.
     key_points = models.JSONField(default=list, blank=True)
     follow_ups = models.JSONField(default=list, blank=True)
+    # A rollback: the number of the version whose content this one publishes again.
+    restored_number = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -399,6 +402,16 @@ class QuestionRevision(models.Model):
     def key_point_texts(self) -> dict[str, dict[str, Any]]:
         """Key point id -> the stored point, for showing ids as text."""
         return {point["id"]: point for point in self.key_points}
+
+    def origin_label(self) -> str:
+        """What the history says of where this version came from: "rolled back to version 1
+        by …" for a rollback (an editor wrote none of it)."""
+        if self.origin == self.Origin.ROLLBACK and self.restored_number:
+            return gettext("Rolled back to version %(number)s by %(name)s") % {
+                "number": self.restored_number,
+                "name": self.author.public_name if self.author else "—",
+            }
+        return str(self.get_origin_display())
 
 
 class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
@@ -481,6 +494,15 @@ class EditorialFlag(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["question", "status"], name="flag_question_status")]
+        constraints = [
+            # One open report per learner, question and reason: a repeat is refused
+            # (flags.report_problem says so), not stacked in the editors' queue.
+            models.UniqueConstraint(
+                fields=["reporter", "question", "reason"],
+                condition=models.Q(status="open", reporter__isnull=False),
+                name="flag_one_open_per_reporter",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.problem[:60]}"
@@ -723,6 +745,8 @@ class AuditEntry(models.Model):
         QUESTION_WRITTEN = "question_written", _("Wrote a new question")
         SERIES_LINKED = "series_linked", _("Linked questions as a series")
         SERIES_UNLINKED = "series_unlinked", _("Took a question out of a series")
+        DRAFT_WITHDRAWN = "draft_withdrawn", _("Withdrew a draft from review")
+        DRAFT_REASSIGNED = "draft_reassigned", _("Reassigned a draft")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"

@@ -31,6 +31,8 @@ urlpatterns = [
     path("editor/drafts/<id:pk>/preview/", editor_views.draft_preview, name="draft-preview"),
     path("editor/drafts/<id:pk>/submit/", editor_views.draft_submit, name="draft-submit"),
     path("editor/drafts/<id:pk>/approve/", editor_views.draft_approve, name="draft-approve"),
+    path("editor/drafts/<id:pk>/withdraw/", editor_views.draft_withdraw, name="draft-withdraw"),
+    path("editor/drafts/<id:pk>/reassign/", editor_views.draft_reassign, name="draft-reassign"),
     path(
         "editor/drafts/<id:pk>/request-changes/",
         editor_views.draft_request_changes,

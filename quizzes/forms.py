@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from interviewprep.fields import CountField, IdField
 from questions.models import Question, Tag
 
 from .models import Note, Rating
@@ -8,7 +9,7 @@ from .services import MAX_ATTEMPT_LENGTH
 
 
 class ReviewForm(forms.Form):
-    question = forms.IntegerField(widget=forms.HiddenInput)
+    question = IdField(widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(
         choices=Rating.choices,
         coerce=int,
@@ -21,7 +22,7 @@ class ReviewForm(forms.Form):
         max_length=MAX_ATTEMPT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    expected_reps = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    expected_reps = CountField(required=False, widget=forms.HiddenInput)
     deck = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def in_deck(self) -> bool:

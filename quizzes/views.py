@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from interviewprep import ratelimit
 from interviewprep.errors import DomainError, InvalidForm, cleaned, shows_refusal
 from interviewprep.models import User
 from questions import assessment
@@ -362,6 +363,7 @@ def check(request: PracticeRequest, pk: int) -> HttpResponse:
     """ "Check my answer": the attempt graded against the key points, before the answer is
     shown (htmx swaps in the result; without JavaScript it is a page of its own)."""
     question = get_practicable_question(pk)
+    ratelimit.limit(request, "grading")
     attempt = cleaned(CheckForm(request.POST))["attempt"]
     result = assessment.grade_answer(question=question, answer=attempt)
     context = {

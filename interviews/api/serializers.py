@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from interviewprep.fields import ApiCountField, ApiIdField
 from questions.models import Question, Tag
 
 from ..models import (
@@ -67,10 +68,9 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_ANSWER_CHARS
     )
     marked = serializers.BooleanField(required=False, allow_null=True, default=None)
-    seconds = serializers.IntegerField(required=False, min_value=0, default=0)
-    base_saves = serializers.IntegerField(
+    seconds = ApiCountField(required=False, default=0)
+    base_saves = ApiCountField(
         required=False,
-        min_value=0,
         allow_null=True,
         default=None,
         help_text=(
@@ -83,9 +83,9 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):
-    question = serializers.IntegerField()
+    question = ApiIdField()
     score = serializers.IntegerField(min_value=0, max_value=MAX_SELF_SCORE, allow_null=True)
-    points = serializers.ListField(child=serializers.IntegerField(min_value=0), default=list)
+    points = serializers.ListField(child=ApiCountField(), default=list)
 
 
 class InterviewReviewInputSerializer(serializers.Serializer[Any]):

@@ -16,7 +16,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interviewprep import ratelimit
 from interviewprep.errors import refusal_payload
+from interviewprep.fields import ApiCountField, ApiIdField
 from interviewprep.roles import IsEditor, IsReviewer
 from questions.editorial import drafts, flags, revisions
 from questions.grading import format_key_points
@@ -30,9 +32,8 @@ class ReportSerializer(serializers.Serializer[Any]):
 
 class EditorialFlagSerializer(serializers.ModelSerializer[EditorialFlag]):
     question_title = serializers.CharField(source="question.title", read_only=True)
-    reporter: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="email", read_only=True
-    )
+    # The public name: editors never see a learner's email address.
+    reporter = serializers.CharField(source="reporter.public_name", read_only=True, default=None)
     problem = serializers.CharField(
         source="shown_problem", read_only=True, help_text="In the reader's language when known."
     )
@@ -120,15 +121,15 @@ class DraftWriteSerializer(serializers.Serializer[Any]):
     key_points = KeyPointInputSerializer(
         many=True, required=False, help_text="Replaces the draft's key points when given."
     )
-    version = serializers.IntegerField(
+    version = ApiCountField(
         required=False, help_text="The draft version you edited; required once a draft exists."
     )
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
     summary = serializers.CharField(max_length=300)
-    resolves = serializers.ListField(child=serializers.IntegerField(), required=False)
-    version = serializers.IntegerField()
+    resolves = serializers.ListField(child=ApiIdField(), required=False)
+    version = ApiCountField()
 
 
 class CommentSerializer(serializers.Serializer[Any]):
@@ -146,12 +147,18 @@ class RevisionSerializer(PublicNamesSerializer, serializers.ModelSerializer[Ques
             "tag_slugs",
             "difficulty",
             "summary",
+            "restored_number",
             "author",
             "reviewer",
             "created_at",
             "published_at",
         )
         read_only_fields = fields
+
+
+class RollbackSerializer(serializers.Serializer[Any]):
+    number = ApiCountField(min_value=1, help_text="The version to publish again.")
+    summary = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class DraftConflictSerializer(serializers.Serializer[Any]):
@@ -180,6 +187,7 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         question = get_object_or_404(Question.objects.visible(), pk=pk)
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        ratelimit.limit(request, "report")
         flag = flags.report_problem(question=question, reporter=request.user, **data.validated_data)
         return Response(EditorialFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
@@ -215,6 +223,28 @@ class QuestionEditorialMixin(viewsets.GenericViewSet[Question]):
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return Response(DraftSerializer(saved).data, status=code)
+
+    @extend_schema(
+        summary="Roll the question back: publish an old version's content again",
+        description=(
+            "Reviewers only. The findings that later versions resolved open again; the new "
+            "version's origin is `rollback` with `restored_number`."
+        ),
+        request=RollbackSerializer,
+        responses={201: RevisionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="rollback", permission_classes=[IsReviewer])
+    def rollback(self, request: Request, pk: str) -> Response:
+        question = get_object_or_404(Question.objects.visible(), pk=pk)
+        data = RollbackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revision = revisions.rollback_question(
+            question=question,
+            to_number=data.validated_data["number"],
+            reviewer=request.user,
+            summary=data.validated_data["summary"],
+        )
+        return Response(RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Published versions of a question, newest first",
@@ -288,7 +318,7 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
     def get_permissions(self) -> list[Any]:
         if self.action in ("approve", "request_changes"):
             return [IsReviewer()]
-        if self.action == "submit":
+        if self.action in ("submit", "withdraw"):
             return [IsEditor()]
         return [(IsEditor | IsReviewer)()]
 
@@ -299,6 +329,16 @@ class RevisionDraftViewSet(viewsets.ReadOnlyModelViewSet[RevisionDraft]):
         if self.action == "list":
             drafts = drafts.active()
         return drafts.order_by("-updated_at", "id")
+
+    @extend_schema(
+        summary="Withdraw a submitted draft from review (its author or last editor)",
+        request=None,
+        responses=DraftSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        draft = drafts.withdraw_draft(draft_id=self.get_object().pk, editor=request.user)
+        return Response(DraftSerializer(draft).data)
 
     @extend_schema(summary="Submit a draft for review", request=SubmitSerializer)
     @action(detail=True, methods=["post"])

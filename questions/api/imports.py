@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from interviewprep import ratelimit
 from interviewprep.roles import IsEditor, IsReviewer
 from questions.editorial import imports
 from questions.editorial.parsing import likely_duplicates, section_for
@@ -190,6 +191,7 @@ class ImportViewSet(
         responses={201: ImportBatchSerializer},
     )
     def create(self, request: Request) -> Response:
+        ratelimit.limit(request, "upload")
         UploadSerializer(data=request.data).is_valid(raise_exception=True)
         batch = imports.upload_notes(editor=request.user, uploads=uploads_from(request))
         return self._preview(batch, status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import ScopedRateThrottle
 
+from interviewprep import ratelimit
 from questions import assessment
 from questions.filters import QuestionFilter
 from questions.models import Question, Tag
@@ -79,6 +80,7 @@ class QuestionViewSet(QuestionEditorialMixin, viewsets.ReadOnlyModelViewSet[Ques
         question = get_object_or_404(
             Question.objects.visible().select_related("live_revision"), pk=pk
         )
+        ratelimit.limit(request, "grading")
         data = GradeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = assessment.grade_answer(question=question, answer=data.validated_data["answer"])

@@ -179,10 +179,66 @@ def can_review(user: Any, draft: RevisionDraft) -> bool:
 
 
 def check_reviewer(draft: RevisionDraft, reviewer: Any) -> None:
-    """Refuse (:class:`NotPermitted`) anyone :func:`can_review` says may not review ``draft``."""
+    """Refuse (:class:`NotPermitted`) anyone :func:`can_review` says may not review ``draft``,
+    naming the rule that applies to them."""
     require(reviewer, Role.REVIEWER)
-    if not can_review(reviewer, draft):
-        raise NotPermitted(_("A draft must be reviewed by someone other than its author."))
+    if reviewer.pk == draft.author_id:
+        raise NotPermitted(
+            _("You started this draft: another reviewer, who did not edit it, must review it.")
+        )
+    if reviewer.pk == draft.edited_by_id:
+        raise NotPermitted(
+            _(
+                "You saved this draft last: another reviewer, who did not edit it, must review "
+                "it. Withdraw it to edit it further, or ask an administrator to reassign it."
+            )
+        )
+
+
+@transaction.atomic
+def withdraw_draft(*, draft_id: int, editor: Any) -> RevisionDraft:
+    """Take a submitted draft back out of review so that it can be edited again.
+
+    Its author or its last editor may: a draft whose only possible reviewer edited it last
+    would otherwise stay submitted for ever.
+    """
+    require(editor, Role.EDITOR)
+    draft = RevisionDraft.objects.select_related("question").get(pk=draft_id)
+    if editor.pk not in (draft.author_id, draft.edited_by_id):
+        raise NotPermitted(_("Only the draft's author or its last editor can withdraw it."))
+    done = RevisionDraft.objects.filter(pk=draft_id, state=RevisionDraft.State.SUBMITTED).update(
+        state=RevisionDraft.State.DRAFT, version=F("version") + 1
+    )
+    if not done:
+        raise EditorialError(_("Only a draft submitted for review can be withdrawn."))
+    audit(editor, AuditEntry.Action.DRAFT_WITHDRAWN, draft.question)
+    draft.refresh_from_db()
+    return draft
+
+
+@transaction.atomic
+def reassign_draft(*, draft_id: int, admin: Any, editor: Any) -> RevisionDraft:
+    """An administrator (staff) hands an active draft to ``editor``, who becomes its author
+    and last editor; whoever had it may then review it."""
+    if not admin.is_staff:
+        raise NotPermitted(_("Only an administrator can reassign a draft."))
+    if not has_role(editor, Role.EDITOR):
+        raise EditorialError(_("A draft can only be assigned to an editor."))
+    draft = RevisionDraft.objects.select_related("question").get(pk=draft_id)
+    previous = draft.author
+    done = RevisionDraft.objects.filter(pk=draft_id, state__in=RevisionDraft.ACTIVE_STATES).update(
+        author=editor, edited_by=editor, version=F("version") + 1
+    )
+    if not done:
+        raise EditorialError(_("Only an active draft can be reassigned."))
+    audit(
+        admin,
+        AuditEntry.Action.DRAFT_REASSIGNED,
+        draft.question,
+        f"{previous.public_name} -> {editor.public_name}",
+    )
+    draft.refresh_from_db()
+    return draft
 
 
 @transaction.atomic

@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from interviewprep.errors import NotPermitted
+from interviewprep.errors import Conflict, NotPermitted
 from interviewprep.roles import Role
 
 from ..models import AuditEntry, EditorialFlag, Notification, Question
@@ -23,6 +23,12 @@ LEARNER_REASONS = (
     EditorialFlag.Reason.OTHER,
 )
 COMMENT_MAX = 2000
+
+
+class AlreadyReported(EditorialError, Conflict):
+    """The learner has an open report of this question for this reason."""
+
+    code = "already_reported"
 
 
 @transaction.atomic
@@ -46,9 +52,29 @@ def report_problem(
         if reason in (EditorialFlag.Reason.WRONG, EditorialFlag.Reason.OUTDATED)
         else EditorialFlag.Severity.LOW
     )
-    flag = EditorialFlag.objects.create(
-        question=question, reporter=reporter, reason=reason, severity=severity, problem=comment
+    repeated = AlreadyReported(
+        _(
+            "You have already reported this problem with this answer; editors will look at "
+            "it. You can follow it under My reports."
+        )
     )
+    if (
+        EditorialFlag.objects.open()
+        .filter(reporter=reporter, question=question, reason=reason)
+        .exists()
+    ):
+        raise repeated
+    try:
+        with transaction.atomic():  # a double submit racing this one
+            flag = EditorialFlag.objects.create(
+                question=question,
+                reporter=reporter,
+                reason=reason,
+                severity=severity,
+                problem=comment,
+            )
+    except IntegrityError:
+        raise repeated from None
     refresh_status(question.pk)  # the page lists the open flags of its answer
     return flag
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,15 +31,24 @@ def _publish_content(
     summary: str,
     key_points: list[dict[str, Any]],
     follow_ups: list[dict[str, Any]],
+    restored_number: int | None = None,
 ) -> QuestionRevision:
-    """Make new content live (caller holds the transaction); see :func:`publish_revision`."""
+    """Make new content live (caller holds the transaction); see :func:`publish_revision`.
+    With ``restored_number`` it is a rollback to that version: learners are not told of an
+    update (the content is one they were shown before; an open finding it brings back shows
+    the revision notice instead)."""
     now = timezone.now()
     html = render_answer(body_markdown, figures=figures_for(body_markdown))
     last = QuestionRevision.objects.filter(question=question).aggregate(n=Max("number"))["n"]
     revision = QuestionRevision.objects.create(
         question=question,
         number=(last or 0) + 1,
-        origin=QuestionRevision.Origin.EDITOR,
+        origin=(
+            QuestionRevision.Origin.EDITOR
+            if restored_number is None
+            else QuestionRevision.Origin.ROLLBACK
+        ),
+        restored_number=restored_number,
         title=title,
         body_markdown=body_markdown,
         body_html=html,
@@ -78,9 +87,10 @@ def _publish_content(
         )
     question.tags.set(Tag.objects.filter(slug__in=tag_slugs))
     refresh_status(question.pk, new_version=False)
-    # Telling every learner who studied it can be thousands of rows: a background task. With
-    # the database backend the task row commits (or not) with this publication.
-    tasks.notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
+    if restored_number is None:
+        # Telling every learner who studied it can be thousands of rows: a background task.
+        # With the database backend the task row commits (or not) with this publication.
+        tasks.notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
     return revision
 
 
@@ -136,7 +146,10 @@ def rollback_question(
 ) -> QuestionRevision:
     """Publish a new version equal to version ``to_number``; history only grows.
 
-    Reviewer-only (it publishes without a second review). Open flags stay open.
+    Reviewer-only (it publishes without a second review). Open flags stay open; the findings
+    that versions after ``to_number`` resolved open again, since their text is back (the
+    revision notice returns with a high-severity one). The new version's origin is
+    ``rollback`` with ``restored_number``; learners get no "updated" notice.
     """
     require(reviewer, Role.REVIEWER)
     question = Question.objects.get(pk=question.pk)  # the caller's copy may be stale
@@ -160,6 +173,36 @@ def rollback_question(
         summary=f"{text}: {summary.strip()}" if summary.strip() else text,
         key_points=old.key_points,
         follow_ups=old.follow_ups,
+        restored_number=to_number,
     )
-    audit(reviewer, AuditEntry.Action.ROLLED_BACK, question, f"v{to_number} -> v{revision.number}")
+    reopened = _reopen_findings_undone(question, after_number=to_number)
+    refresh_status(question.pk)
+    audit(
+        reviewer,
+        AuditEntry.Action.ROLLED_BACK,
+        question,
+        f"v{to_number} -> v{revision.number}; {reopened} finding(s) reopened",
+    )
     return revision
+
+
+def _reopen_findings_undone(question: Question, *, after_number: int) -> int:
+    """Open again the findings resolved by versions after ``after_number``; returns how many.
+
+    A learner's finding is left resolved where the same learner has since opened another of
+    the same reason (one open report per learner, question and reason): that one stands.
+    """
+    already_open = EditorialFlag.objects.open().filter(
+        question=question, reporter=OuterRef("reporter"), reason=OuterRef("reason")
+    )
+    return (
+        EditorialFlag.objects.filter(
+            question=question,
+            status=EditorialFlag.Status.RESOLVED,
+            resolved_in__number__gt=after_number,
+        )
+        .exclude(Q(reporter__isnull=False) & Exists(already_open))
+        .update(
+            status=EditorialFlag.Status.OPEN, resolved_in=None, handled_by=None, handled_at=None
+        )
+    )

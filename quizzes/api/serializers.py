@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from interviewprep.fields import ApiCountField
 from questions.models import Question, Tag
 from quizzes.models import Bookmark, Card, Note, Rating, Review
 from quizzes.progress import Progress
@@ -92,9 +93,8 @@ class ReviewInputSerializer(serializers.Serializer):
     attempt = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_ATTEMPT_LENGTH
     )
-    expected_reps = serializers.IntegerField(
+    expected_reps = ApiCountField(
         required=False,
-        min_value=0,
         help_text="The card's review count when you showed it; guards against double submits.",
     )
 

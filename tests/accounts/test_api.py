@@ -2,8 +2,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +28,15 @@ def test_obtain_token(client, user, password):
     response = obtain(client, "ALICE@example.org", password)
 
     assert response.status_code == 200
-    token = Token.objects.get(user=user)
-    assert response.json() == {
-        "token": token.key,
-        "expires": (token.created + timedelta(days=30)).isoformat(),
-    }
+    token = AuthToken.objects.get(user=user)
+    key = response.json()["token"]
+    assert response.json()["expires"] == token.expiry.isoformat()
+    assert token.expiry - token.created == pytest.approx(
+        timedelta(days=30), abs=timedelta(seconds=5)
+    )
+    # Only a hash is stored, never the token itself.
+    assert key not in (token.digest, token.token_key)
+    assert len(token.digest) == 128
     user.refresh_from_db()
     assert user.last_login is not None
 
@@ -39,20 +46,36 @@ def test_a_token_expires_and_signing_in_again_gives_a_new_one(client, user, pass
     auth = {"HTTP_AUTHORIZATION": f"Token {first}"}
     with time_machine.travel(timezone.now() + timedelta(days=29, hours=23)):
         assert client.get("/api/me/", **auth).status_code == 200
-        # Signing in again within the 30 days gives the same token (other clients keep it).
-        assert obtain(client, "alice@example.org", password).json()["token"] == first
+        # Signing in again gives a second token; the first still works for other clients.
+        second = obtain(client, "alice@example.org", password).json()["token"]
+        assert second != first
+        assert client.get("/api/me/", **auth).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(days=30, minutes=1)):
         expired = client.get("/api/me/", **auth)
         assert expired.status_code == 401
-        assert "has expired" in expired.json()["detail"]
-        assert not Token.objects.filter(key=first).exists()
+        assert "已过期" in expired.json()["detail"] or "expired" in expired.json()["detail"]
+        assert AuthToken.objects.filter(user=user).count() == 1  # the expired one is gone
         renewed = obtain(client, "alice@example.org", password).json()
-        assert renewed["token"] != first
         new_auth = {"HTTP_AUTHORIZATION": f"Token {renewed['token']}"}
         assert client.get("/api/me/", **new_auth).status_code == 200
-    # An expired token left in the table (never presented since) is replaced at sign-in too.
-    Token.objects.filter(user=user).update(created=timezone.now() - timedelta(days=31))
-    assert obtain(client, "alice@example.org", password).json()["token"] != renewed["token"]
+
+
+def test_existing_authtoken_tokens_keep_working_after_the_move_to_knox(client, user):
+    old = Token.objects.create(user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {old.key}"}
+    assert client.get("/api/me/", **auth).status_code == 401  # not moved yet
+
+    migration = __import__(
+        "interviewprep.migrations.0007_move_tokens_to_knox", fromlist=["move_tokens"]
+    )
+    migration.move_tokens(apps, connection.schema_editor())
+
+    assert not Token.objects.exists()  # no plain-text token left
+    moved = AuthToken.objects.get(user=user)
+    assert moved.created == old.created
+    assert moved.expiry == old.created + timedelta(days=30)
+    assert old.key not in moved.digest
+    assert client.get("/api/me/", **auth).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -62,7 +85,7 @@ def test_obtain_token_refuses_bad_credentials(client, user, body):
     response = client.post("/api/auth/token/", body, content_type="application/json")
 
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_me_needs_authentication(client):
@@ -132,7 +155,7 @@ def test_logout_deletes_the_token(client, user, auth):
     response = client.post("/api/auth/logout/", **auth)
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     assert client.get("/api/me/", **auth).status_code == 401
 
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from interviewprep.authentication import issue_token
 from interviewprep.models import User
 from interviewprep.roles import Role, has_role, roles_of
 
@@ -89,7 +89,7 @@ def test_grant_role_errors(learner, email, role, message):
     ("url", "role"), [("/test/api/editor/", "editor"), ("/test/api/reviewer/", "reviewer")]
 )
 def test_api_role_permissions(client, learner, url, role):
-    key = Token.objects.create(user=learner).key
+    key = issue_token(learner)[1]
     auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
 
     anonymous = client.get(url)

@@ -1,4 +1,5 @@
-"""Login throttling: 5 failures per account and per address in 15 minutes, then a pause.
+"""Login throttling in 15 minutes: 5 failures per (account, address), 10 per account from any
+addresses, 50 per address across accounts; then a pause.
 
 The 5th failure is still checked against the password, and its answer already says that the
 account/address is now blocked; the 6th attempt is refused without checking the password.
@@ -70,16 +71,35 @@ def test_the_block_lifts_by_itself_after_15_minutes(client, clock, user, passwor
 
 def test_the_account_is_throttled_across_addresses_and_email_case(client, clock, user, password):
     spellings = ["alice@example.org", "ALICE@example.org", "Alice@Example.org", "aLiCe@example.org"]
-    for number, email in enumerate([*spellings, "alice@EXAMPLE.ORG"]):
+    for number, email in enumerate([*spellings, "alice@EXAMPLE.ORG"] * 2):
         fail(client, email, 1, ip=f"10.0.1.{number}")
 
     assert_refused(login(client, "alice@example.org", password, ip="10.0.9.9"))
 
 
-def test_the_address_is_throttled_across_accounts(client, clock, make_user, password):
+def test_one_persons_typos_do_not_lock_out_others_behind_the_same_address(
+    client, clock, user, make_user, password
+):
     make_user("bob@example.org")
-    for number in range(5):
+    fail(client, "alice@example.org", 5)
+
+    assert login(client, "bob@example.org", password).status_code == 302
+    client.post(reverse("logout"))
+    assert token(client, "bob@example.org", password).status_code == 200
+    assert_refused(login(client, "alice@example.org", password))
+    # Alice from her own machine at home is a new (account, address) pair.
+    assert login(client, "alice@example.org", password, ip="10.0.7.7").status_code == 302
+
+
+def test_the_address_is_throttled_across_accounts_only_at_a_far_higher_count(
+    client, clock, make_user, password
+):
+    make_user("bob@example.org")
+    for number in range(49):
         fail(client, f"someone{number}@example.org", 1, ip="10.0.0.1")
+    assert login(client, "bob@example.org", password).status_code == 302
+    client.post(reverse("logout"))
+    fail(client, "someone49@example.org", 1, ip="10.0.0.1")
 
     same_address = login(Client(headers={"accept-language": "en"}), "bob@example.org", password)
     other_address = login(client, "bob@example.org", password, ip="10.0.0.2")

@@ -136,7 +136,7 @@ def test_author_cannot_approve_own_draft(client, reviewer, mqa):
     response = client.post(f"/api/revisions/{draft.pk}/approve/")
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert response.json()["detail"] == "草稿必须由作者以外的人审校。"
+    assert response.json()["detail"] == "这份草稿由你发起：必须由另一位未编辑过它的审校人审查。"
     draft.refresh_from_db()
     assert draft.state == "submitted"
 

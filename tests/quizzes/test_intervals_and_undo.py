@@ -11,8 +11,7 @@ from django.urls import reverse
 from questions.models import Question
 from quizzes import services
 from quizzes.models import Card, CardState, Rating, Review
-
-from .conftest import make_card
+from tests.factories import CardFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 3, 10, 4, 0, tzinfo=UTC)
@@ -43,7 +42,7 @@ def test_each_rating_button_shows_the_interval_fsrs_would_give(client, learner):
 
     # A review card: the intervals are fsrs's own for this state, computed without fuzz.
     Card.objects.filter(user=learner, question=question).delete()
-    make_card(learner, question, due=NOW, stability=3.0, difficulty=5.0, reps=3)
+    CardFactory(user=learner, question=question, due=NOW, stability=3.0, difficulty=5.0, reps=3)
     expected = []
     exact = fsrs.Scheduler(enable_fuzzing=False)
     card = fsrs.Card(

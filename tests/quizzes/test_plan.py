@@ -10,8 +10,7 @@ from questions.models import Question, Tag
 from quizzes import planning, scheduling, services
 from quizzes.models import Card, Rating
 from quizzes.queue import todays_queue
-
-from .conftest import make_card
+from tests.factories import CardFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 3, 10, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
@@ -103,10 +102,12 @@ def test_with_a_date_the_queue_takes_the_plans_new_questions_of_its_topics(clien
 @time_machine.travel(NOW, tick=False)
 def test_reviews_that_would_fall_after_the_date_are_brought_forward(learner):
     first, second = Question.objects.practicable().order_by("id")[:2]
-    far = make_card(learner, second, due=NOW + timedelta(days=40))
+    far = CardFactory(user=learner, question=second, due=NOW + timedelta(days=40))
     learner.interview_date = TODAY + timedelta(days=5)
     learner.save()
-    make_card(learner, first, due=NOW, stability=200.0)  # Good: months at any retention
+    CardFactory(
+        user=learner, question=first, due=NOW, stability=200.0
+    )  # Good: months at any retention
     services.record_review(user=learner, question=first, rating=Rating.GOOD)
     day_before = datetime(2025, 3, 14, 0, 0, tzinfo=UTC) - timedelta(hours=8)  # Shanghai midnight
     assert Card.objects.get(user=learner, question=first).due == day_before

@@ -315,6 +315,21 @@ CASES = [
         302,
     ),
     Case(
+        "questions:draft-withdraw",
+        "editor",
+        _r("questions:draft-withdraw", SUBMITTED),
+        _r("questions:draft", SUBMITTED),
+        302,
+    ),
+    Case(
+        "questions:draft-reassign",
+        "staff",
+        _r("questions:draft-reassign", SUBMITTED),
+        _r("questions:draft", SUBMITTED),
+        302,
+        lambda w: {"editor": w.editor.pk},
+    ),
+    Case(
         "questions:draft-request-changes",
         "reviewer",
         _r("questions:draft-request-changes", SUBMITTED),

@@ -93,6 +93,19 @@ CASES = [
         lambda w: {"version": w.draft.version, "summary": "s"},
     ),
     Case("post", "questions:draft-approve", SUBMITTED, "reviewer", 302, denied=NOT_EDITORS),
+    # The world's submitted draft was started and submitted by its editor.
+    Case(
+        "post", "questions:draft-withdraw", SUBMITTED, "editor", 302, denied=("learner", "reviewer")
+    ),
+    Case(
+        "post",
+        "questions:draft-reassign",
+        SUBMITTED,
+        "staff",
+        302,
+        lambda w: {"editor": w.editor.pk},
+        STAFF_ONLY,
+    ),
     Case(
         "post",
         "questions:draft-request-changes",
@@ -210,6 +223,15 @@ CASES = [
         api=True,
     ),
     Case("post", "api:revision-approve", SUBMITTED, "reviewer", 200, denied=NOT_EDITORS, api=True),
+    Case(
+        "post",
+        "api:revision-withdraw",
+        SUBMITTED,
+        "editor",
+        200,
+        denied=("learner", "reviewer"),
+        api=True,
+    ),
     Case(
         "post",
         "api:revision-request-changes",
