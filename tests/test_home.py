@@ -59,5 +59,5 @@ def test_signed_in_home_queries_do_not_grow(client, django_assert_num_queries, q
     learner = UserFactory()
     client.force_login(learner)
     home(client)
-    with django_assert_num_queries(12)  # the queue also reads the study plan:
+    with django_assert_num_queries(12):  # the queue also reads the study plan
         home(client)
