@@ -196,6 +196,11 @@ CASES: dict[str, Case] = {
     "questions:editor-series-edit": Case("editor", "question", queries=2, status=POST),
     # A copied figure that does not exist.
     "figure": Case("anon", "missing_figure", queries=1, status=404),
+    # Rollback through the API; withdrawing and reassigning a draft.
+    "api:question-rollback": Case("reviewer", "question", queries=2, status=POST),
+    "api:revision-withdraw": Case("editor", "draft", queries=2, status=POST),
+    "questions:draft-withdraw": Case("editor", "draft", queries=2, status=POST),
+    "questions:draft-reassign": Case("staff", "draft", queries=2, status=POST),
     # The browser's own requests.
     "favicon": Case("anon", queries=0, status=302),
     "set_time_zone": Case("learner", queries=2, status=POST),

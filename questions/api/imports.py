@@ -13,12 +13,13 @@ from django.db.models import Count, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviewprep import ratelimit
+from interviewprep.parsers import BoundedJSONParser
 from interviewprep.roles import IsEditor, IsReviewer
 from questions.editorial import imports
 from questions.editorial.parsing import likely_duplicates, section_for
@@ -158,7 +159,8 @@ class ImportViewSet(
     lookup_value_regex = "[0-9]{1,18}"
     filterset_class = None
     filter_backends: list[Any] = []
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # JSON bounded in size and depth, as everywhere in the API.
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     def get_permissions(self) -> list[Any]:
         if self.action == "publish":

@@ -49,13 +49,14 @@ def test_page_and_api_show_the_findings_in_the_readers_language(client, language
 def test_a_learners_report_keeps_its_language(client, learner):
     question = Question.objects.get(title__contains="Multi-query Attention")
     client.force_login(learner)
-    for language, text in (
-        ("en", "答案里的公式少了一个平方根。"),
-        ("zh-hans", "The formula lacks a root."),
+    # Two reasons: a learner has one open report per question and reason.
+    for language, reason, text in (
+        ("en", "wrong", "答案里的公式少了一个平方根。"),
+        ("zh-hans", "unclear", "The formula lacks a root."),
     ):
         client.post(
             reverse("questions:report", args=[question.pk]),
-            {"reason": "wrong", "comment": text},
+            {"reason": reason, "comment": text},
             HTTP_ACCEPT_LANGUAGE=language,
         )
     assert EditorialFlag.objects.filter(reporter=learner).count() == 2

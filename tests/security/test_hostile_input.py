@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from drf_spectacular.generators import SchemaGenerator
 
 from interviews import services
+from interviews.models import FollowUp
 from questions.editorial import drafts
 from questions.models import EditorialFlag, Question, Tag
 from tests.factories import FlagFactory, UserFactory
@@ -52,7 +53,11 @@ def world():
         question=Question.objects.filter(duplicate_of=None).first(), editor=user
     )
     flag = FlagFactory(question=question, reporter=UserFactory())
+    follow_up = FollowUp.objects.create(
+        attempt=attempt, parent=attempt.slots.first(), authored_id="fu1", prompt="追问：为什么？"
+    )
     return {
+        "follow_up_id": follow_up.pk,
         "user": user,
         "interviews": attempt.pk,
         "question_id": question.pk,
