@@ -81,7 +81,7 @@ restore: install
 # README screenshots: home, list, question, practice, interview, review and report at 1280x800
 # and 390x844 (docs/screenshots/), taken by the browser suite in Debian's Chromium.
 screenshots: install
-	SAVE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_screenshots.py
+	SAVE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_main_pages.py tests/browser/test_journeys.py
 
 # Finishes interview attempts whose deadline passed and nobody came back to (run from cron).
 expire-attempts: migrate

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from questions.importing.dedupe import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, group_duplicates
+from questions.importing.markup import split_lines
 from questions.importing.normalise import LIST_SEPARATOR, normalise_markdown
 from questions.importing.sections import Section, clean_title, parse_note
 
@@ -736,7 +737,7 @@ def visible_key(text: str) -> str:
     in-page link."""
     text = "\n".join(
         line
-        for line in text.split("\n")
+        for line in split_lines(text)  # lines as the normaliser reads them (a lone CR too)
         if line != LIST_SEPARATOR and not re.fullmatch(r"\s*[-+*]\s*", line)
     )
     text = re.sub(r"\[([^[\]\n]*)\]\(#[^)\s]*\)", r"\1", text)
