@@ -277,7 +277,9 @@ def test_practice_attempt_box_is_two_tabs_away_and_dashboard_text_is_readable(
     expect(page.locator("#id_attempt")).to_have_value("先写下我的回答")
 
     page.locator(".reveal summary").click()
-    page.locator("button.rating-3").click()
+    # The rating is saved before the dashboard is opened (navigating away would cancel it).
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator("button.rating-3").click()
     page.goto(f"{site}/practice/dashboard/")
     rows = page.get_by_test_id("mastery").locator("li span")
     expect(rows.first).to_be_visible()

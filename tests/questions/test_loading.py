@@ -59,6 +59,11 @@ def loaded_rows() -> dict[str, object]:
         assert next(iter(stamps)).tzinfo is not None
         del row["id"], revision["question_id"]
         row["duplicate_of_id"] = keys.get(row["duplicate_of_id"])
+        # A follow-up that is a question of the bank names it by id.
+        revision["follow_ups"] = [
+            {**item, "question_id": keys[item["question_id"]]} if "question_id" in item else item
+            for item in revision["follow_ups"]
+        ]
         questions[row["import_key"]] = (row, revision)
     assert len(revisions) == len(questions)  # nothing but the live revisions
     return {
