@@ -100,7 +100,9 @@ def parse_text(name: str, text: str, specs: Sequence[classify.TagSpec]) -> list[
     levels = {spec.slug: spec.level for spec in specs}
     parsed = []
     for section in parse_note(name, text):
-        slugs = classify.suggest_tags(section.title, section.body, specs)
+        # A category heading ("RAG应用") weighs like the title, as in the bank's import.
+        title_words = " ".join([section.title, *getattr(section, "categories", ())])
+        slugs = classify.suggest_tags(title_words, section.body, specs)
         # Tags the parser suggests itself (a category heading), if it does.
         for slug in getattr(section, "tags", ()) or ():
             if slug in levels and slug not in slugs:

@@ -28,3 +28,21 @@ def test_a_bank_question_is_its_own_likeliest_duplicate(db):
     assert found[0].id == question.pk
     assert found[0].similarity == 1.0
     assert section_for("   ") is None
+
+
+def test_a_category_heading_suggests_its_tag_and_shows_in_provenance(db):
+    """A question under a category heading (numbering restarting per category) is suggested
+    the category's tag although its own title does not name the topic, and its provenance
+    names the category and the number as written."""
+    note = (
+        "# 面试题\n\n## 一、RAG 检索增强生成\n\n### 1. 分块大小怎么选？\n\n"
+        "块太小丢上下文，太大稀释相关性，一般 256 到 512 个 token 并带重叠。\n\n"
+        "## 二、模型量化\n\n### 1. 为什么要做校准？\n\n用少量数据统计激活范围，减小量化误差。\n"
+    )
+    parsed = parse_text("cats.md", note, tag_specs())
+    by_title = {item.section.title: item for item in parsed}
+    assert set(by_title) == {"分块大小怎么选？", "为什么要做校准？"}
+    chunking = by_title["分块大小怎么选？"]
+    assert "rag" in chunking.suggested_tags
+    assert any("RAG" in line and "1." in line for line in chunking.provenance)
+    assert "quantization" in by_title["为什么要做校准？"].suggested_tags
