@@ -20,7 +20,7 @@ from questions import assessment
 from questions.models import Tag
 from quizzes import charts
 
-from . import followups, missed, reports, services
+from . import catalogue, followups, missed, reports, services
 from .access import get_attempt_for_user
 from .forms import (
     AnswerForm,
@@ -436,7 +436,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(InterviewTemplate, pk=pk) if pk else InterviewTemplate()
     form = TemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_template(
+        catalogue.save_template(
             template=form.save(commit=False), tags=form.cleaned_data["tags"], editor=request.user
         )
         messages.success(request, _("The interview template was saved."))

@@ -6,6 +6,8 @@ and HTML constructs the first two both read. The package imports nothing here, s
 load without Django.
 
 Apart from them: :mod:`.pipeline` writes the bank (``import_bank``, ``rerender_all``),
+:mod:`.notes` adds notes to it (``import_notes``, ``preview_note``), :mod:`.sources` keeps
+a question's sources,
 :mod:`.findings` opens the editors' findings as flags, :mod:`.bulk` holds the bulk writes and
 :mod:`.workers` the CPU-bound preparation, run in worker processes for a large bank.
 """

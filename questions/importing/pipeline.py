@@ -1,8 +1,7 @@
 """Loading the notes into the question bank: :func:`import_bank` (the fixtures folder, one
-transaction) and :func:`import_notes` (more notes into the existing bank), with the tag sync,
-the editorial findings and :func:`rerender_all` beside them. :func:`preview_note` reads one
-file into a :class:`FileResult` (shape, questions with their tags and provenance, skipped
-parts) without writing anything: what the command line reports and an import page shows.
+transaction), with the tag sync, the editorial findings and :func:`rerender_all` beside it.
+More notes into the existing bank, and a file's preview, are in :mod:`.notes`; a question's
+sources in :mod:`.sources`.
 
 The pure steps (parsing, normalising, duplicate detection) are in the sibling modules; the
 CPU-bound preparation runs in :mod:`.workers`, the bulk writes in :mod:`.bulk`.
@@ -33,11 +32,12 @@ from ..search.backends import PG_INDEX, PG_TITLE_INDEX
 from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
-from .decoding import NOTE_SUFFIXES, UnreadableNote, decode_note
+from .decoding import NOTE_SUFFIXES
 from .dedupe import Candidate, MergeGroup, group_duplicates, series_pairs
 from .findings import import_findings, with_chinese
 from .keypoints import import_key_points
-from .sections import Section, Skipped, parse_document
+from .sections import Section
+from .sources import new_source, source_entries, sync_sources
 from .workers import (
     Prepared,
     PrepareJob,
@@ -98,7 +98,7 @@ class ImportReport:
         )
 
 
-def _load_json(path: Path) -> dict:
+def load_json(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -148,7 +148,7 @@ class _Existing:
 
 
 @dataclass
-class _Run:
+class Run:
     """State shared by the steps of one import."""
 
     specs: list[classify.TagSpec]
@@ -186,14 +186,14 @@ def import_bank(
     default two when the notes are large, see :class:`.Workers`).
     """
     report = ImportReport()
-    taxonomy = _load_json(fixtures_dir / "taxonomy.json")
+    taxonomy = load_json(fixtures_dir / "taxonomy.json")
     # A renamed tag shows in the list's cached sidebar: it counts as a change.
     report.tags_changed = sync_tags(taxonomy=taxonomy)
-    extra_keywords = _load_json(fixtures_dir / "tag-keywords.json")
+    extra_keywords = load_json(fixtures_dir / "tag-keywords.json")
     specs = classify.build_specs(taxonomy["tags"], extra_keywords)
     paths, report.skipped_files = note_files(fixtures_dir)
     report.files = len(paths)
-    run = _Run(
+    run = Run(
         specs=specs,
         tags_by_slug={tag.slug: tag for tag in Tag.objects.all()},
         fixtures_dir=fixtures_dir,
@@ -213,13 +213,13 @@ def import_bank(
                 progress("parse", done, len(paths))
         report.sections = len(sections)
         groups, candidates = group_duplicates(sections)
-        _import_groups(groups, run, pool, progress)
-    _store_candidates(candidates, run)
+        import_groups(groups, run, pool, progress)
+    store_candidates(candidates, run)
     report.series_links = _link_series(groups, run)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
-        findings = _load_json(findings_path)["findings"]
+        findings = load_json(findings_path)["findings"]
         chinese_path = fixtures_dir / "editorial-review.zh.json"
         if chinese_path.exists():
             findings = with_chinese(findings, json.loads(chinese_path.read_text(encoding="utf-8")))
@@ -227,10 +227,10 @@ def import_bank(
     key_points_path = fixtures_dir / "keypoints.json"
     if key_points_path.exists():
         report.key_points_changed, report.key_points_unmatched = import_key_points(
-            _load_json(key_points_path)
+            load_json(key_points_path)
         )
     report.under_revision = Question.objects.filter(status=Question.Status.NEEDS_REVISION).count()
-    _import_tail(report)
+    finish_import(report)
     return report
 
 
@@ -249,7 +249,7 @@ def note_files(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return notes, skipped
 
 
-def _store_candidates(candidates: Sequence[Candidate], run: _Run) -> None:
+def store_candidates(candidates: Sequence[Candidate], run: Run) -> None:
     """List the unsure duplicate pairs for editors (a pair already listed, maybe decided by
     an editor, is left as it is)."""
     # The first (highest) score of a pair of questions counts, as candidates come best first.
@@ -278,7 +278,7 @@ def _store_candidates(candidates: Sequence[Candidate], run: _Run) -> None:
     run.report.candidates += len(candidates)
 
 
-def _import_tail(report: ImportReport) -> None:
+def finish_import(report: ImportReport) -> None:
     """After an import: refresh the caches and the planner's statistics if it wrote rows."""
     if report.changed:
         cache.flush_bank()
@@ -289,7 +289,7 @@ def _import_tail(report: ImportReport) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _link_series(groups: list[MergeGroup], run: _Run) -> int:
+def _link_series(groups: list[MergeGroup], run: Run) -> int:
     """Link the questions :func:`.dedupe.series_pairs` finds; a pair already linked, or
     unlinked by an editor, is left as it is. Returns how many links were created."""
     pairs = set()
@@ -303,9 +303,9 @@ def _link_series(groups: list[MergeGroup], run: _Run) -> int:
     return len(new)
 
 
-def _import_groups(
+def import_groups(
     groups: list[MergeGroup],
-    run: _Run,
+    run: Run,
     pool: Workers,
     progress: ProgressCallback | None,
 ) -> None:
@@ -401,7 +401,7 @@ def _count(group: MergeGroup, report: ImportReport) -> None:
 def _create_batch(
     batch: list[tuple[MergeGroup, str, str]],
     prepared: list[Prepared],
-    run: _Run,
+    run: Run,
 ) -> None:
     now = timezone.now()
     question_ids = bulk.reserve_ids(Question, len(batch))
@@ -459,21 +459,21 @@ def _create_batch(
     sources = []
     for (group, _, _), question in zip(batch, questions, strict=True):
         run.remember(group, question.pk)
-        entries = _source_entries(group)
+        entries = source_entries(group)
         if any((s.file_name, s.heading_line) in run.source_keys for s, _, _ in entries):
-            _sync_sources(question, group)  # a section that moved here from another question
+            sync_sources(question, group)  # a section that moved here from another question
             continue
-        sources += [_source(question, *entry) for entry in entries]
+        sources += [new_source(question, *entry) for entry in entries]
     bulk.insert(QuestionSource, sources)
     run.report.created += len(batch)
 
 
-def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
+def _update_group(group: MergeGroup, key: str, run: Run) -> Question:
     """Bring one existing question up to date with its (changed) section, row by row."""
     report = run.report
     canonical = group.canonical
     levels = {spec.slug: spec.level for spec in run.specs}
-    slugs = classify.suggest_tags(_tag_title(canonical), canonical.body, run.specs)
+    slugs = classify.suggest_tags(tag_title(canonical), canonical.body, run.specs)
     explained = classify.explain_difficulty(
         canonical.title, canonical.body, [levels[s] for s in slugs]
     )
@@ -512,7 +512,7 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
             question.tags.set([run.tags_by_slug[s] for s in slugs])
             changed = True
     # Lines that moved in a note show on the question's page.
-    sources_changed = _sync_sources(question, group)
+    sources_changed = sync_sources(question, group)
     if changed:
         report.updated += 1
     else:
@@ -521,7 +521,7 @@ def _update_group(group: MergeGroup, key: str, run: _Run) -> Question:
     return question
 
 
-def _tag_title(section: Section) -> str:
+def tag_title(section: Section) -> str:
     """The words tags are suggested from as from a title: the title and its categories."""
     return " ".join([section.title, *section.categories])
 
@@ -551,68 +551,6 @@ def _set_content(question: Question, section: Section, fixtures_dir: Path, *, su
     question.save()
 
 
-def _source_entries(group: MergeGroup) -> list[tuple[Section, str, float]]:
-    return [(group.canonical, QuestionSource.Match.CANONICAL, 1.0)] + [
-        (d.section, d.match, d.similarity) for d in group.duplicates
-    ]
-
-
-_SOURCE_FIELDS = (
-    "start_line",
-    "end_line",
-    "raw_title",
-    "original_text",
-    "normalised_markdown",
-    "match",
-    "similarity",
-)
-
-
-def _source_fields(section: Section, match: str, similarity: float) -> dict:
-    """The values of ``_SOURCE_FIELDS`` a section's source row holds."""
-    return {
-        "start_line": section.heading_line,
-        "end_line": section.end_line,
-        "raw_title": section.raw_title[:500],
-        "original_text": section.original_text,
-        "normalised_markdown": section.body,
-        "match": match,
-        "similarity": round(similarity, 3),
-    }
-
-
-def _source(question: Question, section: Section, match: str, similarity: float) -> QuestionSource:
-    return QuestionSource(
-        question=question,
-        file_name=section.file_name,
-        heading_line=section.heading_line,
-        **_source_fields(section, match, similarity),
-    )
-
-
-def _sync_sources(question: Question, group: MergeGroup) -> bool:
-    """Give ``question`` the group's sources (taking over any another question holds); returns
-    whether a source row was added or changed."""
-    stored = {
-        (row.pop("file_name"), row.pop("heading_line")): row
-        for row in QuestionSource.objects.filter(question=question).values(
-            "file_name", "heading_line", *_SOURCE_FIELDS
-        )
-    }
-    changed = False
-    for section, match, similarity in _source_entries(group):
-        fields = _source_fields(section, match, similarity)
-        if stored.get((section.file_name, section.heading_line)) == fields:
-            continue
-        QuestionSource.objects.update_or_create(
-            file_name=section.file_name,
-            heading_line=section.heading_line,
-            defaults={"question": question, **fields},
-        )
-        changed = True
-    return changed
-
-
 @transaction.atomic
 def rerender_all() -> int:
     """Render every answer again and rebuild its search fields (after a change to the
@@ -632,223 +570,3 @@ def rerender_all() -> int:
     if count:
         cache.flush_bank()
     return count
-
-
-# ---------------------------------------------------------------------------------------------
-# More notes into the existing bank
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParsedQuestion:
-    """One question (or study note) of a file, as an import would create it."""
-
-    kind: str  # "question" or "note"
-    title: str
-    body_markdown: str
-    categories: tuple[str, ...]  # outermost first
-    provenance: tuple[str, ...]  # "notes.md, lines 23-30", "RAG应用 › 1."
-    tags: tuple[str, ...]  # suggested tag slugs of the taxonomy
-    category_tags: tuple[str, ...]  # the categories (and front-matter tags) as tag names
-    difficulty: str
-    section: Section
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What :func:`preview_note` found in one file."""
-
-    file_name: str
-    encoding: str
-    newline: str
-    shape: str  # see sections.ParsedNote.shape
-    shape_description: str
-    title: str
-    questions: tuple[ParsedQuestion, ...]
-    notes: tuple[ParsedQuestion, ...]
-    skipped: tuple[Skipped, ...]  # unanswered question stubs included (reason "stub")
-
-    def report_lines(self) -> list[str]:
-        """The per-file report: shape, counts, then every skipped part and why."""
-        lines = [
-            f"{self.file_name}: {self.shape_description}",
-            f"  {len(self.questions)} questions, {len(self.notes)} study notes, "
-            f"{len(self.skipped)} parts skipped ({self.encoding}, {self.newline} line ends)",
-        ]
-        lines += [
-            f"  skipped lines {s.start_line}-{s.end_line} «{s.text}»: {s.explanation}"
-            for s in self.skipped
-        ]
-        return lines
-
-
-def load_specs(fixtures_dir: Path | None = None) -> list[classify.TagSpec]:
-    """The tag specs of the shipped taxonomy and keyword table."""
-    folder = fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)
-    taxonomy = _load_json(folder / "taxonomy.json")
-    rules = _load_json(folder / "tag-keywords.json")
-    return classify.build_specs(taxonomy["tags"], rules)
-
-
-def preview_note(
-    *, file_name: str, data: bytes | str, specs: Sequence[classify.TagSpec] | None = None
-) -> FileResult:
-    """Read one note file into a :class:`FileResult`, writing nothing.
-
-    ``data`` is the file's bytes (decoded as UTF-8, UTF-16 with a BOM or GB18030) or text
-    already decoded. Raises :class:`.UnreadableNote` for a binary or undecodable file. Tags are
-    suggested from the shipped taxonomy unless ``specs`` are given.
-    """
-    if isinstance(data, bytes):
-        decoded = decode_note(data)
-        text, encoding, newline = decoded.text, decoded.encoding, decoded.newline
-    else:
-        text, encoding, newline = data, "text", "lf" if "\r" not in data else "crlf"
-    parsed = parse_document(file_name, text)
-    specs = list(specs) if specs is not None else load_specs()
-    levels = {spec.slug: spec.level for spec in specs}
-
-    def describe(section: Section) -> ParsedQuestion:
-        slugs = classify.suggest_tags(_tag_title(section), section.body, specs)
-        lines = f"{section.heading_line}-{section.end_line}"
-        return ParsedQuestion(
-            kind=section.kind,
-            title=section.title,
-            body_markdown=section.body,
-            categories=section.categories,
-            provenance=(f"{file_name}, lines {lines}", section.provenance),
-            tags=tuple(slugs),
-            category_tags=tuple(dict.fromkeys([*section.categories, *parsed.tags])),
-            difficulty=classify.compute_difficulty(
-                section.title, section.body, [levels[s] for s in slugs if s in levels]
-            ),
-            section=section,
-        )
-
-    stubs = tuple(
-        Skipped(s.heading_line, s.end_line, s.title, "stub", "empty stub: question with no answer")
-        for s in parsed.stubs
-    )
-    return FileResult(
-        file_name=file_name,
-        encoding=encoding,
-        newline=newline,
-        shape=parsed.shape,
-        shape_description=parsed.describe(),
-        title=parsed.title,
-        questions=tuple(describe(s) for s in parsed.questions),
-        notes=tuple(describe(s) for s in parsed.notes),
-        skipped=tuple(sorted(parsed.skipped + stubs, key=lambda s: s.start_line)),
-    )
-
-
-@dataclass
-class NotesReport:
-    """What :func:`import_notes` read and changed."""
-
-    files: list[FileResult]
-    bank: ImportReport
-
-
-@transaction.atomic
-def import_notes(
-    *, notes: Sequence[tuple[str, bytes | str]], fixtures_dir: Path | None = None
-) -> NotesReport:
-    """Add notes (``(file name, bytes or text)``) to the existing bank; idempotent.
-
-    Every file is read first: an unreadable one raises :class:`.UnreadableNote` (naming it)
-    before anything is written. The practicable questions and study notes go through the same
-    steps as :func:`import_bank` (duplicates merged within the files, tags, difficulty,
-    rendering, provenance); unanswered stubs are not imported. A question is identified by
-    file name and title: the same file again changes nothing, a changed file updates the
-    questions no editor has revised. Similar questions already in the bank are listed as
-    duplicate candidates for editors, never merged automatically.
-    """
-    folder = fixtures_dir or Path(settings.QUESTION_FIXTURES_DIR)
-    specs = load_specs(folder)
-    results = []
-    for name, data in notes:
-        try:
-            results.append(preview_note(file_name=name, data=data, specs=specs))
-        except UnreadableNote as error:
-            raise UnreadableNote(f"{name}: {error}") from error
-    report = ImportReport(files=len(results))
-    report.tags_changed = sync_tags(taxonomy=_load_json(folder / "taxonomy.json"))
-    sections = [q.section for result in results for q in (*result.questions, *result.notes)]
-    report.sections = len(sections)
-    run = _Run(
-        specs=specs,
-        tags_by_slug={tag.slug: tag for tag in Tag.objects.all()},
-        fixtures_dir=folder,
-        report=report,
-        source_keys=set(QuestionSource.objects.values_list("file_name", "heading_line")),
-    )
-    new_files = {section.file_name for section in sections}
-    bank = _bank_questions(exclude_files=new_files)
-    groups, candidates = group_duplicates(sections)
-    with Workers(count=1) as pool:
-        _import_groups(groups, run, pool, None)
-    _store_candidates(candidates, run)
-    _store_bank_candidates([g.canonical for g in groups], bank, run)
-    _import_tail(report)
-    return NotesReport(results, report)
-
-
-def _bank_questions(*, exclude_files: set[str]) -> dict[int, tuple[str, str]]:
-    """(title, answer) of the bank's questions by pk, but those from ``exclude_files``."""
-    rows = (
-        Question.objects.filter(kind=Question.Kind.QUESTION)
-        .exclude(sources__file_name__in=exclude_files)
-        .values_list("pk", "title", "body_markdown")
-    )
-    return {pk: (title, body) for pk, title, body in rows}
-
-
-#: The file name of the sections that stand for the bank's questions when comparing.
-_BANK = "\x00bank"
-
-
-def _store_bank_candidates(
-    new: Sequence[Section], bank: dict[int, tuple[str, str]], run: _Run
-) -> None:
-    """List each new question's likely duplicates already in the bank for editors."""
-    if not bank or not new:
-        return
-    existing = [
-        Section(
-            kind=Question.Kind.QUESTION,
-            title=title,
-            raw_title=title,
-            file_name=_BANK,
-            heading_line=pk,
-            end_line=pk,
-            original_text="",
-            body=body,
-            has_answer=True,
-        )
-        for pk, (title, body) in bank.items()
-    ]
-    fresh = [s for s in new if s.kind == Question.Kind.QUESTION]
-    groups, candidates = group_duplicates([*existing, *fresh])
-    pairs: list[tuple[Section, Section, float]] = [
-        (g.canonical, d.section, d.similarity) for g in groups for d in g.duplicates
-    ] + [(c.first, c.second, c.similarity) for c in candidates]
-    found: dict[tuple[int, int], float] = {}
-    for first, second, similarity in pairs:
-        ids = []
-        for section in (first, second):
-            if section.file_name == _BANK:
-                ids.append(section.heading_line)
-            else:
-                ids.append(run.by_source.get((section.file_name, section.heading_line), 0))
-        low, high = min(ids), max(ids)
-        if low and low != high and (first.file_name == _BANK) != (second.file_name == _BANK):
-            found.setdefault((low, high), similarity)
-    DuplicateCandidate.objects.bulk_create(
-        [
-            DuplicateCandidate(question_id=low, other_id=high, similarity=round(score, 3))
-            for (low, high), score in found.items()
-        ],
-        ignore_conflicts=True,
-    )
-    run.report.candidates += len(found)

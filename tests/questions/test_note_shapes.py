@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from questions import classify
 from questions.importing.decoding import UnreadableNote, decode_note
-from questions.importing.pipeline import preview_note
+from questions.importing.notes import preview_note
 from questions.importing.sections import ParsedNote, parse_document
 from questions.importing.titles import clean_title, looks_like_question, number_label
 

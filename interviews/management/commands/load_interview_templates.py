@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviews import services
+from interviews import catalogue, services
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except (OSError, ValueError, KeyError) as error:
             raise CommandError(f"Cannot read the templates from {file}: {error}") from error
         try:
-            created, kept = services.load_templates(entries=entries)
+            created, kept = catalogue.load_templates(entries=entries)
         except services.InterviewError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

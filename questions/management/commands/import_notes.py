@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questions.importing import pipeline
+from questions.importing import notes as importing_notes
 from questions.importing.decoding import NOTE_SUFFIXES, UnreadableNote
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
                     f"{path}: cannot read it ({error.strerror}); nothing imported"
                 ) from error
         try:
-            result = pipeline.import_notes(notes=notes)
+            result = importing_notes.import_notes(notes=notes)
         except UnreadableNote as error:
             raise CommandError(f"{error}; nothing imported") from error
         for file_result in result.files:
