@@ -42,21 +42,24 @@ class AlreadyRated(PracticeError, Conflict):
     code = "already_rated"
 
 
-@transaction.atomic
-def show_card(*, user: User, question: Question) -> Card:
+def show_card(*, user: User, question: Question, card: Card | None = None) -> Card:
     """Record that ``question`` is in front of the learner now: the review timer starts.
+    Returns the learner's card of it (``card`` when the caller read it already), made now if
+    they had none.
 
     Showing it again before it is rated keeps the first time (a reload is not a fresh look),
     unless that was longer ago than a review can count for.
     """
     now = timezone.now()
-    card, created = Card.objects.get_or_create(
-        user=user, question=question, defaults={"due": now, "shown_at": now, "created_at": now}
-    )
-    stale = card.shown_at is None or stats.review_seconds(card.shown_at, now) >= (
+    if card is None:
+        card, created = Card.objects.get_or_create(
+            user=user, question=question, defaults={"due": now, "shown_at": now, "created_at": now}
+        )
+        if created:
+            return card
+    if card.shown_at is None or stats.review_seconds(card.shown_at, now) >= (
         stats.MAX_REVIEW_SECONDS
-    )
-    if not created and stale:
+    ):
         card.shown_at = now
         card.save(update_fields=["shown_at"])
     return card
@@ -159,7 +162,13 @@ def last_undoable_review(*, user: User) -> Review | None:
     """The learner's latest review, if it can be undone (it saved the card's state)."""
     latest = (
         Review.objects.filter(user=user)
-        .select_related("question")
+        .select_related("question")  # for its title: not the answer nor its search text
+        .defer(
+            "question__body_markdown",
+            "question__body_html",
+            "question__search_title",
+            "question__search_body",
+        )
         .order_by("-reviewed_at", "-id")
         .first()
     )

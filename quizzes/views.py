@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Bookmark, Card, Note, Rating
 from .progress import learner_progress
-from .queue import answer_change, deck_remaining, todays_queue
+from .queue import answer_change, card_to_show, deck_remaining, queue_head, todays_queue
 from .queue import build_deck as deck_ids
 
 DECK_SESSION_KEY = "practice_deck"
@@ -59,6 +59,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     """What the practice card shows: the next question of today's queue or of the deck."""
     user = request.user
     context: dict[str, Any] = {"deck": deck, "undoable": services.last_undoable_review(user=user)}
+    card_id: int | None = None
     question_id: int | None = None
     if deck:
         saved = request.session.get(DECK_SESSION_KEY)
@@ -71,10 +72,11 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         else:
             context["deck_missing"] = True
     else:
-        todays = todays_queue(user=user)
-        context["queue"] = todays
-        question_id = todays.head.question.pk if todays.head else None
-    if question_id is None:
+        head = queue_head(user=user)
+        context["queue"] = head
+        card_id, question_id = head.card_id, head.new_question_id
+    shown = card_to_show(user=user, card_id=card_id, question_id=question_id)
+    if shown is None:
         if not deck:
             context["next_due"] = (
                 Card.objects.for_user(user)
@@ -85,8 +87,8 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
             )
         return context
 
-    question = Question.objects.with_tags().with_detail().get(pk=question_id)
-    card = services.show_card(user=user, question=question)
+    question = shown.question
+    card = services.show_card(user=user, question=question, card=shown.card)
     intervals = services.next_intervals(user=user, card=card)
     context.update(
         question=question,
@@ -96,7 +98,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
             for value, label in Rating.choices
         ],
         change=answer_change(card=card, question=question),
-        note=Note.objects.filter(user=user, question=question).first(),
+        note=shown.note,
     )
     return context
 

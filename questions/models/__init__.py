@@ -13,6 +13,7 @@ from .bank import (
     QuestionSource,
     Tag,
     TagQuerySet,
+    shown_tags,
 )
 from .editorial import (
     AuditEntry,
@@ -56,4 +57,5 @@ __all__ = [
     "Tag",
     "TagQuerySet",
     "series_of",
+    "shown_tags",
 ]

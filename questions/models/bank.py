@@ -82,8 +82,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def with_tags(self) -> "QuestionQuerySet":
         """Prefetch the tags pages show (name and link; not their keywords or description)."""
-        shown = Tag.objects.only("slug", "name_zh", "name_en", "level").order_by("level", "slug")
-        return self.prefetch_related(Prefetch("tags", queryset=shown))
+        return self.prefetch_related(shown_tags())
 
     def for_listing(self) -> "QuestionQuerySet":
         """Without the answer and its search text: lists show titles and badges only, and the
@@ -308,6 +307,13 @@ class Question(models.Model):
         flags = getattr(self, "open_flags", [])
         high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
         return high or flags
+
+
+def shown_tags(relation: str = "") -> Prefetch:
+    """The prefetch of the tags pages show, in their order (``relation``: the path to the
+    question, such as ``"question__"``, when prefetching from another model)."""
+    shown = Tag.objects.only("slug", "name_zh", "name_en", "level").order_by("level", "slug")
+    return Prefetch(f"{relation}tags", queryset=shown)
 
 
 def reads_chinese() -> bool:

@@ -1,5 +1,6 @@
 """Today's queue, decks, and what changed since the learner's last review."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,10 +8,11 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from questions.models import EditorialFlag, Question
+from questions.models import EditorialFlag, Question, Tag
 from quizzes import services
+from quizzes.learner_scheduler import active_plan
 from quizzes.models import Bookmark, Card, Rating
-from quizzes.queue import build_deck, todays_queue
+from quizzes.queue import build_deck, queue_head, todays_queue
 from tests.factories import CardFactory, FlagFactory, QuestionFactory, TagFactory
 
 from .conftest import publish
@@ -144,3 +146,90 @@ def test_deck_from_tags_difficulty_bookmarks_and_mistakes(learner, other):
     assert build_deck(user=learner, tags=[tag.slug]) == [hard.pk, easy.pk]
     with pytest.raises(services.PracticeError):
         build_deck(user=learner, difficulty="impossible")
+
+
+def _random_practice_state(rng: random.Random, learner) -> None:
+    """A learner's cards in every state the queue distinguishes, on questions of every kind
+    the bank holds (merged, awaiting review, notes, unanswered), drawn from ``rng``."""
+    learner.daily_goal = rng.choice([1, 2, 3, 5, 8, 200])
+    learner.interview_date = None
+    all_questions = list(Question.objects.order_by("id"))
+    for question in rng.sample(all_questions, 12):
+        change = rng.random()
+        if change < 0.15:
+            question.duplicate_of = Question.objects.practicable().exclude(pk=question.pk).first()
+        elif change < 0.25:
+            question.status = Question.Status.PENDING
+        elif change < 0.3:
+            question.has_answer = False
+        question.save()
+    # Some states lack some kinds, so that each kind of item gets to head the queue.
+    kinds = ["due", "future", "changed", "requested", "waiting", "today"]
+    kinds = rng.sample(kinds, rng.randint(1, len(kinds)))
+    for question in rng.sample(all_questions, rng.randint(0, 30)):
+        kind = rng.choice(kinds)
+        card = CardFactory(
+            user=learner,
+            question=question,
+            due=NOW + timedelta(hours=rng.randint(-200, -1) if kind != "future" else 5),
+            seen_revision=question.live_revision.number if question.live_revision else None,
+            created_at=NOW - timedelta(minutes=rng.randint(1, 500)),
+        )
+        if kind == "changed" and question.live_revision:
+            publish(question, question.body_markdown + "\n\n更正。")
+        elif kind in ("requested", "waiting"):
+            card.reps, card.first_reviewed_at, card.last_review = 0, None, None
+            if kind == "requested":
+                card.requested_at = NOW - timedelta(minutes=rng.randint(1, 500))
+        elif kind == "today":
+            card.first_reviewed_at = NOW - timedelta(minutes=rng.randint(1, 200))
+            if rng.random() < 0.3:  # requested before its first review: not counted
+                card.requested_at = card.first_reviewed_at - timedelta(minutes=1)
+        card.save()
+    if rng.random() < 0.3:
+        # A plan toward an interview date, covering some topics or the whole bank.
+        learner.interview_date = (NOW + timedelta(days=rng.randint(2, 30))).date()
+        learner.save()
+        current = active_plan(learner)
+        if rng.random() < 0.7:
+            current.tags.set(rng.sample(list(Tag.objects.all()), 2))
+    learner.save()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("seed", range(30))
+def test_the_practice_cards_head_and_counts_match_the_whole_queue(learner, seed):
+    """``queue_head`` (one SQL query) against ``todays_queue`` (the ORM), on random states."""
+    _random_practice_state(random.Random(seed), learner)
+    queue = todays_queue(user=learner)
+    head = queue_head(user=learner)
+    assert (head.due_count, head.new_count, head.requested_count, head.new_today) == (
+        queue.due_count,
+        queue.new_count,
+        queue.requested_count,
+        queue.new_today,
+    )
+    first = queue.head
+    if first is None:
+        assert head.empty
+        return
+    # A new question the learner was shown before (or asked for) is offered by its card.
+    card = Card.objects.filter(user=learner, question=first.question).first()
+    assert (head.card_id, head.new_question_id) == (
+        (card.pk, None) if card is not None else (None, first.question.pk)
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_practice_card_reads_the_head_in_a_constant_number_of_queries(
+    client, learner, django_assert_num_queries
+):
+    due = practicable(40)
+    for question in due:
+        CardFactory(user=learner, question=question, due=NOW - timedelta(hours=1))
+    client.force_login(learner)
+    client.get(SESSION)  # the first show records when the card was put in front of them
+    # Session and user, the latest review, the queue, the card with its tags, the scheduler.
+    with django_assert_num_queries(6):
+        response = client.get(SESSION)
+    assert escape(due[0].title) in response.text
