@@ -395,9 +395,10 @@ def _transition(attempt: Attempt, target: str, *, also: Q | None = None, **value
     return moved
 
 
-@transaction.atomic
 def expire_if_due(*, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Finish a started attempt whose deadline and grace period are over; finish time = deadline."""
+    """Finish a started attempt whose deadline and grace period are over; finish time = deadline.
+
+    Every request on an attempt asks this: one that is not due opens no transaction."""
     now = now or timezone.now()
     if not attempt.is_past_due(now):
         return False

@@ -284,8 +284,8 @@ def card_to_show(
     *, user: User, card_id: int | None = None, question_id: int | None = None
 ) -> CardToShow | None:
     """What the practice card shows of the learner's card ``card_id``, or of question
-    ``question_id`` (the queue's or a deck's): two queries, three when the answer is under revision. None if
-    there is no such card or question (nor either asked for)."""
+    ``question_id`` (the queue's or a deck's): two queries, three when the answer is under
+    revision. None if there is no such card or question (nor either asked for)."""
     if card_id is None and question_id is None:
         return None
     note = Subquery(
