@@ -74,6 +74,7 @@ class ReviewItem:
     coverage: Coverage
     auto: AutoGrade | None = None
     follow_ups: list[FollowUpItem] = field(default_factory=list)
+    late_text: str = ""  # sent by a form after the deadline, so not saved
 
     @property
     def question(self) -> Question:

@@ -182,8 +182,11 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttemptSaveForm(request.POST)
     page = cleaned(form)
     conflicts: dict[int, str] = {}
-    for question_id in page["shown"]:
-        answer = cleaned(AnswerForm(request.POST, question_id=question_id))
+    answers = {
+        question_id: cleaned(AnswerForm(request.POST, question_id=question_id))
+        for question_id in page["shown"]
+    }
+    for question_id, answer in answers.items():
         try:
             services.save_answer(
                 attempt=attempt,
@@ -196,6 +199,13 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AnswerChanged:
             # Not a refusal of the whole form: the other answers shown are still saved.
             conflicts[question_id] = answer["text"]
+        except services.AttemptClosed:
+            # Sent after the deadline: the review shows what was typed, marked as not saved
+            # (with JavaScript, the page's own copy in the browser does the same).
+            request.session[_late_key(attempt.pk)] = {
+                str(pk): sent["text"] for pk, sent in answers.items() if sent["text"].strip()
+            }
+            raise
     for follow_up_id in page["fshown"]:
         data = cleaned(FollowUpAnswerForm(request.POST, follow_up_id=follow_up_id))
         followups.save_follow_up(attempt=attempt, follow_up_id=follow_up_id, text=data["followup"])
@@ -275,6 +285,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("interviews:review", pk=attempt.pk)
 
 
+def _late_key(pk: int) -> str:
+    """The session key of the answers a form sent after attempt ``pk``'s deadline."""
+    return f"interviews:late:{pk}"
+
+
 def _finished_attempt(request: HttpRequest, pk: int) -> Attempt:
     return get_attempt_for_user(
         request.user, pk, queryset=Attempt.objects.with_questions().select_related("template")
@@ -295,11 +310,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_review(
             attempt=attempt, assessments=[form.assessment() for form in formset.forms]
         )
+        request.session.pop(_late_key(attempt.pk), None)
         messages.success(request, _("Your self-assessment was saved."))
         return redirect("interviews:report", pk=attempt.pk)
     if followups.grade_attempt(attempt=attempt):
         attempt = _finished_attempt(request, pk)
     items = reports.review_items(attempt)
+    # What a form without JavaScript sent after the deadline, where it differs from what
+    # was kept: shown until the learner leaves the review.
+    late: dict[str, str] = request.session.get(_late_key(attempt.pk), {})
+    for item in items:
+        sent = late.get(str(item.question.pk), "")
+        item.late_text = sent if sent != item.text else ""
     formset = AssessmentFormSet(
         initial=[
             {

@@ -167,6 +167,49 @@ def test_late_save_through_the_api_keeps_the_earlier_answer(client, learner):
     assert attempt.finished_at == attempt.deadline
 
 
+def test_a_form_sent_after_the_deadline_shows_its_text_on_the_review(client, learner):
+    """Without JavaScript, text posted too late is not saved but not lost from sight: the
+    review shows it marked as not saved, beside what was kept, until the self-assessment."""
+    client.force_login(learner)
+    with time_machine.travel(T0, tick=False) as clock:
+        data = client.post(
+            "/api/interviews/", {"count": 2, "minutes": 1}, content_type="application/json"
+        ).json()
+        pk = data["id"]
+        first, second = (q["id"] for q in data["questions"])
+        url = f"/api/interviews/{pk}/answers/{first}/"
+        saved = client.put(url, {"text": "准时的答案"}, content_type="application/json")
+        assert saved.status_code == 200
+        clock.shift(timedelta(seconds=70))
+        late = client.post(
+            f"/interviews/{pk}/save/",
+            {
+                "shown": [first, second],
+                f"text-{first}": "准时的答案，加上迟到的一句",
+                f"text-{second}": "第二题\n两行",
+                "goto": 2,
+            },
+            follow=True,
+        )
+        assert late.redirect_chain[-1][0].endswith(f"/interviews/{pk}/review/")
+        page = late.content.decode()
+        assert "截止时间" in page  # the message: after the deadline, not saved
+        # "Not saved: after the deadline": each question's box is shown, not hidden.
+        assert page.count("未保存：已过截止时间") == 2
+        assert 'data-testid="unsaved-1">' in page
+        assert 'data-testid="unsaved-2">' in page
+        assert "准时的答案，加上迟到的一句" in page
+        assert "第二题<br>两行" in page
+        assert Answer.objects.get(attempt_id=pk, question_id=first).text == "准时的答案"
+        assert not Answer.objects.filter(attempt_id=pk, question_id=second).exists()
+        again = client.get(f"/interviews/{pk}/review/").content.decode()
+        assert "准时的答案，加上迟到的一句" in again
+        # A late form that sent only what was already kept has nothing unsaved to show.
+        client.post(f"/interviews/{pk}/save/", {"shown": [first], f"text-{first}": "准时的答案"})
+        same = client.get(f"/interviews/{pk}/review/").content.decode()
+        assert 'data-testid="unsaved-1" hidden' in same
+
+
 def test_pages_flow_without_javascript(client, learner):
     client.force_login(learner)
     template = InterviewTemplate.objects.create(
