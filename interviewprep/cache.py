@@ -22,6 +22,15 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
   set** (:func:`bank_key`, ``BANK_TIMEOUT``): bank-wide views that no one version describes.
   An import drops them at once (:func:`flush_bank`, a new generation in every key); an
   editor's retagging shows in them within ``BANK_TIMEOUT``. Only ids and counts are kept.
+* **The number of visible questions** (:data:`VISIBLE_COUNT_KEY`, ``BANK_TIMEOUT``), the
+  unfiltered list's count: an index-only COUNT over the whole bank was half of that page's
+  time. Only a question added or deleted, or an UPDATE of its ``status`` or ``duplicate_of``
+  (publishing a question awaiting review, merging), changes it: ``QuestionQuerySet.update``
+  (which ``bump_version`` and every service's UPDATE go through) and the question model's
+  save and delete signals (``questions.apps``) call :func:`forget_visible_count`, now and again
+  once the transaction commits; :func:`flush_bank` drops it too. ``bulk_create`` and raw SQL
+  do not: the import does neither for questions. A request that counted before a commit and
+  kept its count after the second drop is corrected within ``BANK_TIMEOUT``.
 * **Per process, for the life of the release**: the site's frame (``{% cache ...
   using="frame" %}`` in ``templates/base.html``, which depends on the templates and the
   language alone) and the question list's sidebar fragment (``{% cache %}`` in
@@ -49,6 +58,7 @@ BANK_TIMEOUT = 60
 SIDEBAR_TIMEOUT = BANK_TIMEOUT
 
 GENERATION_KEY = "bank:generation"
+VISIBLE_COUNT_KEY = "questions:visible-count"
 
 
 def get_many(keys: Iterable[str]) -> dict[str, Any]:
@@ -144,7 +154,19 @@ def flush_bank() -> None:
     counts under the new generation)."""
 
     def drop() -> None:
-        cache.delete(GENERATION_KEY)
+        cache.delete_many([GENERATION_KEY, VISIBLE_COUNT_KEY])
+
+    drop()
+    transaction.on_commit(drop)
+
+
+def forget_visible_count() -> None:
+    """Drop the number of visible questions (a question was added, deleted, published from
+    review or merged): now, and again once the transaction commits (a request counting before
+    the commit may have kept the old number)."""
+
+    def drop() -> None:
+        cache.delete(VISIBLE_COUNT_KEY)
 
     drop()
     transaction.on_commit(drop)

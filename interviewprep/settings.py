@@ -236,7 +236,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The site's frame (navigation, language menu), rendered once per language and kind of
     # reader ({% cache ... using="frame" %} in templates/base.html). It depends on the
-    # templates and translations alone, so each process keeps its own.
+    # templates and translations alone, so each process keeps its own; so does the question
+    # list's sidebar, keyed by the bank's generation and kept for a minute.
     "frame": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "frame",

@@ -3,9 +3,12 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
 
 * The question list's sidebar (tags with their question counts, source files): counting the
   questions of every tag reads the whole tag table (about 0.3 s at 100,000 questions).
+* The number of visible questions, the unfiltered list's count (an index-only COUNT over the
+  bank on every request was half of that page's time).
 * The rows of the question list (title, badges, tag links), per question and UI language:
   rendering twenty rows through the template engine was a third of a search page's work. A
-  page of results reads only ids and versions from the database.
+  page of results reads only ids and versions from the database; a row rendered again reads
+  its question with its tags' ids in one query and the tags from the cached facets.
 * The related questions of a set of tags: ranking the questions that share a tag with a
   question reads every row of its tags (35 ms at that size), but the ranking depends only on
   the set of tags, and a bank has few distinct sets (705 among the 100,000 generated
@@ -17,13 +20,14 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache as cache_in_process
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +52,33 @@ def list_facets() -> dict[str, list]:
         },
         cache.BANK_TIMEOUT,
     )
+
+
+def visible_count() -> int:
+    """How many questions readers can open (``Question.objects.visible().count()``)."""
+    return cache.cached(
+        cache.VISIBLE_COUNT_KEY, lambda: Question.objects.visible().count(), cache.BANK_TIMEOUT
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are (:func:`visible_count`), not counting."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count
+
+
+def list_page(versions: Any, number: Any, per_page: int, *, filtered: bool) -> Page:
+    """Page ``number`` of ``versions`` (the list's visible questions, filtered or not); the
+    unfiltered list is paged with the cached :func:`visible_count` instead of a COUNT."""
+    if filtered:
+        return Paginator(versions, per_page).get_page(number)
+    return CountedPaginator(versions, per_page, count=visible_count()).get_page(number)
 
 
 def related_questions(question: Question, limit: int = 6) -> list[Question]:
@@ -90,8 +121,9 @@ ROW_TEMPLATE = "questions/_row.html"
 
 def question_rows(versions: Sequence[tuple[int, int]]) -> list[tuple[int, SafeString]]:
     """``(id, row)``: the list's row for each ``(id, version)`` of ``versions`` (read from
-    the database with the ids) whose question exists, in that order: kept, or read (two
-    queries: the questions and their tags) and rendered."""
+    the database with the ids) whose question exists, in that order: kept, or read (one
+    query: the questions with their tags' ids; the tags come from :func:`list_facets`) and
+    rendered."""
     language = get_language()
     keys = {pk: cache.question_row_key(pk, language) for pk, _version in versions}
     found = cache.get_many([cache.GENERATION_KEY, *keys.values()])
@@ -105,8 +137,11 @@ def question_rows(versions: Sequence[tuple[int, int]]) -> list[tuple[int, SafeSt
     missing = [pk for pk in keys if pk not in rows]
     if missing:
         template = get_template(ROW_TEMPLATE)
-        questions = Question.objects.for_listing().with_tags().in_bulk(missing)
-        rendered = {pk: template.render({"question": q}) for pk, q in questions.items()}
+        questions = Question.objects.for_listing().with_tag_ids().in_bulk(missing)
+        tags = _tags_of(questions.values())
+        rendered = {
+            pk: template.render({"question": q, "tags": tags[pk]}) for pk, q in questions.items()
+        }
         # Under the version just read: a write since then left a newer one, not this.
         cache.set_many(
             {
@@ -118,6 +153,23 @@ def question_rows(versions: Sequence[tuple[int, int]]) -> list[tuple[int, SafeSt
         rows.update(rendered)
     # Our own template's output, autoescaped when it was rendered.
     return [(pk, mark_safe(rows[pk])) for pk, _version in versions if pk in rows]  # noqa: S308
+
+
+def _tags_of(questions: Iterable[Question]) -> dict[int, list[Tag]]:
+    """The tags of each of ``questions`` (read ``with_tag_ids``) in ``with_tags``'s order:
+    from the cached facets, or read if one is newer than they are."""
+    ids: dict[int, list[int]] = {}
+    for question in questions:
+        listed: str | None = question.tag_ids  # type: ignore[attr-defined]  # an annotation
+        ids[question.pk] = [int(pk) for pk in (listed or "").split(",") if pk]
+    known = {tag.pk: tag for tag in list_facets()["tags"]}
+    wanted = {pk for tag_ids in ids.values() for pk in tag_ids}
+    if not wanted <= known.keys():
+        known.update(Tag.objects.in_bulk(wanted - known.keys()))
+    return {
+        pk: sorted((known[tag] for tag in tag_ids), key=lambda tag: (tag.level, tag.slug))
+        for pk, tag_ids in ids.items()
+    }
 
 
 PAGE_TEMPLATE = "questions/detail.html"

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -26,13 +25,18 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     filterset = QuestionFilter(request.GET, queryset=Question.objects.visible())
     # Invalid values (an unknown difficulty, say) are reported in the page and ignored.
     questions = filterset.qs
-    searched = bool(filterset.form.cleaned_data.get("q", "").strip())
+    chosen = filterset.form.cleaned_data
+    searched = bool(chosen.get("q", "").strip())
     # Ids and versions only: the rows themselves are cached (pages.question_rows).
     if searched:
         page = search.ranked_page(questions, number=request.GET.get("page"), per_page=PAGE_SIZE)
     else:
-        versions = questions.values_list("pk", "version")
-        page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = pages.list_page(
+            questions.values_list("pk", "version"),
+            request.GET.get("page"),
+            PAGE_SIZE,
+            filtered=any(chosen.values()),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     versions = list(page.object_list)

@@ -6,11 +6,28 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from interviewprep import cache
 
 from .. import grading
 
@@ -63,6 +80,8 @@ class Tag(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
+#: The fields :meth:`QuestionQuerySet.visible` reads.
+VISIBILITY_FIELDS = frozenset({"status", "duplicate_of", "duplicate_of_id"})
 #: A source's copies of its section's text, which only the editors' pages read.
 SOURCE_TEXT = ("original_text", "normalised_markdown", "raw_title")
 #: Topics whose answers age fastest; the freshness list puts them first.
@@ -83,6 +102,18 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     def with_tags(self) -> "QuestionQuerySet":
         """Prefetch the tags pages show (name and link; not their keywords or description)."""
         return self.prefetch_related(shown_tags())
+
+    def with_tag_ids(self) -> "QuestionQuerySet":
+        """Annotate ``tag_ids``: the ids of the question's tags, comma-separated (None without
+        tags), read in the question's own query (the list's rows take the tags themselves from
+        its cached facets)."""
+        ids = (
+            Question.tags.through.objects.filter(question_id=OuterRef("pk"))
+            .values("question_id")
+            .annotate(ids=StringAgg(Cast("tag_id", CharField()), Value(",")))
+            .values_list("ids")  # type: ignore[misc]  # ids is an annotation
+        )
+        return self.annotate(tag_ids=Subquery(ids))
 
     def for_listing(self) -> "QuestionQuerySet":
         """Without the answer and its search text: lists show titles and badges only, and the
@@ -129,6 +160,14 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         kept with the version they were rendered under (``interviewprep.cache``), so the new
         version commits with the change, and nothing needs dropping."""
         return self.update(version=F("version") + 1, **changes)
+
+    def update(self, **kwargs: Any) -> int:
+        """``QuerySet.update``; one that may change which questions are visible (their
+        ``status`` or ``duplicate_of``) drops the cached number of them."""
+        done = super().update(**kwargs)
+        if done and VISIBILITY_FIELDS & kwargs.keys():
+            cache.forget_visible_count()
+        return done
 
     def _tagged(self, slugs: Any) -> Exists:
         return Exists(

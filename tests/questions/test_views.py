@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from interviewprep.cache import QUESTION_TIMEOUT, flush_bank
+from questions.editorial import merging
 from questions.models import Question, Tag
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
 from tests.queries import count_queries
@@ -216,6 +217,56 @@ def test_cached_sidebar_follows_language_selection_and_the_bank(client):
     assert f">{lora.name_en} ({before})<" in client.get(LIST).content.decode()
     flush_bank()
     assert f">{lora.name_en} ({before + 1})<" in client.get(LIST).content.decode()
+
+
+def test_list_count_is_kept_and_follows_every_change_of_visibility(client, editor):
+    def shown() -> int:
+        return client.get(LIST).context["page"].paginator.count
+
+    total = Question.objects.visible().count()
+    assert shown() == total
+    # Kept: the unfiltered list reads a page of ids and counts nothing.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST)
+    assert [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()] == []
+    added = QuestionFactory()
+    assert shown() == total + 1
+    # Merged by an editor (an UPDATE of duplicate_of).
+    kept = Question.objects.visible().exclude(pk=added.pk).first()
+    merging.merge_question(duplicate=added, kept=kept, editor=editor)
+    assert shown() == total
+    # Awaiting review, then published (an UPDATE of status).
+    pending = QuestionFactory(status=Question.Status.PENDING)
+    assert shown() == total
+    Question.objects.filter(pk=pending.pk).bump_version(status=Question.Status.PUBLISHED)
+    assert shown() == total + 1
+    pending.delete()
+    assert shown() == total
+    # Rows written without the ORM's save or update (bulk_create, raw SQL) are counted once
+    # the bank's views start over, as an import has them do.
+    Question.objects.bulk_create([QuestionFactory.build(import_key="bulk-created")])
+    assert shown() == total
+    flush_bank()
+    assert shown() == total + 1
+    # A filtered list is counted on each request.
+    assert client.get(LIST, {"kind": "question"}).context["page"].paginator.count == (
+        Question.objects.visible().filter(kind="question").count()
+    )
+
+
+def test_rows_show_tags_newer_than_the_cached_facets_in_level_order(client):
+    client.get(LIST)  # the facets, with their tags, are kept
+    advanced = TagFactory(name_zh="甲高级", level=Tag.Level.ADVANCED)
+    basic = TagFactory(name_zh="乙基础", level=Tag.Level.BASIC)
+    tagged = QuestionFactory(title="zorbleflux 新")
+    tagged.tags.add(advanced, basic)
+    untagged = QuestionFactory(title="zorbleflux 无标签")
+    context = client.get(LIST, {"q": "zorbleflux"}).context
+    pks = [pk for pk, _version in context["page"].object_list]
+    rows = dict(zip(pks, (row for row, _snippet in context["rows"]), strict=True))
+    assert rows[tagged.pk].index(basic.name_zh) < rows[tagged.pk].index(advanced.name_zh)
+    assert f'href="{advanced.get_absolute_url()}"' in rows[tagged.pk]
+    assert 'class="tag small"' not in rows[untagged.pk]
 
 
 def test_list_rows_are_cached_per_question_language_and_version(client):
