@@ -20,7 +20,7 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache as cache_in_process
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -36,6 +36,7 @@ from django.utils.translation import get_language
 from interviewprep import cache
 
 from .models import Question, QuestionSource, Tag, series_of
+from .search import backends as search
 
 
 def list_facets() -> dict[str, list]:
@@ -114,6 +115,31 @@ def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[int]:
         .order_by("-shared", "question_id")
         .values_list("question_id", flat=True)[:limit]
     )
+
+
+def search_page(
+    results: QuerySet[Question], chosen: Mapping[str, Any], number: str | None, per_page: int
+) -> tuple[Page[int], list[tuple[int, int]], dict[int, SafeString]]:
+    """Page ``number`` of a search's ``results`` (``search.search_questions`` after the filter
+    set's other filters, ``chosen``): the page of ids, best first; the ``(id, version)`` of
+    those still visible; the snippet of each answer for the query.
+
+    The ranked ids are kept per query and filters until a question or its tags are written
+    (``cache.search_key``); the page's versions and answers are one query."""
+    key = cache.search_key(sorted((name, str(value)) for name, value in chosen.items() if value))
+    ids = cache.cached(
+        key, lambda: list(results.values_list("pk", flat=True)), cache.SEARCH_TIMEOUT
+    )
+    page = Paginator(ids, per_page).get_page(number)
+    answers = {
+        pk: (version, body_html)
+        for pk, version, body_html in Question.objects.visible()
+        .filter(pk__in=page.object_list)
+        .values_list("pk", "version", "body_html")
+    }
+    versions = [(pk, answers[pk][0]) for pk in page.object_list if pk in answers]
+    found = search.page_snippets({pk: body for pk, (_v, body) in answers.items()}, chosen["q"])
+    return page, versions, found
 
 
 ROW_TEMPLATE = "questions/_row.html"

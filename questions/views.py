@@ -1,5 +1,9 @@
+from typing import Any
+
+from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -28,8 +32,12 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     chosen = filterset.form.cleaned_data
     searched = bool(chosen.get("q", "").strip())
     # Ids and versions only: the rows themselves are cached (pages.question_rows).
+    found: dict[int, SafeString] = {}
+    page: Page[Any]
     if searched:
-        page = search.ranked_page(questions, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        page, versions, found = pages.search_page(
+            questions, chosen, request.GET.get("page"), PAGE_SIZE
+        )
     else:
         page = pages.list_page(
             questions.values_list("pk", "version"),
@@ -37,18 +45,10 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
             PAGE_SIZE,
             filtered=any(chosen.values()),
         )
+        versions = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    versions = list(page.object_list)
-    pks = [pk for pk, _version in versions]
-    # The passage of each answer where the terms occur, marked: it depends on the query, so
-    # it is not part of the cached rows.
-    found = (
-        search.page_snippets(Question.objects.filter(pk__in=pks), filterset.form.cleaned_data["q"])
-        if searched
-        else {}
-    )
-    context = {
+    context: dict[str, Any] = {
         "filter": filterset,
         "page": page,
         "rows": [(row, found.get(pk, "")) for pk, row in pages.question_rows(versions)],

@@ -162,11 +162,14 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.update(version=F("version") + 1, **changes)
 
     def update(self, **kwargs: Any) -> int:
-        """``QuerySet.update``; one that may change which questions are visible (their
-        ``status`` or ``duplicate_of``) drops the cached number of them."""
+        """``QuerySet.update``, dropping the kept searches; one that may change which
+        questions are visible (their ``status`` or ``duplicate_of``) drops the cached number
+        of them too."""
         done = super().update(**kwargs)
-        if done and VISIBILITY_FIELDS & kwargs.keys():
-            cache.forget_visible_count()
+        if done:
+            cache.questions_written()
+            if VISIBILITY_FIELDS & kwargs.keys():
+                cache.forget_visible_count()
         return done
 
     def _tagged(self, slugs: Any) -> Exists:

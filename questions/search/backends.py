@@ -15,15 +15,12 @@ quoted for the target syntax, and passed as a parameter: user text never reaches
 FTS/tsquery grammar as operators.
 """
 
-import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, F, Field, FloatField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from . import snippets
@@ -190,24 +187,11 @@ def search_questions(queryset: "QuerySet[Question]", query: str) -> "QuerySet[Qu
     )
 
 
-def ranked_page(
-    results: "QuerySet[Question]", *, number: str | None, per_page: int
-) -> Page[tuple[int, int]]:
-    """Page ``number`` of the ``(id, version)`` of ``search_questions()`` ``results``, best
-    first.
-
-    A search ranks at most 2 x ``RANK_CANDIDATES`` questions: their ids are read, in order, by
-    one query and counted in Python (a paginated queryset would run the search twice, once to
-    count and once for the page). The page's rows come from ``pages.question_rows``.
-    """
-    return Paginator(list(results.values_list("pk", "version")), per_page).get_page(number)
-
-
-def page_snippets(questions: "QuerySet[Question]", query: str) -> dict[int, SafeString]:
-    """The snippet (``snippets.snippet``) of each of ``questions`` for ``query``: one query."""
+def page_snippets(answers: Mapping[int, str], query: str) -> dict[int, SafeString]:
+    """The snippet (``snippets.snippet``) for ``query`` of each answer of ``answers`` (id ->
+    sanitised answer HTML)."""
     terms = snippets.query_terms(query)
-    answers = questions.values_list("pk", "body_html")
     return {
-        pk: snippets.snippet(html.unescape(strip_tags(body_html)), terms)
-        for pk, body_html in answers
+        pk: snippets.snippet(snippets.answer_text(body_html), terms)
+        for pk, body_html in answers.items()
     }

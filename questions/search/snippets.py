@@ -5,6 +5,7 @@ The text is escaped first and only then are the terms wrapped in ``<mark>``, so 
 ``<script>`` or ``{{`` shows as text.
 """
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -33,6 +34,18 @@ def query_terms(query: str) -> list[str]:
     for group in expand_query(query):
         terms.update(_word(alternative) for alternative in group)
     return sorted((term for term in terms if term), key=lambda term: (-len(term), term))
+
+
+# A tag of our own sanitised answer HTML (``questions.rendering``), quoted attribute values
+# and all. Django's ``strip_tags`` runs an HTML parser until the text is stable: for a page of
+# twenty answers, that took longer than the search itself.
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def answer_text(body_html: str) -> str:
+    """The text of a sanitised answer: its tags dropped and its entities decoded (the
+    snippet escapes it again)."""
+    return html.unescape(_TAG.sub("", body_html))
 
 
 def snippet(text: str, terms: Sequence[str], *, width: int = WIDTH) -> SafeString:

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from interviewprep.cache import QUESTION_TIMEOUT, flush_bank
 from questions.editorial import merging
 from questions.models import Question, Tag
+from questions.search.tokens import search_fields
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
 from tests.queries import count_queries
 
@@ -35,9 +36,9 @@ def test_list_shows_the_bank_with_tag_counts(client):
 
 
 def listed(page) -> list[Question]:
-    """The questions of a list page (the page holds their ids and versions; rows come from
-    the cache)."""
-    ids = [pk for pk, _version in page.object_list]
+    """The questions of a list page (the page holds their ids and versions, a search's page
+    their ids; rows come from the cache)."""
+    ids = [item[0] if isinstance(item, tuple) else item for item in page.object_list]
     found = Question.objects.in_bulk(ids)
     return [found[pk] for pk in ids]
 
@@ -178,7 +179,7 @@ def test_search_pages_through_its_ranked_candidates(client, monkeypatch):
     html = response.content.decode()
     assert "first 25 matches" in html or "前 25 个" in html
     second = client.get(LIST, {"q": "zorbleflux", "page": 2}).context["page"]
-    shown = [pk for pk, _version in [*page.object_list, *second.object_list]]
+    shown = [*page.object_list, *second.object_list]  # a search's page holds ids
     # Equal ranks: id order, across the two pages, without a gap or a repeat.
     assert len(page.object_list) == 20
     assert shown == sorted(set(shown))
@@ -262,7 +263,7 @@ def test_rows_show_tags_newer_than_the_cached_facets_in_level_order(client):
     tagged.tags.add(advanced, basic)
     untagged = QuestionFactory(title="zorbleflux 无标签")
     context = client.get(LIST, {"q": "zorbleflux"}).context
-    pks = [pk for pk, _version in context["page"].object_list]
+    pks = list(context["page"].object_list)  # a search's page holds ids
     rows = dict(zip(pks, (row for row, _snippet in context["rows"]), strict=True))
     assert rows[tagged.pk].index(basic.name_zh) < rows[tagged.pk].index(advanced.name_zh)
     assert f'href="{advanced.get_absolute_url()}"' in rows[tagged.pk]
@@ -378,3 +379,50 @@ def test_home_query_count_does_not_grow_with_tags(client):
     for _ in range(49):
         QuestionFactory().tags.add(TagFactory())
     assert count_queries(client, "/", cold=True) == one
+
+
+def _searched(client, **params) -> tuple[list[int], bool]:
+    """The ids a search lists (on its first page), and whether it ranked them (queried the
+    search index)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    page = response.context["page"]
+    assert page.paginator.count == len(page.object_list) or page.has_next()
+    index = ("search_vector", "questions_question_fts")
+    ranked = any(name in query["sql"] for query in queries for name in index)
+    return list(page.object_list), ranked
+
+
+def test_a_search_asked_again_is_not_ranked_again(client):
+    first, ranked = _searched(client, q="LoRA")
+    assert first
+    assert ranked
+    assert _searched(client, q="LoRA") == (first, False)
+    other, ranked = _searched(client, q="LoRA", difficulty="hard")
+    assert ranked  # other filters are another search
+    assert set(other) < set(first)
+
+
+def test_a_kept_search_follows_every_write_of_a_question_or_its_tags(client, editor):
+    """A question added, retitled, retagged, hidden or merged shows in the next search at
+    once, through a save, an UPDATE or a change of its tags."""
+    assert _searched(client, q="zorbleflux")[0] == []
+    added = QuestionFactory(title="zorbleflux 是什么")
+    assert _searched(client, q="zorbleflux")[0] == [added.pk]
+    other = QuestionFactory(title="另一个问题")
+    other.title = "zorbleflux 的另一问"
+    other.search_title, other.search_body = search_fields(other.title, other.body_markdown)
+    other.save()
+    assert set(_searched(client, q="zorbleflux")[0]) == {added.pk, other.pk}
+    tag = TagFactory(slug="zorble-tag")
+    assert _searched(client, q="zorbleflux", tag=tag.slug)[0] == []
+    other.tags.add(tag)
+    assert _searched(client, q="zorbleflux", tag=tag.slug)[0] == [other.pk]
+    other.tags.remove(tag)
+    assert _searched(client, q="zorbleflux", tag=tag.slug)[0] == []
+    # An UPDATE that hides a question: the kept ids (and their count) are dropped.
+    Question.objects.filter(pk=added.pk).update(status=Question.Status.PENDING)
+    assert _searched(client, q="zorbleflux")[0] == [other.pk]
+    Question.objects.filter(pk=added.pk).update(status=Question.Status.PUBLISHED)
+    merging.merge_question(duplicate=other, kept=added, editor=editor)
+    assert _searched(client, q="zorbleflux")[0] == [added.pk]
