@@ -93,9 +93,11 @@ def related_questions(pk: int, tag_ids: Sequence[int], limit: int = 6) -> list[Q
     if not tag_ids:
         return []
     tag_ids = sorted(tag_ids)
-    # One more than needed: the question itself may be among those of its own tag set.
+    # One more than needed: the question itself may be among those of its own tag set. A
+    # name of its own for (id, title) pairs: "related" held ids, which a worker of this
+    # release sharing the cache with one of the last must not read as pairs.
     ranked: Sequence[tuple[int, str]] = cache.cached(
-        cache.bank_key("related", *tag_ids),
+        cache.bank_key("related-titled", *tag_ids),
         lambda: _rank_by_shared_tags(tag_ids, limit + 1),
         cache.BANK_TIMEOUT,
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from interviewprep.cache import BANK_TIMEOUT, QUESTION_TIMEOUT, flush_bank
+from interviewprep.cache import BANK_TIMEOUT, QUESTION_TIMEOUT, bank_key, flush_bank
 from questions.editorial import merging
 from questions.models import Question, Tag
 from tests.factories import FlagFactory, QuestionFactory, SourceFactory, TagFactory
@@ -358,6 +358,17 @@ def test_related_questions_are_ranked_once_per_set_of_tags(client):
         assert fourth.pk not in related_on_page(client, first)
         flush_bank()
         assert related_on_page(client, first) == [second.pk, fourth.pk]
+
+
+def test_a_ranking_kept_by_the_release_before_is_not_read(client):
+    """The release before kept ids alone; one sharing the cache with this one (a rolling
+    deploy) must not have them read as (id, title) pairs."""
+    tag = TagFactory()
+    first, second = QuestionFactory(), QuestionFactory()
+    for question in (first, second):
+        question.tags.add(tag)
+    cache.set(bank_key("related", tag.pk), [second.pk, first.pk], BANK_TIMEOUT)
+    assert related_on_page(client, first) == [second.pk]
 
 
 def test_question_without_tags_has_no_related_questions(client):
