@@ -13,7 +13,9 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
   (:func:`question_page_key`, :func:`question_row_key`: one key per question and UI
   language), each kept with the :func:`question_stamp` it was rendered under: the question's
   ``Question.version``, the bank's generation and a digest of the templates and translations.
-  The version is read from the database with the question's id; every write that changes
+  The version is read from the database with the question's id (alone when a page kept
+  under this generation and fingerprint may still be current, :func:`stamp_version`; else
+  with the page's data, in the query that renders it again); every write that changes
   what a page or row shows bumps it in the same UPDATE (``QuestionQuerySet.bump_version``),
   so the new version commits with the data, and a page rendered from the data before the
   write carries the old version and is never shown again: no invalidation call, no stamp
@@ -21,7 +23,10 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
 * **The list's facets (tag counts, source files) and the related-question ranking of a tag
   set** (:func:`bank_key`, ``BANK_TIMEOUT``): bank-wide views that no one version describes.
   An import drops them at once (:func:`flush_bank`, a new generation in every key); an
-  editor's retagging shows in them within ``BANK_TIMEOUT``. Only ids and counts are kept.
+  editor's retagging shows in them within ``BANK_TIMEOUT``. Only ids and counts are kept,
+  and the titles of the related questions ranked (a page links them by title): a retitling
+  or a merge shows in them within ``BANK_TIMEOUT`` too, where reading the titles for every
+  page rendered cost a query (the page itself may lag it by ``QUESTION_TIMEOUT``).
 * **The number of visible questions** (:data:`VISIBLE_COUNT_KEY`, ``BANK_TIMEOUT``), the
   unfiltered list's count: an index-only COUNT over the whole bank was half of that page's
   time. Only a question added or deleted, or an UPDATE of its ``status`` or ``duplicate_of``
@@ -136,6 +141,17 @@ def question_stamp(version: int, found: Mapping[str, Any], fingerprint: str) -> 
     ``fingerprint`` (the templates and translations it is rendered with)."""
     generation = found.get(GENERATION_KEY) or bank_generation()
     return f"{version}:{generation}:{fingerprint}"
+
+
+def stamp_version(stamp: str, found: Mapping[str, Any], fingerprint: str) -> int | None:
+    """The version a page or row kept with ``stamp`` was rendered under, if it was rendered
+    under this generation of the bank (from ``found``) and ``fingerprint``; else None: it is
+    stale whatever the question's version, which need not be read to know."""
+    generation = found.get(GENERATION_KEY)
+    version, _sep, rest = stamp.partition(":")
+    if generation is None or rest != f"{generation}:{fingerprint}" or not version.isdigit():
+        return None
+    return int(version)
 
 
 # Bank-wide views (questions.pages): facets, related questions, the list's sidebar.

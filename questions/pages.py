@@ -12,30 +12,35 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
 * The related questions of a set of tags: ranking the questions that share a tag with a
   question reads every row of its tags (35 ms at that size), but the ranking depends only on
   the set of tags, and a bank has few distinct sets (705 among the 100,000 generated
-  questions), so it is computed once per set.
+  questions), so it is computed once per set, and kept with the titles the pages show.
 * The public part of a question page (title, badges, the answer, the "under revision" notice,
   its sources, related questions), per question and UI language. The reader's own parts
   (notices, the blocks of ``questions.reader_blocks``, the editor's button) are not cached.
-  Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT``.
+  Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT`` and
+  ``BANK_TIMEOUT``. A page not kept is read in one query (``Question.objects.for_page()``,
+  composed once: ``interviewprep.sql``), its version with it.
 """
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache as cache_in_process
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from interviewprep import cache
+from interviewprep import cache, sql
 
-from .models import Question, QuestionSource, Tag, series_of
+from .models import EditorialFlag, Question, QuestionRevision, QuestionSource, Tag
 from .search import backends as search
 
 
@@ -82,38 +87,49 @@ def list_page(versions: Any, number: Any, per_page: int, *, filtered: bool) -> P
     return CountedPaginator(versions, per_page, count=visible_count()).get_page(number)
 
 
-def related_questions(question: Question, limit: int = 6) -> list[Question]:
-    """Up to ``limit`` other visible questions sharing the most tags with ``question``, most
-    shared first, then lowest id; each has ``title`` loaded (the page links to them)."""
-    tag_ids = sorted(tag.pk for tag in question.tags.all())
+def related_questions(pk: int, tag_ids: Sequence[int], limit: int = 6) -> list[Question]:
+    """Up to ``limit`` other visible questions sharing the most of ``tag_ids`` (the tags of
+    question ``pk``), most shared first, then lowest id; each with its ``pk`` and ``title``
+    (the page links to them), kept with the ranking of the set of tags."""
     if not tag_ids:
         return []
-    # One more than needed: the question itself may be among the ids of its own tag set.
-    ranked: Sequence[int] = cache.cached(
-        cache.bank_key("related", *tag_ids),
+    tag_ids = sorted(tag_ids)
+    # One more than needed: the question itself may be among those of its own tag set. A
+    # name of its own for (id, title) pairs: "related" held ids, which a worker of this
+    # release sharing the cache with one of the last must not read as pairs.
+    ranked: Sequence[tuple[int, str]] = cache.cached(
+        cache.bank_key("related-titled", *tag_ids),
         lambda: _rank_by_shared_tags(tag_ids, limit + 1),
         cache.BANK_TIMEOUT,
     )
-    ids = [pk for pk in ranked if pk != question.pk][:limit]
-    found = Question.objects.visible().only("pk", "title").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    return [Question(pk=other, title=title) for other, title in ranked if other != pk][:limit]
 
 
-def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[int]:
-    """Ids of the ``limit`` visible questions sharing the most of ``tag_ids``, then lowest id.
+def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[tuple[int, str]]:
+    """``(id, title)`` of the ``limit`` questions sharing the most of ``tag_ids``, then lowest
+    id, of which the visible ones: one query.
 
-    Counted on the tag table alone: grouping the questions' own (wide) rows took 0.2 s at
-    100,000 questions. Merged duplicates are few: excluding them by the ``duplicate_of`` index
+    Ranked on the tag table alone: grouping the questions' own (wide) rows took 0.2 s at
+    100,000 questions; only the ``limit`` ranked are then read, and counted again, from the
+    question table. Merged duplicates are few: excluding them by the ``duplicate_of`` index
     beats joining every candidate to the question table.
     """
+    links = Question.tags.through.objects.filter(tag_id__in=tag_ids)
     merged = Question.objects.filter(duplicate_of__isnull=False).values("pk")
-    return list(
-        Question.tags.through.objects.filter(tag_id__in=tag_ids)
-        .exclude(question_id__in=merged)
+    ranked = (
+        links.exclude(question_id__in=merged)
         .values("question_id")
         .annotate(shared=Count("tag_id"))
         .order_by("-shared", "question_id")
-        .values_list("question_id", flat=True)[:limit]
+        .values("question_id")[:limit]
+    )
+    return list(
+        Question.objects.visible()
+        .filter(pk__in=ranked)
+        .values("pk", "title")
+        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids)))
+        .order_by("-shared", "pk")
+        .values_list("pk", "title")
     )
 
 
@@ -241,36 +257,28 @@ def question_page(pk: int) -> QuestionPage | None:
     """The public part of question ``pk``'s page in the active language, or None if there is
     no such question. A merged duplicate comes back without parts (the page redirects).
 
-    One query reads the question's version; the page kept under it is shown, or the page is
-    read (a constant number of queries) and rendered, and kept with the version it read."""
-    # A question awaiting review has no public page yet (a 404, as if it did not exist).
-    current = (
-        Question.objects.filter(pk=pk)
-        .exclude(status=Question.Status.PENDING)
-        .values_list("version", flat=True)
-        .first()
-    )
-    if current is None:
-        return None
+    A page kept under this generation of the bank and these templates is shown if one query
+    finds the question still at the version it was rendered under. Otherwise the page is
+    read with its version (one query, and one more to rank its related questions when their
+    tag set's ranking is not kept), rendered, and kept with the version it read."""
     key = cache.question_page_key(pk, get_language())
     found = cache.get_many([cache.GENERATION_KEY, key])
     fingerprint = rendering_fingerprint()
     kept = found.get(key)
-    if kept is not None and kept[0] == cache.question_stamp(current, found, fingerprint):
-        return kept[1]
-    question = Question.objects.with_tags().with_detail().filter(pk=pk).first()
+    rendered_at = cache.stamp_version(kept[0], found, fingerprint) if kept is not None else None
+    if kept is not None and rendered_at is not None:
+        current = next(iter(_PAGE_VERSION(pk)), None)
+        if current is None:
+            return None
+        if current.version == rendered_at:
+            return kept[1]
+    question: Any = next(iter(_PAGE_QUESTION(pk)), None)  # with its annotations
     if question is None:
         return None
     if question.duplicate_of_id is not None:
         page = QuestionPage(pk, question.title, question.duplicate_of_id)
     else:
-        others = series_of(question)
-        series = sorted([question, *others], key=lambda q: q.pk) if others else []
-        context = {
-            "question": question,
-            "related": related_questions(question),
-            "series": series,
-        }
+        context = _page_context(question)
         parts = {
             name: str(get_template(f"{PAGE_TEMPLATE}#{name}").render(context))
             for name in PAGE_PARTS
@@ -279,3 +287,70 @@ def question_page(pk: int) -> QuestionPage | None:
     stamp = cache.question_stamp(question.version, found, fingerprint)
     cache.set_many({key: (stamp, page)}, cache.QUESTION_TIMEOUT)
     return page
+
+
+# A question awaiting review has no public page yet (a 404, as if it did not exist).
+_PAGE_VERSION = sql.Statement(
+    lambda pk: (
+        Question.objects.filter(pk=pk)
+        .exclude(status=Question.Status.PENDING)
+        .only("version")
+        .order_by()
+    )
+)
+_PAGE_QUESTION = sql.Statement(
+    lambda pk: (
+        Question.objects.for_page().filter(pk=pk).exclude(status=Question.Status.PENDING).order_by()
+    )
+)
+
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(EditorialFlag.Severity.values)}
+
+
+def _page_context(question: Any) -> dict[str, Any]:
+    """What PAGE_PARTS are rendered with, from the rows ``Question.objects.for_page()`` read
+    with ``question``, in the orders ``with_tags()`` and ``with_detail()`` give."""
+    tags = sorted(
+        (Tag(**row) for row in sql.decode_rows(question.page_tags)),
+        key=lambda tag: (tag.level, tag.slug),
+    )
+    sources = sorted(
+        (QuestionSource(**row) for row in sql.decode_rows(question.page_sources)),
+        key=lambda source: (source.file_name, source.heading_line),
+    )
+    # EditorialFlagQuerySet.by_severity(), unplaced flags after the placed ones.
+    question.open_flags = sorted(
+        (EditorialFlag(**row) for row in sql.decode_rows(question.page_flags)),
+        key=lambda flag: (
+            _SEVERITY_ORDER[flag.severity],
+            flag.first_line is None,
+            flag.first_line or 0,
+            flag.pk,
+        ),
+    )
+    revision = None
+    for row in sql.decode_rows(question.page_revision):
+        revision = QuestionRevision(number=row["number"], created_at=_datetime(row["created_at"]))
+    others = [
+        Question(pk=row["id"], title=row["title"])
+        for row in (
+            *sql.decode_rows(question.page_series_after),
+            *sql.decode_rows(question.page_series_before),
+        )
+    ]
+    return {
+        "question": question,
+        "tags": tags,
+        "sources": sources,
+        "live_revision": revision,
+        "series": sorted([question, *others], key=lambda q: q.pk) if others else [],
+        "related": related_questions(question.pk, [tag.pk for tag in tags]),
+    }
+
+
+def _datetime(text: str) -> datetime:
+    """A date and time from JSON: PostgreSQL writes its offset, SQLite stores UTC without."""
+    value = parse_datetime(text)
+    if value is None:
+        raise ValueError(f"Not a date and time: {text!r}")
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)

@@ -28,6 +28,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from interviewprep import cache
+from interviewprep.sql import json_rows
 
 from .. import grading
 
@@ -145,6 +146,72 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                     to_attr="open_flags",
                 ),
             )
+        )
+
+    def for_page(self) -> "QuestionQuerySet":
+        """What the public question page shows of these questions, in one query: their own
+        columns (not the Markdown or the search text) and, each a text of JSON rows
+        (``interviewprep.sql.json_rows``, decoded by ``questions.pages``):
+
+        * ``page_tags``: the tags' ``id``, ``slug``, ``name_zh``, ``name_en``, ``level``;
+        * ``page_sources``: ``file_name``, ``heading_line``, ``start_line``, ``end_line``,
+          ``match`` (not the sections' text);
+        * ``page_flags``: the open flags' ``id``, ``reason``, ``severity``, ``problem``,
+          ``problem_zh``, ``first_line``;
+        * ``page_series_after``, ``page_series_before``: the ``id`` and ``title`` of the
+          visible questions an active series link joins to each, as its ``other`` or its
+          ``question`` (each pair is stored once, the lower id first);
+        * ``page_revision``: the live revision's ``number`` and ``created_at``.
+        """
+        flags = EditorialFlag.objects.open().filter(question=OuterRef("pk"))
+        links = SeriesLink.objects.filter(active=True)
+        return self.defer("body_markdown", "search_title", "search_body").annotate(
+            page_tags=json_rows(
+                Question.tags.through.objects.filter(question=OuterRef("pk")),
+                "question",
+                id="tag_id",
+                slug="tag__slug",
+                name_zh="tag__name_zh",
+                name_en="tag__name_en",
+                level="tag__level",
+            ),
+            page_sources=json_rows(
+                QuestionSource.objects.filter(question=OuterRef("pk")),
+                "question",
+                file_name="file_name",
+                heading_line="heading_line",
+                start_line="start_line",
+                end_line="end_line",
+                match="match",
+            ),
+            page_flags=json_rows(
+                flags,
+                "question",
+                id="id",
+                reason="reason",
+                severity="severity",
+                problem="problem",
+                problem_zh="problem_zh",
+                first_line="first_line",
+            ),
+            page_series_after=json_rows(
+                links.filter(question=OuterRef("pk"), other__duplicate_of__isnull=True),
+                "question",
+                id="other_id",
+                title="other__title",
+            ),
+            page_series_before=json_rows(
+                links.filter(other=OuterRef("pk"), question__duplicate_of__isnull=True),
+                "other",
+                id="question_id",
+                title="question__title",
+            ),
+            page_revision=json_rows(
+                QuestionRevision.objects.filter(pk=OuterRef("live_revision_id")),
+                "id",
+                number="number",
+                created_at="created_at",
+            ),
         )
 
     def tagged_with(self, *tags: "Tag") -> "QuestionQuerySet":
@@ -473,4 +540,4 @@ class QuestionRevision(models.Model):
 
 # The question's QuerySet and properties read its flags; the flag model refers to Question,
 # so it is imported once Question exists (the two modules are one model layer, split by size).
-from .editorial import EditorialFlag  # noqa: E402
+from .editorial import EditorialFlag, SeriesLink  # noqa: E402
