@@ -40,7 +40,14 @@ from django.utils.translation import get_language
 
 from interviewprep import cache, sql
 
-from .models import EditorialFlag, Question, QuestionRevision, QuestionSource, Tag
+from .models import (
+    EditorialFlag,
+    Question,
+    QuestionRevision,
+    QuestionSource,
+    Tag,
+    decode_tags,
+)
 from .search import backends as search
 
 
@@ -310,10 +317,7 @@ _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(EditorialFlag.
 def _page_context(question: Any) -> dict[str, Any]:
     """What PAGE_PARTS are rendered with, from the rows ``Question.objects.for_page()`` read
     with ``question``, in the orders ``with_tags()`` and ``with_detail()`` give."""
-    tags = sorted(
-        (Tag(**row) for row in sql.decode_rows(question.page_tags)),
-        key=lambda tag: (tag.level, tag.slug),
-    )
+    tags = decode_tags(question.page_tags)
     sources = sorted(
         (QuestionSource(**row) for row in sql.decode_rows(question.page_sources)),
         key=lambda source: (source.file_name, source.heading_line),

@@ -4,6 +4,7 @@ learner's last review. Days are calendar days in the site's time zone (``TIME_ZO
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from interviewprep.models import User
 from questions.diff import DiffLine, line_diff
-from questions.models import EditorialFlag, Question, QuestionRevision, Tag, shown_tags
+from questions.models import EditorialFlag, Question, QuestionRevision, Tag, decode_tags, tag_rows
 
 from . import stats
 from .learner_scheduler import active_plan
@@ -275,7 +276,8 @@ _CARD_DEFERRED = (
 
 @dataclass
 class CardToShow:
-    question: Question  # with its tags, live revision and, under revision, its open flags
+    question: Question  # with its live revision and, under revision, its open flags
+    tags: list[Tag]  # the question's, in the order pages show them
     card: Card | None  # None when asked by question: ``services.show_card`` finds or makes it
     note: str  # the learner's note on it, or ""
 
@@ -284,45 +286,46 @@ def card_to_show(
     *, user: User, card_id: int | None = None, question_id: int | None = None
 ) -> CardToShow | None:
     """What the practice card shows of the learner's card ``card_id``, or of question
-    ``question_id`` (the queue's or a deck's): two queries, three when the answer is under
+    ``question_id`` (the queue's or a deck's): one query, two when the answer is under
     revision. None if there is no such card or question (nor either asked for)."""
-    if card_id is None and question_id is None:
-        return None
+    by_card = card_id is not None
     note = Subquery(
-        Note.objects.filter(user=user, question=OuterRef("question_id" if card_id else "pk"))
+        Note.objects.filter(user=user, question=OuterRef("question_id" if by_card else "pk"))
         .order_by()
         .values("text")[:1]
     )
+    tags = tag_rows("question_id" if by_card else "pk")
+    card: Card | None = None
+    found: Any
     if card_id is not None:
-        card = (
+        card = found = (
             Card.objects.for_user(user)
             .select_related("question__live_revision")
             .defer(*(f"question__{name}" for name in _CARD_DEFERRED))
-            .prefetch_related(shown_tags("question__"))
-            .annotate(note=note)
+            .annotate(note=note, tag_rows=tags)
             .filter(pk=card_id)
             .first()
         )
-        if card is None:
-            return None
-        question, text = card.question, card.note  # type: ignore[attr-defined]
-    else:
-        found = (
+        question = card.question if card is not None else None
+    elif question_id is not None:
+        question = found = (
             Question.objects.select_related("live_revision")
             .defer(*_CARD_DEFERRED)
-            .prefetch_related(shown_tags())
-            .annotate(note=note)
-            .filter(pk=question_id or 0)
+            .annotate(note=note, tag_rows=tags)
+            .filter(pk=question_id)
             .first()
         )
-        if found is None:
-            return None
-        question, text, card = found, found.note, None  # type: ignore[attr-defined]
+    else:
+        return None
+    if question is None:
+        return None
     if question.under_revision:
         flags = EditorialFlag.objects.open().by_severity()
         open_flags = Prefetch("flags", queryset=flags, to_attr="open_flags")
         prefetch_related_objects([question], open_flags)
-    return CardToShow(question=question, card=card, note=text or "")
+    return CardToShow(
+        question=question, tags=decode_tags(found.tag_rows), card=card, note=found.note or ""
+    )
 
 
 def build_deck(

@@ -99,6 +99,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         ],
         change=answer_change(card=card, question=question),
         note=shown.note,
+        tags=shown.tags,
     )
     return context
 

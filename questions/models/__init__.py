@@ -13,7 +13,8 @@ from .bank import (
     QuestionSource,
     Tag,
     TagQuerySet,
-    shown_tags,
+    decode_tags,
+    tag_rows,
 )
 from .editorial import (
     AuditEntry,
@@ -56,6 +57,7 @@ __all__ = [
     "SeriesLink",
     "Tag",
     "TagQuerySet",
+    "decode_tags",
     "series_of",
-    "shown_tags",
+    "tag_rows",
 ]

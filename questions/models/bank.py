@@ -28,7 +28,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from interviewprep import cache
-from interviewprep.sql import json_rows
+from interviewprep.sql import decode_rows, json_rows
 
 from .. import grading
 
@@ -166,15 +166,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         flags = EditorialFlag.objects.open().filter(question=OuterRef("pk"))
         links = SeriesLink.objects.filter(active=True)
         return self.defer("body_markdown", "search_title", "search_body").annotate(
-            page_tags=json_rows(
-                Question.tags.through.objects.filter(question=OuterRef("pk")),
-                "question",
-                id="tag_id",
-                slug="tag__slug",
-                name_zh="tag__name_zh",
-                name_en="tag__name_en",
-                level="tag__level",
-            ),
+            page_tags=tag_rows(),
             page_sources=json_rows(
                 QuestionSource.objects.filter(question=OuterRef("pk")),
                 "question",
@@ -416,6 +408,25 @@ class Question(models.Model):
         flags = getattr(self, "open_flags", [])
         high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
         return high or flags
+
+
+def tag_rows(question: str = "pk") -> Subquery:
+    """The tags pages show of the question ``OuterRef(question)``, as JSON rows in its own
+    query (``interviewprep.sql.json_rows``; :func:`decode_tags` reads them)."""
+    return json_rows(
+        Question.tags.through.objects.filter(question=OuterRef(question)),
+        "question",
+        id="tag_id",
+        slug="tag__slug",
+        name_zh="tag__name_zh",
+        name_en="tag__name_en",
+        level="tag__level",
+    )
+
+
+def decode_tags(rows: str | None) -> list[Tag]:
+    """The tags of a :func:`tag_rows` column, in the order pages show them."""
+    return sorted((Tag(**row) for row in decode_rows(rows)), key=lambda tag: (tag.level, tag.slug))
 
 
 def shown_tags(relation: str = "") -> Prefetch:

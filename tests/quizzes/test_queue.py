@@ -11,7 +11,7 @@ from django.utils.html import escape
 from questions.models import EditorialFlag, Question, Tag
 from quizzes import services
 from quizzes.learner_scheduler import active_plan
-from quizzes.models import Bookmark, Card, Rating
+from quizzes.models import Bookmark, Card, Note, Rating
 from quizzes.queue import build_deck, queue_head, todays_queue
 from tests.factories import CardFactory, FlagFactory, QuestionFactory, TagFactory
 
@@ -229,7 +229,35 @@ def test_the_practice_card_reads_the_head_in_a_constant_number_of_queries(
         CardFactory(user=learner, question=question, due=NOW - timedelta(hours=1))
     client.force_login(learner)
     client.get(SESSION)  # the first show records when the card was put in front of them
-    # Session and user, the latest review, the queue, the card with its tags, the scheduler.
-    with django_assert_num_queries(6):
+    # The session, the latest review, the queue, the card with its tags and the note, the
+    # scheduler.
+    with django_assert_num_queries(5):
         response = client.get(SESSION)
     assert escape(due[0].title) in response.text
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("shown_by", ["card", "question"])
+def test_the_practice_card_shows_its_question_tags_note_and_revision_notice(
+    client, learner, other, shown_by
+):
+    """What the card reads in one query: the question's tags in the pages' order, the
+    learner's own note (not another learner's), and the reasons of an answer under revision."""
+    question = QuestionFactory(title="卡片上的问题", status=Question.Status.NEEDS_REVISION)
+    advanced = TagFactory(name_zh="甲高级", level=Tag.Level.ADVANCED)
+    basic = TagFactory(name_zh="乙基础", level=Tag.Level.BASIC)
+    question.tags.add(advanced, basic)
+    FlagFactory(question=question, severity=EditorialFlag.Severity.HIGH, problem="公式写错了")
+    Note.objects.create(user=learner, question=question, text="我的笔记\n第二行")
+    Note.objects.create(user=other, question=question, text="别人的笔记")
+    if shown_by == "card":
+        CardFactory(user=learner, question=question, due=NOW - timedelta(hours=1))
+    else:  # a new question heads the queue when nothing is due
+        Question.objects.exclude(pk=question.pk).update(has_answer=False)
+    client.force_login(learner)
+    page = client.get(SESSION).content.decode()
+    assert "卡片上的问题" in page
+    assert page.index("乙基础") < page.index("甲高级")
+    assert "我的笔记<br>第二行" in page
+    assert "别人的笔记" not in page
+    assert "公式写错了" in page
