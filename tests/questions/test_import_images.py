@@ -240,7 +240,10 @@ def test_page_upload_preview_confirm_publish_and_a_reader_sees_the_copy(
     lora_name = _sha_name(LORA, "png")
     assert f'<a href="/media/{lora_name}">lora.png</a>' in preview
     assert "qlora.gif" in preview
-    assert "<strong>attack.svg</strong>: SVG is refused" in preview
+    assert "<strong>attack.svg</strong>: 不接受 SVG：它可能携带脚本。" in preview
+    english = page.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>attack.svg</strong>: SVG is refused: it can carry scripts." in english
+    assert "Missing (readers see a placeholder" in english
     assert "<code>assets/paged.png</code>" in preview
     assert f'src="/media/{lora_name}"' in preview  # the rendered answer in the preview
 
@@ -326,8 +329,8 @@ def test_editor_copies_the_remote_images_from_the_preview(editor, reviewer, serv
     )
     assert response.status_code == 200
     shown = response.content.decode()
-    assert "Copied 1 images (0 copied before), refused 1." in shown
-    assert f"Refused {server}/evil.svg: SVG is refused" in shown
+    assert "已复制 1 张图片（另有 0 张此前已复制），拒绝 1 张。" in shown
+    assert f"已拒绝 {server}/evil.svg：SVG is refused" in shown
     assert "elsewhere.example" in shown
     figure = Figure.objects.get(url=f"{server}/ok.png")
     item = remote_batch.items.get(position=1)
