@@ -1,5 +1,5 @@
 """Rate limits on the writes a stranger can repeat: sign-up, password-reset requests, reports,
-uploads and grading.
+uploads, copying an import's remote images and grading.
 
 Each scope allows ``RATE_LIMITS[scope] = (per_account, per_address, seconds)`` requests per
 window, counted in the default cache (Redis in production, shared by the workers) by the

@@ -284,6 +284,10 @@ QUESTION_FIXTURES_DIR = BASE_DIR / "fixtures"
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
 IMPORT_MAX_BATCH_BYTES = int(os.environ.get("IMPORT_MAX_BATCH_BYTES", str(4 * 1024 * 1024)))
 IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "20"))
+# Images uploaded with the notes (PNG, JPEG, GIF, WebP): how many, and the largest one; their
+# bytes count in IMPORT_MAX_BATCH_BYTES. One that is too large is refused alone.
+IMPORT_MAX_IMAGES = int(os.environ.get("IMPORT_MAX_IMAGES", "100"))
+IMPORT_MAX_IMAGE_BYTES = int(os.environ.get("IMPORT_MAX_IMAGE_BYTES", str(2 * 1024 * 1024)))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -359,6 +363,7 @@ RATE_LIMITS = {
     "password_reset": (5, 20, 3600),
     "report": (20, 100, 3600),
     "upload": (30, 150, 3600),
+    "fetch_images": (30, 150, 3600),
     "grading": (120, 600, 3600),
 }
 AXES_FAILURE_LIMIT = 5

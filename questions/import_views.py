@@ -49,6 +49,8 @@ def _import_list(request: HttpRequest, error: str = "", status: int = 200) -> Ht
             "files": settings.IMPORT_MAX_FILES,
             "file": settings.IMPORT_MAX_FILE_BYTES,
             "batch": settings.IMPORT_MAX_BATCH_BYTES,
+            "images": settings.IMPORT_MAX_IMAGES,
+            "image": settings.IMPORT_MAX_IMAGE_BYTES,
         },
         "can_import": has_role(request.user, Role.EDITOR),
     }
@@ -80,7 +82,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def _batch(pk: int) -> ImportBatch:
     return get_object_or_404(
         ImportBatch.objects.select_related("created_by", "confirmed_by").prefetch_related(
-            "files__repeat_of"
+            "files__repeat_of", "figures"
         ),
         pk=pk,
     )
@@ -110,6 +112,10 @@ def _import_page(request: HttpRequest, pk: int, error: str = "", status: int = 2
         "is_importer": user.pk in imports.importer_ids(batch),
         "repeated": [file for file in batch.files.all() if file.repeat_of_id],
         "Decision": ImportItem.Decision,
+        "images": imports.image_report(batch, items),
+        "image_limit": settings.IMPORT_MAX_IMAGE_BYTES,
+        "may_fetch_images": has_role(user, Role.EDITOR)
+        and any("img-remote" in item.body_html for item in items),
     }
     return render(request, "questions/editor/import.html", context, status=status)
 
@@ -157,6 +163,42 @@ def import_publish(request: HttpRequest, pk: int) -> HttpResponse:
         batch_id=batch.pk, reviewer=request.user, item_ids=data["items"] or None
     )
     messages.success(request, _("Published %(n)s questions.") % {"n": len(published)})
+    return redirect(batch)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+@shows_refusal(_import_refused)
+def import_fetch_images(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the remote images of the import's answers from the allowed hosts; the result is
+    shown on the import's page."""
+    batch = _batch(pk)
+    ratelimit.limit(request, "fetch_images")
+    report = imports.fetch_import_figures(batch_id=batch.pk, editor=request.user)
+    found = len(report.copied) + len(report.earlier) + len(report.refused)
+    if not found and not report.not_allowed:
+        messages.info(request, _("No answer of this import shows a remote image to copy."))
+        return redirect(batch)
+    messages.success(
+        request,
+        _("Copied %(copied)s images (%(earlier)s copied before), refused %(refused)s.")
+        % {
+            "copied": len(report.copied),
+            "earlier": len(report.earlier),
+            "refused": len(report.refused),
+        },
+    )
+    for url, why in report.refused:
+        messages.warning(request, _("Refused %(url)s: %(why)s") % {"url": url, "why": why})
+    if report.not_allowed:
+        messages.warning(
+            request,
+            _(
+                "Images on these hosts stay placeholders, as the hosts are not allowed "
+                "(QUESTION_FIGURE_HOSTS): %(hosts)s"
+            )
+            % {"hosts": ", ".join(report.not_allowed)},
+        )
     return redirect(batch)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import html
-import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import latex2mathml.converter
 import markdown
@@ -340,10 +339,6 @@ def _is_remote(url: str) -> bool:
     return url.startswith("//") or (scheme is not None and scheme[1].lower() in {"http", "https"})
 
 
-def _file_name(url: str) -> str:
-    return unquote(posixpath.basename(re.split(r"[?#]", url, maxsplit=1)[0]))
-
-
 # Alt texts that name a file rather than describe a figure: "image-20250304163648618",
 # "1710728491382-639e76c4.png", "image.png", a hash.
 _FILE_LIKE = re.compile(
@@ -351,6 +346,11 @@ _FILE_LIKE = re.compile(
     r"(?:[-_ ]?[\w-]*\d{4,}[\w-]*)?|[0-9a-f-]{12,}|[\w-]*\d{8,}[\w-]*)$",
     re.IGNORECASE,
 )
+
+
+# What a placeholder says when neither alt text nor title describes the figure (answers are
+# Chinese text; stored HTML cannot follow the reader's language).
+_FIGURE = "图"
 
 
 def figure_caption(alt: str, title: str = "") -> str:
@@ -426,10 +426,9 @@ class _Rewriter(HTMLParser):
     def _image(self, attrs: dict[str, str]) -> str:
         src = attrs.get("src", "").strip()
         alt = attrs.get("alt", "").strip()
-        label = alt or _file_name(src)
+        if src and (copied := self.figures.get(src)):
+            return self._img({**attrs, "src": copied})
         if src and _is_remote(src):
-            if copied := self.figures.get(src):
-                return self._img({**attrs, "src": copied})
             if self.allow_remote_images:
                 return self._img(attrs)
             # A placeholder for the figure: its caption, else the host it lives on.
@@ -441,9 +440,11 @@ class _Rewriter(HTMLParser):
             )
         if src and _image_exists(self.images, src):
             return self._img(attrs)
-        if not label:  # no usable source and nothing to say about it
+        if not src and not alt:  # no usable source and nothing to say about it
             return ""
-        label = html.escape(label)
+        # The same placeholder as a remote image's, without a link: its caption, never a
+        # file name (a note's "image-20250304163648618.png" says nothing to a reader).
+        label = html.escape(figure_caption(alt, attrs.get("title", "")) or _FIGURE)
         return f'<span class="img-missing" role="img" aria-label="{label}">{label}</span>'
 
     @staticmethod
@@ -489,8 +490,9 @@ def render_answer(
     Math (``$...$`` inline, ``$$...$$`` display) becomes MathML; TeX that
     latex2mathml rejects is shown as ``<code class="math-tex">``.
 
-    Images: an http(s) image that ``figures`` maps (remote URL -> URL of the copy in media
-    storage, see :mod:`questions.figures`) becomes an ``<img>`` of the copy. Otherwise it
+    Images: an image whose source ``figures`` maps (remote URL, or the site path of an image
+    uploaded with a note -> URL of the copy in media storage, see :mod:`questions.figures`)
+    becomes an ``<img>`` of the copy. Otherwise an http(s) image
     becomes ``<img loading="lazy">`` only when ``allow_remote_images`` (default:
     ``settings.QUESTION_REMOTE_IMAGES``) is true, else an ``<a class="img-remote">`` figure
     placeholder linking to it, so the reader's browser never fetches it; the placeholder
@@ -498,8 +500,8 @@ def render_answer(
     name. Any other image becomes ``<img>`` if ``src`` (as written, entities decoded)
     names a file inside ``fixtures_dir`` (default: ``settings.QUESTION_FIXTURES_DIR``;
     ``..`` or an absolute path leading out of it counts as missing), else a
-    ``<span class="img-missing" role="img">`` placeholder labelled with the alt
-    text or the file name.
+    ``<span class="img-missing" role="img">`` placeholder labelled with its caption
+    (:func:`figure_caption`), or "图" when it has none: never a file name.
 
     Links keep only http, https, mailto and relative URLs; external ones get
     ``rel="nofollow noopener noreferrer"``. Element ids are prefixed with

@@ -48,6 +48,11 @@ urlpatterns = [
     path("editor/imports/<id:pk>/", import_views.import_detail, name="import"),
     path("editor/imports/<id:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("editor/imports/<id:pk>/publish/", import_views.import_publish, name="import-publish"),
+    path(
+        "editor/imports/<id:pk>/fetch-images/",
+        import_views.import_fetch_images,
+        name="import-fetch-images",
+    ),
     path("editor/new/", import_views.question_new, name="question-new"),
     path("editor/new/preview/", import_views.question_new_preview, name="question-new-preview"),
     path(

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -96,10 +96,13 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def figure(request: HttpRequest, name: str) -> FileResponse:
-    """A figure ``manage.py fetch_images`` copied into media storage (any storage backend),
-    with the type checked when it was copied. Its name never changes meaning: cached for
-    good."""
-    copied = get_object_or_404(Figure.objects.exclude(file=""), file=f"figures/{name}")
+    """A figure in media storage (any storage backend): a remote image ``manage.py
+    fetch_images`` copied or an image uploaded with a note, its type checked when it was
+    stored. Its name never changes meaning (a hash): cached for good."""
+    # Several imports may have brought the same image: one file, a row for each.
+    copied = Figure.objects.exclude(file="").filter(file=f"figures/{name}").first()
+    if copied is None:
+        raise Http404
     response = FileResponse(copied.file.open("rb"), content_type=copied.content_type)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

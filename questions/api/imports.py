@@ -3,14 +3,16 @@
 
 ``POST /api/editorial/imports/`` takes multipart ``files`` (one or more) or pasted ``text``
 (with ``name``) and answers 201 with the preview; ``POST .../{id}/confirm/`` the decisions;
-``POST .../{id}/publish/`` (a reviewer other than the importer) publishes. A refused upload
-answers 400 with ``detail`` and ``code`` and stores nothing.
+``POST .../{id}/publish/`` (a reviewer other than the importer) publishes;
+``POST .../{id}/fetch-images/`` (an editor) copies the remote images its answers show. Images
+uploaded in ``files`` with the notes are stored when a note shows them (the preview's
+``images``). A refused upload answers 400 with ``detail`` and ``code`` and stores nothing.
 """
 
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 from interviewprep import ratelimit
 from interviewprep.parsers import BoundedJSONParser
 from interviewprep.roles import IsEditor, IsReviewer
+from questions import figures
 from questions.editorial import imports
 from questions.editorial.parsing import likely_duplicates, section_for
 from questions.models import ImportBatch, ImportFile, ImportItem, Question
@@ -76,11 +79,57 @@ class ImportItemSerializer(serializers.ModelSerializer[ImportItem]):
         read_only_fields = fields
 
 
+class UploadedImageSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="The file name it was uploaded as.")
+    url = serializers.CharField(help_text="Where the site serves the stored copy.")
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+
+
+class RefusedImageSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    code = serializers.CharField(help_text="svg, not_image, too_large, same_name or unused.")
+    reason = serializers.CharField()
+
+
+class MissingImageSerializer(serializers.Serializer[Any]):
+    reference = serializers.CharField(help_text="The image's source as the note writes it.")
+    item = serializers.IntegerField(help_text="The item whose answer shows it.")
+
+
+class ImageReportSerializer(serializers.Serializer[Any]):
+    found = UploadedImageSerializer(many=True)
+    refused = RefusedImageSerializer(many=True)
+    missing = MissingImageSerializer(many=True)
+
+    def to_representation(self, report: imports.ImageReport) -> dict[str, Any]:
+        return {
+            "found": [
+                {
+                    "name": figure.name,
+                    "url": figure.file.url,
+                    "size": figure.size,
+                    "content_type": figure.content_type,
+                }
+                for figure in report.found
+            ],
+            "refused": [
+                {"name": figure.name, "code": figure.error, "reason": figure.refusal}
+                for figure in report.refused
+            ],
+            "missing": [
+                {"reference": missing.reference, "item": missing.item.pk}
+                for missing in report.missing
+            ],
+        }
+
+
 class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     created_by = serializers.CharField(source="created_by.public_name", read_only=True)
     files = ImportFileSerializer(many=True, read_only=True)
     items = ImportItemSerializer(many=True, read_only=True)
     repeated = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportBatch
@@ -92,6 +141,7 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
             "confirmed_at",
             "files",
             "repeated",
+            "images",
             "items",
         )
         read_only_fields = fields
@@ -100,6 +150,13 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
         """Names of the files uploaded before (recognised by their SHA-256)."""
         return [file.name for file in batch.files.all() if file.repeat_of_id]
 
+    @extend_schema_field(ImageReportSerializer)
+    def get_images(self, batch: ImportBatch) -> dict[str, Any]:
+        """The images uploaded with the notes (stored, or refused and why) and those the
+        answers show that came with no file."""
+        report = imports.image_report(batch, batch.items.all())
+        return ImageReportSerializer(report).data
+
 
 class ImportListSerializer(ImportBatchSerializer):
     item_count = serializers.IntegerField(read_only=True)
@@ -107,7 +164,7 @@ class ImportListSerializer(ImportBatchSerializer):
 
     class Meta(ImportBatchSerializer.Meta):
         fields = (
-            *ImportBatchSerializer.Meta.fields[:-1],
+            *ImportBatchSerializer.Meta.fields[:-2],
             "item_count",
             "created",
         )
@@ -115,7 +172,12 @@ class ImportListSerializer(ImportBatchSerializer):
 
 
 class UploadSerializer(serializers.Serializer[Any]):
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Notes (.md, .markdown, .txt) and the images they show (PNG, JPEG, GIF, "
+        "WebP), matched by file name: ![图1](images/lora.png) shows lora.png.",
+    )
     text = serializers.CharField(required=False, trim_whitespace=False)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -126,6 +188,33 @@ class DecisionSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(required=False, max_length=300)
     tags = serializers.ListField(child=serializers.CharField(), required=False)
     same_as = serializers.IntegerField(required=False, allow_null=True)
+
+
+class RefusedFetchSerializer(serializers.Serializer[Any]):
+    url = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class FetchReportSerializer(serializers.Serializer[Any]):
+    copied = serializers.ListField(child=serializers.CharField(), help_text="Copied now.")
+    earlier = serializers.ListField(
+        child=serializers.CharField(), help_text="Copied before; the answers show the copies."
+    )
+    refused = RefusedFetchSerializer(many=True)
+    not_allowed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Hosts not in QUESTION_FIGURE_HOSTS: their images stay placeholders.",
+    )
+    rerendered = serializers.IntegerField(help_text="Questions rendered again.")
+
+    def to_representation(self, report: figures.FetchReport) -> dict[str, Any]:
+        return {
+            "copied": report.copied,
+            "earlier": report.earlier,
+            "refused": [{"url": url, "reason": why} for url, why in report.refused],
+            "not_allowed": report.not_allowed,
+            "rerendered": report.rerendered,
+        }
 
 
 class ConfirmSerializer(serializers.Serializer[Any]):
@@ -165,7 +254,7 @@ class ImportViewSet(
     def get_permissions(self) -> list[Any]:
         if self.action == "publish":
             return [IsReviewer()]
-        if self.action in ("create", "confirm"):
+        if self.action in ("create", "confirm", "fetch_images"):
             return [IsEditor()]
         return [(IsEditor | IsReviewer)()]
 
@@ -181,7 +270,7 @@ class ImportViewSet(
                 item_count=Count("items", distinct=True),
                 created=Count("items__draft", distinct=True),
             ).order_by("-created_at", "-id")
-        return batches.prefetch_related("items__file", "items__draft")
+        return batches.prefetch_related("items__file", "items__draft", "figures")
 
     def _preview(self, batch: ImportBatch, code: int = status.HTTP_200_OK) -> Response:
         batch = self.get_queryset().get(pk=batch.pk)
@@ -235,6 +324,22 @@ class ImportViewSet(
             batch_id=batch.pk, reviewer=request.user, item_ids=data.validated_data.get("items")
         )
         return self._preview(batch)
+
+    @extend_schema(
+        summary="Copy the remote images of an import's answers (allowed hosts only)",
+        request=None,
+        responses=FetchReportSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="fetch-images")
+    def fetch_images(self, request: Request, pk: str) -> Response:
+        """Copy the remote images this import's answers show into media storage, from the
+        hosts the operator allows (``QUESTION_FIGURE_HOSTS``) only, as ``manage.py
+        fetch_images`` does; the previews and the questions it created show the copies. An
+        editor's; rate-limited as uploads are."""
+        batch = self.get_object()
+        ratelimit.limit(request, "fetch_images")
+        report = imports.fetch_import_figures(batch_id=batch.pk, editor=request.user)
+        return Response(FetchReportSerializer(report).data)
 
 
 class NewQuestionSerializer(serializers.Serializer[Any]):

@@ -3,9 +3,17 @@
 :func:`upload_notes`
     Checks an upload against the limits (``settings.IMPORT_MAX_FILES``,
     ``IMPORT_MAX_FILE_BYTES``, ``IMPORT_MAX_BATCH_BYTES``; text only: a binary or undecodable
-    file is refused by name) *before* anything is written, then records the batch, its files
+    note is refused by name) *before* anything is written, then records the batch, its files
     (name, SHA-256, a file uploaded before is recognised as a repeat) and the preview of every
-    section the pipeline parses (:mod:`.parsing`).
+    section the pipeline parses (:mod:`.parsing`). Images may come with the notes
+    (``IMPORT_MAX_IMAGES``, ``IMPORT_MAX_IMAGE_BYTES`` each, counted in the batch's bytes):
+    those the notes show by file name are stored (:func:`questions.figures.store_uploaded`)
+    and the answers show the copies; an SVG, a file that is not a PNG, JPEG, GIF or WebP by
+    its bytes, one too large or one no note shows is refused alone, and the preview says so
+    (:func:`image_report`).
+:func:`fetch_import_figures`
+    Copies the remote images of an import's answers from the allowed hosts, as
+    ``manage.py fetch_images`` does for the whole bank.
 :func:`confirm_import`
     Applies the editor's decisions: each included item becomes a question *awaiting review*
     (``Question.Status.PENDING``, seen by no reader) with a submitted draft; an item "same as
@@ -19,11 +27,12 @@
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -32,8 +41,11 @@ from django.utils.translation import gettext as _
 from interviewprep.errors import NotPermitted
 from interviewprep.roles import Role
 
+from .. import figures
+from ..importing.images import IMAGE_SUFFIXES, local_images, matcher
 from ..models import (
     AuditEntry,
+    Figure,
     ImportBatch,
     ImportFile,
     ImportItem,
@@ -81,10 +93,16 @@ class Decision:
     same_as: int | None = None
 
 
+def _is_image(name: str) -> bool:
+    return PurePath(name).suffix.lower() in IMAGE_SUFFIXES
+
+
 def read_upload(file: Any) -> Upload:
     """An uploaded file as an :class:`Upload`, reading at most one byte more than the limit
-    of a file (enough for :func:`upload_notes` to refuse it) whatever its size."""
-    return Upload(file.name or "", file.read(settings.IMPORT_MAX_FILE_BYTES + 1))
+    of a note or an image (enough for :func:`upload_notes` to refuse it) whatever its size."""
+    name = file.name or ""
+    limit = settings.IMPORT_MAX_IMAGE_BYTES if _is_image(name) else settings.IMPORT_MAX_FILE_BYTES
+    return Upload(name, file.read(limit + 1))
 
 
 def pasted(name: str, text: str) -> Upload:
@@ -113,19 +131,47 @@ def _decode(upload: Upload) -> tuple[str, str]:
     )
 
 
-def _check(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
-    """Every limit, before anything is written; the decoded files."""
-    if not uploads:
+def _check_images(uploads: Sequence[Upload]) -> list[figures.UploadedImage]:
+    """Each image checked for type and size; a second image of one name is refused (the
+    notes could not say which they show), the same bytes twice are one image."""
+    if len(uploads) > settings.IMPORT_MAX_IMAGES:
+        raise ImportRefused(
+            _("At most %(n)s images can come with the notes; nothing was imported.")
+            % {"n": settings.IMPORT_MAX_IMAGES}
+        )
+    checked: dict[str, figures.UploadedImage] = {}
+    refused = []
+    for upload in uploads:
+        image = figures.check_image(
+            upload.name, upload.content, max_bytes=settings.IMPORT_MAX_IMAGE_BYTES
+        )
+        earlier = checked.get(upload.name)
+        if earlier is None:
+            checked[upload.name] = image
+        elif earlier.content != upload.content:
+            refused.append(replace(image, refusal=Figure.Refusal.SAME_NAME))
+    return [*checked.values(), *refused]
+
+
+def _check(
+    uploads: Sequence[Upload],
+) -> tuple[list[tuple[Upload, str, str]], list[figures.UploadedImage]]:
+    """Every limit, before anything is written; the decoded notes and the checked images."""
+    notes = [upload for upload in uploads if not _is_image(upload.name)]
+    if not notes:
         raise ImportRefused(_("Choose at least one file, or paste a note."))
-    if len(uploads) > settings.IMPORT_MAX_FILES:
+    if len(notes) > settings.IMPORT_MAX_FILES:
         raise ImportRefused(
             _("At most %(n)s files can be imported at once; nothing was imported.")
             % {"n": settings.IMPORT_MAX_FILES}
         )
-    for upload in uploads:
+    for upload in notes:
         if PurePath(upload.name).suffix.lower() not in TEXT_SUFFIXES:
             raise ImportRefused(
-                _("“%(name)s” is not a note (.md, .markdown or .txt); nothing was imported.")
+                _(
+                    "“%(name)s” is neither a note (.md, .markdown or .txt) nor an image (.png, "
+                    ".jpg, .gif or .webp); nothing was imported."
+                )
                 % {"name": upload.name}
             )
         if len(upload.content) > settings.IMPORT_MAX_FILE_BYTES:
@@ -138,7 +184,8 @@ def _check(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
             _("The files together are larger than %(limit)s; nothing was imported.")
             % {"limit": filesizeformat(settings.IMPORT_MAX_BATCH_BYTES)}
         )
-    return [(upload, *_decode(upload)) for upload in uploads]
+    images = _check_images([upload for upload in uploads if _is_image(upload.name)])
+    return [(upload, *_decode(upload)) for upload in notes], images
 
 
 def _clean_name(name: str) -> str:
@@ -153,11 +200,16 @@ def upload_notes(*, editor: Any, uploads: Sequence[Upload]) -> ImportBatch:
     file that is not text, or when no section is found in a file."""
     require(editor, Role.EDITOR)
     uploads = [Upload(_clean_name(upload.name), upload.content) for upload in uploads]
-    decoded = _check(uploads)
+    decoded, images = _check(uploads)
+    stored = {image.name: image.stored_name for image in images if not image.refusal}
+    links = {name: figures.site_path(path) for name, path in stored.items()}
+    copies = {links[name]: default_storage.url(path) for name, path in stored.items()}
     specs = tag_specs()
     parsed_files = []
+    shown: set[str] = set()
     for upload, text, encoding in decoded:
-        parsed = parse_text(upload.name, text, specs)
+        parsed = parse_text(upload.name, text, specs, images=links, figures=copies)
+        shown.update(name for entry in parsed for name in entry.images)
         if not parsed:
             raise ImportRefused(
                 _(
@@ -169,6 +221,15 @@ def upload_notes(*, editor: Any, uploads: Sequence[Upload]) -> ImportBatch:
         parsed_files.append((upload, text, encoding, parsed))
 
     batch = ImportBatch.objects.create(created_by=editor)
+    figures.store_uploaded(
+        batch=batch,
+        images=[
+            image
+            if image.refusal or image.name in shown
+            else replace(image, refusal=Figure.Refusal.UNUSED)
+            for image in images
+        ],
+    )
     position = 0
     for upload, text, encoding, parsed in parsed_files:
         digest = hashlib.sha256(upload.content).hexdigest()
@@ -263,7 +324,7 @@ def _new_question(
         kind=kind,
         title=title,
         body_markdown=body_markdown,
-        body_html=render_answer(body_markdown),
+        body_html=render_answer(body_markdown, figures=figures.figures_for(body_markdown)),
         has_answer=bool(body_markdown.strip()),
         difficulty=difficulty,
         status=Question.Status.PENDING,
@@ -424,3 +485,66 @@ def create_question(
         raise EditorialError(_("Write the answer: a question without one cannot be practised."))
     audit(editor, AuditEntry.Action.QUESTION_WRITTEN, question, title)
     return draft
+
+
+@dataclass(frozen=True)
+class MissingImage:
+    """An image an answer shows from a file that did not come with the note."""
+
+    reference: str
+    item: ImportItem
+
+
+@dataclass(frozen=True)
+class ImageReport:
+    """The images of an import, as its preview shows them."""
+
+    found: list[Figure]
+    refused: list[Figure]
+    missing: list[MissingImage]
+
+
+def image_report(batch: ImportBatch, items: Iterable[ImportItem]) -> ImageReport:
+    """The images uploaded with ``batch`` (stored, or refused and why) and the local images
+    its ``items`` show that no uploaded file matches (each answer shows a placeholder
+    instead). An image that was refused is not listed as missing as well."""
+    uploaded = list(batch.figures.all())
+    refused = [figure for figure in uploaded if not figure.file]
+    is_refused = matcher(figure.name for figure in refused)
+    prefix = figures.site_prefix()
+    missing = [
+        MissingImage(src, item)
+        for item in items
+        for src in dict.fromkeys(local_images(item.body_markdown, site_prefix=prefix))
+        if is_refused(src) is None
+    ]
+    return ImageReport([figure for figure in uploaded if figure.file], refused, missing)
+
+
+def fetch_import_figures(*, batch_id: int, editor: Any) -> figures.FetchReport:
+    """Copy the remote images the answers of an import show (from the hosts the operator
+    allows, as :func:`questions.figures.fetch_figures` does for the whole bank), then render
+    its previews and the questions it created again so they show the copies. No transaction
+    around it: it waits on remote hosts."""
+    require(editor, Role.EDITOR)
+    items = list(
+        ImportBatch.objects.get(pk=batch_id).items.only("pk", "body_markdown", "body_html")
+    )
+    created = dict(
+        ImportItem.objects.filter(batch_id=batch_id, draft__isnull=False).values_list(
+            "pk", "question_id"
+        )
+    )
+    wanted: dict[str, list[int]] = {}
+    for item in items:
+        for url in figures.placeholders(item.body_html):
+            wanted.setdefault(url, []).extend([created[item.pk]] if item.pk in created else [])
+    report = figures.fetch_figures(wanted=wanted)
+    for item in items:
+        if figures.placeholders(item.body_html):
+            body = render_answer(
+                item.body_markdown, figures=figures.figures_for(item.body_markdown)
+            )
+            if body != item.body_html:
+                ImportItem.objects.filter(pk=item.pk).update(body_html=body)
+    return report

@@ -15,7 +15,7 @@ detection) reaches the editors unchanged:
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,9 @@ from typing import Any
 from django.conf import settings
 
 from .. import classify
+from ..figures import figures_for, site_prefix
 from ..importing.dedupe import group_duplicates
+from ..importing.images import link_images, local_images, matcher
 from ..importing.sections import Section, parse_note
 from ..models import Question, Tag
 from ..rendering import render_answer
@@ -48,6 +50,7 @@ class Parsed:
     suggested_tags: list[str]
     difficulty: str
     provenance: list[str]
+    images: tuple[str, ...] = ()  # the uploaded images its answer shows, by file name
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,36 @@ def _provenance(name: str, section: Section) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def parse_text(name: str, text: str, specs: Sequence[classify.TagSpec]) -> list[Parsed]:
+def parse_text(
+    name: str,
+    text: str,
+    specs: Sequence[classify.TagSpec],
+    images: Mapping[str, str] | None = None,
+    figures: Mapping[str, str] | None = None,
+) -> list[Parsed]:
     """Every section the pipeline finds in ``text`` (a file called ``name``), with its rendered
-    answer (``render_answer``, the one sanitiser), suggested tags, difficulty and provenance."""
+    answer (``render_answer``, the one sanitiser), suggested tags, difficulty and provenance.
+
+    ``images`` maps the file names of images uploaded with the note to the site paths they
+    will be stored at: a section's Markdown shows them from there
+    (:func:`questions.importing.images.link_images`), rendered through ``figures`` (site path
+    -> URL of the copy) and the copies of remote images stored already."""
     levels = {spec.slug: spec.level for spec in specs}
+    images = images or {}
+    prefix = site_prefix()
+    match = matcher(images)
     parsed = []
     for section in parse_note(name, text):
+        shown = tuple(
+            dict.fromkeys(
+                found
+                for src in local_images(section.body, site_prefix=prefix)
+                if (found := match(src))
+            )
+        )
+        if shown:
+            body = link_images(section.body, images, site_prefix=prefix)
+            section = dataclasses.replace(section, body=body)
         # A category heading ("RAG应用") weighs like the title, as in the bank's import.
         title_words = " ".join([section.title, *getattr(section, "categories", ())])
         slugs = classify.suggest_tags(title_words, section.body, specs)
@@ -113,10 +140,13 @@ def parse_text(name: str, text: str, specs: Sequence[classify.TagSpec]) -> list[
         parsed.append(
             Parsed(
                 section=section,
-                body_html=render_answer(section.body),
+                body_html=render_answer(
+                    section.body, figures={**figures_for(section.body), **(figures or {})}
+                ),
                 suggested_tags=slugs,
                 difficulty=difficulty,
                 provenance=_provenance(name, section),
+                images=shown,
             )
         )
     return parsed

@@ -158,15 +158,48 @@ class GradeDispute(models.Model):
 
 
 class Figure(models.Model):
-    """A remote image of an answer, copied into media storage by ``manage.py fetch_images``
-    so readers never hot-link it (``file`` empty: refused or failed, see ``error``)."""
+    """An image of an answer, in media storage so readers never hot-link it: either a remote
+    image copied by ``manage.py fetch_images`` (``url``), or an image uploaded with a note
+    (``batch``, the import it came with, and ``name``, its file name there). ``file`` empty:
+    refused or failed, see ``error``. Uploaded images are stored under their content's hash,
+    so the same image uploaded with two imports is one file with two rows."""
 
-    url = models.URLField(max_length=2000, unique=True)
+    class Refusal(models.TextChoices):
+        """Why an image uploaded with a note was not stored (its ``error``)."""
+
+        SVG = "svg", _("SVG is refused: it can carry scripts.")
+        NOT_IMAGE = "not_image", _("Not a PNG, JPEG, GIF or WebP image.")
+        TOO_LARGE = "too_large", _("Larger than an image may be.")
+        SAME_NAME = "same_name", _("Another image of the same name is in the upload.")
+        UNUSED = "unused", _("No note of the upload shows it; not stored.")
+
+    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
     file = models.FileField(upload_to="figures/", blank=True)
     content_type = models.CharField(max_length=50, blank=True)
     size = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__isnull=False) | ~Q(name=""), name="figure_remote_or_uploaded"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.url
+        return self.url or self.name
+
+    @property
+    def refusal(self) -> str:
+        """Why it was not stored, for people: the label of its :class:`Refusal`, else the
+        error of the download."""
+        if self.error in self.Refusal.values:
+            return str(self.Refusal(self.error).label)
+        return self.error

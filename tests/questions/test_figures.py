@@ -2,11 +2,6 @@
 from allowed hosts into media storage, against a local HTTP server."""
 
 import io
-import struct
-import threading
-import zlib
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,20 +11,10 @@ from questions.importing.pipeline import rerender_all
 from questions.models import Figure, Question
 from questions.rendering import figure_caption, render_answer
 from tests.factories import QuestionFactory
+from tests.questions.conftest import FigureServer
+from tests.questions.images import png
 
 CDN = "https://cdn.nlark.com/yuque/0/2024/png/406504/1710728491382-639e76c4.png"
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height)))
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -81,46 +66,6 @@ def test_no_seed_answer_shows_a_hashed_file_name():
 # ------------------------------------------------------------------------------------------
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    hits: list[str] = []
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        _Quiet.hits.append(self.path)
-        if self.path == "/away.png":
-            self.send_response(302)
-            self.send_header("Location", "http://localhost:1/x.png")
-            self.end_headers()
-            return
-        super().do_GET()
-
-
-@pytest.fixture
-def server(tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "ok.png").write_bytes(png())
-    (site / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
-    (site / "fake.png").write_bytes(b"<html>not an image</html>")
-    (site / "big.png").write_bytes(png() + b"\x00" * 5000)
-    _Quiet.hits = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.QUESTION_FIGURE_MAX_BYTES = 2000
-    return settings.MEDIA_ROOT
-
-
 @pytest.mark.django_db
 def test_fetch_images_copies_allowed_images_and_refuses_the_rest(server, media, client):
     body = "\n\n".join(
@@ -160,9 +105,9 @@ def test_fetch_images_copies_allowed_images_and_refuses_the_rest(server, media, 
 
     assert client.get("/media/figures/nope.png").status_code == 404
 
-    hits = len(_Quiet.hits)
+    hits = len(FigureServer.hits)
     call_command("fetch_images", "--host", "127.0.0.1", stdout=io.StringIO(), stderr=io.StringIO())
-    assert "/ok.png" not in _Quiet.hits[hits:]  # a copied image is not fetched again
+    assert "/ok.png" not in FigureServer.hits[hits:]  # a copied image is not fetched again
     assert Figure.objects.exclude(file="").count() == 1
 
 

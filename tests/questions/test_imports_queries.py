@@ -8,10 +8,11 @@ from rest_framework.test import APIClient
 
 from questions.editorial import imports
 
-# (page, API) queries; the page's count includes the session and the signed-in user.
+# (page, API) queries; the page's count includes the session and the signed-in user. The
+# preview reads the images uploaded with the notes in one more.
 LIST = (4, 3)
-PREVIEW = (4, 4)
-REVIEW_PAGE = 4
+PREVIEW = (5, 5)
+REVIEW_PAGE = 5
 
 
 def _note(count: int, salt: int) -> bytes:

@@ -389,10 +389,18 @@ def test_missing_relative_image_becomes_a_labelled_placeholder(source, tmp_path)
     assert parsed.text.strip() == "BLIP2整体结构"
 
 
-def test_missing_image_without_alt_is_labelled_with_its_file_name() -> None:
-    parsed = assert_safe(render_answer("![](./paper%E7%AC%94%E8%AE%B0.assets/图-1.png)"))
-    assert parsed.find("span", **{"class": "img-missing"}, aria_label="图-1.png")
-    assert parsed.text.strip() == "图-1.png"
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ("![](./paper%E7%AC%94%E8%AE%B0.assets/图-1.png)", "图"),
+        ("![image-20250304163648618](images/image-20250304163648618.png)", "图"),
+        ('![lora.png](lora.png "LoRA 结构")', "LoRA 结构"),
+    ],
+)
+def test_missing_image_is_labelled_with_its_caption_never_its_file_name(source, label) -> None:
+    parsed = assert_safe(render_answer(source))
+    assert parsed.find("span", **{"class": "img-missing"}, aria_label=label)
+    assert parsed.text.strip() == label
 
 
 def test_an_image_in_the_fixtures_folder_is_an_img(tmp_path) -> None:

@@ -111,6 +111,13 @@ CASES = [
         lambda w: {"form-TOTAL_FORMS": 0, "form-INITIAL_FORMS": 0},
     ),
     Case(
+        "questions:import-fetch-images",
+        "editor",
+        _r("questions:import-fetch-images", PREVIEWED),
+        _r("questions:import", PREVIEWED),
+        302,
+    ),
+    Case(
         "questions:import-publish",
         "reviewer",
         _r("questions:import-publish", CONFIRMED),
