@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import rendering
 from .models import Figure, ImportBatch, Question
@@ -188,7 +189,10 @@ class _AllowedRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         target = urlsplit(newurl)
         if target.scheme not in {"http", "https"} or (target.hostname or "") not in self.hosts:
-            raise _Refused(f"redirected to {target.hostname or newurl}, which is not allowed")
+            raise _Refused(
+                _("redirected to %(host)s, which is not allowed")
+                % {"host": target.hostname or newurl}
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -201,14 +205,16 @@ def _download(url: str, *, hosts: set[str], max_bytes: int) -> tuple[bytes, str,
             declared = response.headers.get_content_type()
             data = response.read(max_bytes + 1)
     except (URLError, OSError, ValueError) as error:
-        raise _Refused(f"download failed: {error}") from error
+        raise _Refused(_("download failed: %(error)s") % {"error": error}) from error
     if len(data) > max_bytes:
-        raise _Refused(f"larger than {max_bytes} bytes")
+        raise _Refused(_("larger than %(limit)d bytes") % {"limit": max_bytes})
     if "svg" in declared or data.lstrip()[:5].lower() in {b"<?xml", b"<svg"}:
-        raise _Refused("SVG is refused (it can carry scripts)")
+        raise _Refused(_("SVG is refused (it can carry scripts)"))
     kind = image_type(data)
     if kind is None:
-        raise _Refused(f"not a PNG, JPEG, GIF or WebP image (declared {declared})")
+        raise _Refused(
+            _("not a PNG, JPEG, GIF or WebP image (declared %(type)s)") % {"type": declared}
+        )
     return data, *kind
 
 

@@ -85,10 +85,11 @@ def test_fetch_images_copies_allowed_images_and_refuses_the_rest(server, media, 
     call_command("fetch_images", "--host", "127.0.0.1", stdout=out, stderr=err)
 
     refused = err.getvalue()
-    assert "evil.svg: SVG is refused" in refused
-    assert "fake.png: not a PNG, JPEG, GIF or WebP image" in refused
-    assert "big.png: larger than 2000 bytes" in refused
-    assert "away.png: redirected to localhost, which is not allowed" in refused
+    # In the site's language (Chinese): SVG refused, not an image, too large, redirected away.
+    assert "evil.svg: 不接受 SVG（它可能携带脚本）" in refused
+    assert "fake.png: 不是 PNG、JPEG、GIF 或 WebP 图片" in refused
+    assert "big.png: 超过 2000 字节" in refused
+    assert "away.png: 被重定向到 localhost，该主机不在允许之列" in refused
     assert "not allowed: images on elsewhere.example stay placeholders" in out.getvalue()
     assert "Copied 1 images, refused 4; 1 answers rendered again." in out.getvalue()
 

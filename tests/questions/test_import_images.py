@@ -330,7 +330,7 @@ def test_editor_copies_the_remote_images_from_the_preview(editor, reviewer, serv
     assert response.status_code == 200
     shown = response.content.decode()
     assert "已复制 1 张图片（另有 0 张此前已复制），拒绝 1 张。" in shown
-    assert f"已拒绝 {server}/evil.svg：SVG is refused" in shown
+    assert f"已拒绝 {server}/evil.svg：不接受 SVG（它可能携带脚本）" in shown
     assert "elsewhere.example" in shown
     figure = Figure.objects.get(url=f"{server}/ok.png")
     item = remote_batch.items.get(position=1)
@@ -385,9 +385,7 @@ def test_api_copies_the_remote_images_of_an_import(editor, server, remote_batch)
     assert response.json() == {
         "copied": [f"{server}/ok.png"],
         "earlier": [],
-        "refused": [
-            {"url": f"{server}/evil.svg", "reason": "SVG is refused (it can carry scripts)"}
-        ],
+        "refused": [{"url": f"{server}/evil.svg", "reason": "不接受 SVG（它可能携带脚本）"}],
         "not_allowed": ["elsewhere.example"],
         "rerendered": 0,
     }
