@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_r
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interviewprep import sql
 from interviewprep.models import User
 from questions.diff import DiffLine, line_diff
 from questions.models import EditorialFlag, Question, QuestionRevision, Tag, decode_tags, tag_rows
@@ -261,7 +262,7 @@ _HEAD_SQL = _head_sql()
 
 
 # What the practice card reads of a question: not its search text, nor the live revision's
-# copies of the answer (only its number; the Markdown is read when a change is shown).
+# copies of the answer (only its number; answer_change reads the texts it compares).
 _CARD_DEFERRED = (
     "search_title",
     "search_body",
@@ -272,11 +273,35 @@ _CARD_DEFERRED = (
     "live_revision__summary",
     "live_revision__key_points",
 )
+# The question's columns the card shows, read with a due card (see _DUE_CARD).
+_CARD_QUESTION = ("title", "kind", "difficulty", "status", "body_html", "live_revision_id")
+
+
+def _note(user: Any, question: str) -> Subquery:
+    """The text of the learner's note on the question ``OuterRef(question)``."""
+    notes = Note.objects.filter(user=user, question=OuterRef(question)).order_by()
+    return Subquery(notes.values("text")[:1])
+
+
+# A card with its question's columns, tags, live revision number and the learner's note, in
+# one statement composed once (interviewprep.sql: composing it cost more than running it).
+_DUE_CARD = sql.Statement(
+    lambda pk: (
+        Card.objects.filter(pk=pk)
+        .annotate(
+            **{f"q_{name}": F(f"question__{name}") for name in _CARD_QUESTION},
+            q_live_number=F("question__live_revision__number"),
+            tag_rows=tag_rows("question_id"),
+            note=_note(OuterRef("user_id"), "question_id"),
+        )
+        .order_by()
+    )
+)
 
 
 @dataclass
 class CardToShow:
-    question: Question  # with its live revision and, under revision, its open flags
+    question: Question  # the columns the card shows, its live revision's number, open flags
     tags: list[Tag]  # the question's, in the order pages show them
     card: Card | None  # None when asked by question: ``services.show_card`` finds or makes it
     note: str  # the learner's note on it, or ""
@@ -288,36 +313,33 @@ def card_to_show(
     """What the practice card shows of the learner's card ``card_id``, or of question
     ``question_id`` (the queue's or a deck's): one query, two when the answer is under
     revision. None if there is no such card or question (nor either asked for)."""
-    by_card = card_id is not None
-    note = Subquery(
-        Note.objects.filter(user=user, question=OuterRef("question_id" if by_card else "pk"))
-        .order_by()
-        .values("text")[:1]
-    )
-    tags = tag_rows("question_id" if by_card else "pk")
-    card: Card | None = None
-    found: Any
+    card: Any = None
     if card_id is not None:
-        card = found = (
-            Card.objects.for_user(user)
-            .select_related("question__live_revision")
-            .defer(*(f"question__{name}" for name in _CARD_DEFERRED))
-            .annotate(note=note, tag_rows=tags)
-            .filter(pk=card_id)
-            .first()
+        card = next(iter(_DUE_CARD(card_id)), None)
+        if card is None or card.user_id != user.pk:
+            return None
+        question = Question(
+            pk=card.question_id,
+            **{name: getattr(card, f"q_{name}") for name in _CARD_QUESTION},
         )
-        question = card.question if card is not None else None
+        card.question = question
+        if card.q_live_revision_id is not None:
+            question.live_revision = QuestionRevision(
+                pk=card.q_live_revision_id, question=question, number=card.q_live_number
+            )
+        found: Any = card
     elif question_id is not None:
-        question = found = (
+        found = (
             Question.objects.select_related("live_revision")
             .defer(*_CARD_DEFERRED)
-            .annotate(note=note, tag_rows=tags)
+            .annotate(note=_note(user, "pk"), tag_rows=tag_rows())
             .filter(pk=question_id)
             .first()
         )
+        if found is None:
+            return None
+        question = found
     else:
-        return None
-    if question is None:
         return None
     if question.under_revision:
         flags = EditorialFlag.objects.open().by_severity()
@@ -393,10 +415,13 @@ def answer_change(*, card: Card | None, question: Question) -> AnswerChange | No
         return None
     if live.number <= card.seen_revision:
         return None
-    old = QuestionRevision.objects.filter(question=question, number=card.seen_revision).first()
-    old_text = old.body_markdown if old else ""
+    texts = dict(
+        QuestionRevision.objects.filter(
+            question_id=question.pk, number__in=[card.seen_revision, live.number]
+        ).values_list("number", "body_markdown")
+    )
     return AnswerChange(
         old_number=card.seen_revision,
         new_number=live.number,
-        diff=line_diff(old_text, live.body_markdown),
+        diff=line_diff(texts.get(card.seen_revision, ""), texts.get(live.number, "")),
     )
