@@ -234,3 +234,22 @@ def test_the_readme_backup_commands_are_make_targets():
     for target in ("createsuperuser", "backup", "restore"):
         assert f"make {target}" in readme
         assert f"\n{target}:" in makefile
+
+
+@pytest.mark.parametrize(("pool_max", "pool"), [("1", "1 1"), ("8", "2 8")])
+def test_a_worker_of_one_thread_gets_a_pool_of_one_connection(pool_max, pool):
+    """``DB_POOL_MAX`` follows the threads of a worker; one thread keeps one connection open
+    (a minimum above the maximum made every request fail)."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "p = settings.DATABASES['default']['OPTIONS']['pool']; "
+        "print(p['min_size'], p['max_size'])"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "DB_POOL_MAX": pool_max,
+        "DJANGO_SETTINGS_MODULE": "interviewprep.settings",
+    }
+    result = run_django(["-c", script], env)
+    assert result.stdout.split("\n")[-2] == pool, result.stdout + result.stderr
