@@ -534,6 +534,10 @@ def report(
             ok = r["p95"] / 1000 < targets["p95_ms_max"]
             checks.append(f"{'met' if ok else 'MISSED'}: p95 < {targets['p95_ms_max']} ms")
             ok or misses.append(name)
+        if "queries_max" in targets:
+            ok = queries[name] <= targets["queries_max"]
+            checks.append(f"{'met' if ok else 'MISSED'}: ≤ {targets['queries_max']} queries")
+            ok or misses.append(name)
         errors = r["errors"] + r["non2xx"]
         if errors:
             failed.append(f"{name} ({r['non2xx']} non-2xx responses, {r['errors']} socket errors)")
