@@ -86,15 +86,17 @@ def tag_specs() -> list[classify.TagSpec]:
 
 
 def _provenance(name: str, section: Section) -> list[str]:
-    lines = [f"{name}:{section.heading_line}-{section.end_line} › {section.raw_title}"]
-    # What the parser may know beyond the heading (a category heading, its numbering).
+    first = f"{name}:{section.heading_line}-{section.end_line} › {section.raw_title}"
+    lines = [first]
+    # What the parser may know beyond the heading (a category heading, its numbering); not
+    # what the heading already says (a question's own number without a category: "1.").
     for attribute in ("provenance", "category", "categories"):
         value = getattr(section, attribute, None)
         if isinstance(value, str) and value:
             lines.append(value)
         elif isinstance(value, (list, tuple)):
             lines += [str(item) for item in value if item]
-    return list(dict.fromkeys(lines))
+    return [first, *(line for line in dict.fromkeys(lines[1:]) if line not in first)]
 
 
 def parse_text(

@@ -46,3 +46,11 @@ def test_a_category_heading_suggests_its_tag_and_shows_in_provenance(db):
     assert "rag" in chunking.suggested_tags
     assert any("RAG" in line and "1." in line for line in chunking.provenance)
     assert "quantization" in by_title["为什么要做校准？"].suggested_tags
+
+
+def test_provenance_does_not_repeat_what_the_heading_says(db):
+    """Without a category, a numbered question's provenance is its file, lines and heading:
+    its number alone ("1.") is not listed again as a second line."""
+    note = "# 笔记\n\n## 1. CLIP 是怎么训练的？\n\n图文对比学习：同一对拉近，不同对推远。\n"
+    (item,) = parse_text("clip.md", note, tag_specs())
+    assert item.provenance == ["clip.md:3-5 › 1. CLIP 是怎么训练的？"]
