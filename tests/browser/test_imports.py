@@ -59,6 +59,10 @@ def test_upload_preview_confirm_review_publish_practise(browser: Browser, site: 
     expect(editor).to_have_url(re.compile(r"/questions/editor/imports/\d+/$"))
     items = editor.locator(".import-item")
     expect(items).to_have_count(2)
+    # On a phone the preview fits the screen (the file's SHA-256 once made it 517 px wide).
+    editor.set_viewport_size({"width": 390, "height": 844})
+    assert editor.evaluate("document.documentElement.scrollWidth") <= 390
+    editor.set_viewport_size({"width": 1280, "height": 800})
     first = items.nth(0)
     expect(first.locator(".provenance")).to_contain_text("推理优化.md:3-5")
     # Retitle the first, leave out the second, confirm.
