@@ -6,8 +6,12 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from interviewprep import sql
+
 from . import services
 from .models import Attempt, AttemptQuerySet
+
+_ATTEMPT = sql.Statement(lambda pk: Attempt.objects.filter(pk=pk).order_by())
 
 
 def get_attempt_for_user(
@@ -18,8 +22,14 @@ def get_attempt_for_user(
     An attempt whose deadline passed is finished here (at its deadline) before anyone sees
     it, so every request that touches an attempt sees its true state.
     """
-    base = queryset if queryset is not None else Attempt.objects.all()
-    attempt = base.for_user(user).filter(pk=pk).first()
+    attempt: Attempt | None
+    if queryset is None:
+        # Every autosave and clock sync asks this: a statement composed once.
+        attempt = next(iter(_ATTEMPT(pk)), None)
+        if attempt is not None and (not user.is_authenticated or attempt.user_id != user.pk):
+            attempt = None
+    else:
+        attempt = queryset.for_user(user).filter(pk=pk).first()
     if attempt is None:
         raise Http404(_("No such interview."))
     services.expire_if_due(attempt=attempt, now=now)
