@@ -16,9 +16,14 @@ question starts, or ``None`` when the block is not a run of questions:
     Top-level numbered list items (``1. 为什么...？``) that ask something, followed by their
     answer (indented continuation or following paragraphs). At least two, and most of them
     answered: a bare list of question titles is a table of contents or a to-do list.
+``details``
+    HTML disclosure blocks, the question in ``<summary>`` and the answer folded under it
+    (``<details><summary>1. 什么是 KV Cache？</summary> ... </details>``), a common shape of
+    notes on GitHub. The summary must be numbered or ask something: a folded code listing
+    ("点击展开") is answer text.
 
 Fenced code blocks are never looked into. When several markings occur, the one with the most
-questions wins (ties: qa, bold, list). Lines such as ``一、RAG应用`` or ``**二、Agent**``
+questions wins (ties: details, qa, bold, list). Lines such as ``一、RAG应用`` or ``**二、Agent**``
 standing alone between the questions, numbered in order, are categories (kind
 ``category``): they head the questions after them.
 """
@@ -44,13 +49,22 @@ _LIST_ITEM = re.compile(
     r"^(?P<indent> {0,3})(?P<number>\d{1,3})[.、)）](?P<space>[ \t]+)(?P<text>\S.*)$"
 )
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}|Q\d{1,4}|[（(]\d{1,4}[)）])\s*[.、．:：)）]?")
+_SUMMARY = re.compile(
+    r"^\s{0,3}(?:<details(?:\s[^>]*)?>\s*)?<summary(?:\s[^>]*)?>(?P<text>.*?)(?:</summary>)?\s*$",
+    re.IGNORECASE,
+)
+# The lines of a disclosure block that are markup only: its opening, its end, a summary's end.
+_DETAILS_OPEN = re.compile(r"^\s{0,3}<details(?:\s[^>]*)?>\s*$", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"^\s{0,3}</details>\s*$", re.IGNORECASE)
+_SUMMARY_CLOSE = re.compile(r"^\s{0,3}</summary>\s*$", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
 class InlineQuestion:
     line: int  # index of the marker line in the block's lines
     raw_title: str  # the marker line without its leading indentation
-    kind: str  # "qa", "bold", "list" or "category"
+    kind: str  # "details", "qa", "bold", "list" or "category"
 
 
 def _qa(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
@@ -66,6 +80,17 @@ def _qa(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
                 break
             if _QA_QUESTION.match(lines[later]):
                 break
+    return found
+
+
+def _details(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
+    found = []
+    for index, line in enumerate(lines):
+        if fenced[index] or (match := _SUMMARY.match(line)) is None:
+            continue
+        text = _TAG.sub("", match.group("text")).strip()
+        if clean_title(text) and (_NUMBERED.match(text) or looks_like_question(text)):
+            found.append(InlineQuestion(index, text, "details"))
     return found
 
 
@@ -145,11 +170,31 @@ def find_inline_questions(lines: Sequence[str]) -> list[InlineQuestion] | None:
     """Where the questions of a block start (see the module docstring), with the category
     lines among them (kind "category"), or None."""
     fenced = fenced_lines(lines)
-    candidates = [_qa(lines, fenced), _bold(lines, fenced), _list(lines, fenced)]
+    candidates = [
+        _details(lines, fenced),
+        _qa(lines, fenced),
+        _bold(lines, fenced),
+        _list(lines, fenced),
+    ]
     best = max(candidates, key=len)
     if not best:
         return None
     return sorted([*best, *_categories(lines, fenced, best)], key=lambda item: item.line)
+
+
+def _unfolded(rest: list[str]) -> list[str]:
+    """The answer of a ``details`` question without its block's markup: a ``</summary>`` on a
+    line of its own, the ``</details>`` that closes the block and the ``<details>`` opening
+    the next question's; a block folded inside the answer keeps its own."""
+    filled = [index for index, line in enumerate(rest) if not is_blank(line)]
+    if filled and _SUMMARY_CLOSE.match(rest[filled[0]]):
+        rest[filled[0]] = ""
+        filled.pop(0)
+    while filled and _DETAILS_OPEN.match(rest[filled[-1]]):
+        rest[filled.pop()] = ""
+    if filled and _DETAILS_CLOSE.match(rest[filled[-1]]):
+        rest[filled[-1]] = ""
+    return rest
 
 
 def answer_lines(lines: Sequence[str], question: InlineQuestion) -> list[str]:
@@ -162,6 +207,8 @@ def answer_lines(lines: Sequence[str], question: InlineQuestion) -> list[str]:
             if match := _QA_ANSWER.match(line):
                 rest[index] = line[match.end() :]
                 break
+    elif question.kind == "details":
+        rest = _unfolded(rest)
     elif question.kind == "list":
         match = _LIST_ITEM.match(lines[0])
         width = len(match.group(0)) - len(match.group("text")) if match else 0

@@ -109,7 +109,7 @@ REASONS = {
 class Outline:
     units: list[Unit]
     shape: str  # "questions", "notes" or "empty"
-    markings: set[str] = field(default_factory=set)  # "html", "atx", "qa", "bold", "list"
+    markings: set[str] = field(default_factory=set)  # "html", "atx", "details", "qa", ...
     features: set[str] = field(default_factory=set)  # "categories", "restart-numbering", ...
     front_matter: tuple[int, int] | None = None  # line indices first..last
 

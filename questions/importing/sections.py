@@ -71,7 +71,7 @@ class Skipped:
 @dataclass(frozen=True)
 class ParsedNote:
     file_name: str
-    shape: str  # "headings", "html-headings", "qa", "bold", "list", "paper", "text", "empty"
+    shape: str  # "headings", "html-headings", "details", "qa", "bold", "list", "paper", ...
     features: frozenset[str]  # "categories", "restart-numbering", "toc", "front-matter"
     sections: tuple[Section, ...]
     skipped: tuple[Skipped, ...]
@@ -99,6 +99,7 @@ class ParsedNote:
             "qa": "Q/A pairs",
             "bold": "bold-line questions",
             "list": "numbered-list questions",
+            "details": "questions in folded <details> blocks",
             "paper": "paper or blog notes (study notes)",
             "text": "text without headings (one study note)",
             "empty": "nothing to import",
@@ -180,7 +181,7 @@ def _shape(parsed: Outline, sections: Sequence[Section]) -> str:
         return {"notes": "paper" if "paper" in parsed.features else "text"}.get(
             parsed.shape, "empty"
         )
-    for kind in ("qa", "bold", "list"):
+    for kind in ("details", "qa", "bold", "list"):
         if kind in parsed.markings:
             return kind
     return "html-headings" if "html" in parsed.markings else "headings"

@@ -70,6 +70,7 @@ OWN_SHAPES = {
     "13_": ("html-headings", {"categories", "restart-numbering"}),
     "14_": ("qa", {"categories", "restart-numbering", "toc"}),
     "15_": ("bold", {"categories", "restart-numbering"}),
+    "16_": ("details", {"categories", "restart-numbering"}),
 }
 
 
@@ -438,3 +439,17 @@ def test_no_line_of_the_seed_notes_is_lost():
     for path in sorted(FIXTURES.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert_partition(text, parse_document(path.name, text))
+
+
+def test_a_folded_answer_keeps_what_it_folds_and_loses_only_its_own_block():
+    """A ``<details>`` question's answer: the block's own markup goes (its ``</details>``,
+    the next block's ``<details open>``); a listing folded inside the answer stays whole."""
+    text = (NOTES / "16_own_details_categories.md").read_text(encoding="utf-8")
+    kv_cache, speculative, lora = parse_document("16.md", text).sections
+    assert kv_cache.body.startswith("自回归解码时缓存已算出的 K、V")
+    assert "<details>\n<summary>点击展开代码</summary>" in kv_cache.body
+    assert kv_cache.body.endswith("```\n\n</details>")
+    for section in (speculative, lora):
+        assert "details" not in section.body
+        assert "summary" not in section.body
+    assert speculative.body.endswith("输出分布与大模型一致。")
