@@ -1,13 +1,13 @@
 """Questions marked inside a block of text rather than by headings (pure: no Django).
 
 :func:`find_inline_questions` looks at the lines of one block (the text under a category
-heading, or a note without headings) for one of three markings and returns where each
+heading, or a note without headings) for one of four markings and returns where each
 question starts, or ``None`` when the block is not a run of questions:
 
 ``qa``
     ``Q:``/``A:`` (``Q1:``/``A1:``, ``Question:``/``Answer:``) or ``问：``/``答：`` lines, half- or
-    full-width colons, optionally in bold. A question line counts only when an answer line
-    follows it before the next question line.
+    full-width colons, optionally in bold, optionally inside a blockquote (``> **问：**``). A
+    question line counts only when an answer line follows it before the next question line.
 ``bold``
     A line that is bold from end to end (``**1. 标题**``, ``__标题？__``), standing alone as a
     paragraph, whose text is numbered or asks something. A bold phrase at the start of a
@@ -58,6 +58,7 @@ _DETAILS_OPEN = re.compile(r"^\s{0,3}<details(?:\s[^>]*)?>\s*$", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"^\s{0,3}</details>\s*$", re.IGNORECASE)
 _SUMMARY_CLOSE = re.compile(r"^\s{0,3}</summary>\s*$", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_QUOTE = re.compile(r"^\s{0,3}>[ \t]?")
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,24 @@ class InlineQuestion:
     kind: str  # "details", "qa", "bold", "list" or "category"
 
 
+def _unquoted(line: str) -> str:
+    """``line`` without a blockquote marker (``> **问：** ...``)."""
+    return _QUOTE.sub("", line, count=1)
+
+
 def _qa(lines: Sequence[str], fenced: Sequence[bool]) -> list[InlineQuestion]:
     found = []
-    for index, line in enumerate(lines):
+    plain = [_unquoted(line) for line in lines]
+    for index, line in enumerate(plain):
         if fenced[index] or not _QA_QUESTION.match(line) or _QA_ANSWER.match(line):
             continue
         for later in range(index + 1, len(lines)):
             if fenced[later]:
                 continue
-            if _QA_ANSWER.match(lines[later]):
-                found.append(InlineQuestion(index, lines[index].strip(), "qa"))
+            if _QA_ANSWER.match(plain[later]):
+                found.append(InlineQuestion(index, line.strip(), "qa"))
                 break
-            if _QA_QUESTION.match(lines[later]):
+            if _QA_QUESTION.match(plain[later]):
                 break
     return found
 
@@ -203,6 +210,8 @@ def answer_lines(lines: Sequence[str], question: InlineQuestion) -> list[str]:
     item."""
     rest = list(lines[1:])
     if question.kind == "qa":
+        if _QUOTE.match(lines[0]):  # a pair inside a blockquote: its answer is unquoted too
+            rest = [_unquoted(line) for line in rest]
         for index, line in enumerate(rest):
             if match := _QA_ANSWER.match(line):
                 rest[index] = line[match.end() :]

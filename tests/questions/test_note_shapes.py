@@ -453,3 +453,20 @@ def test_a_folded_answer_keeps_what_it_folds_and_loses_only_its_own_block():
         assert "details" not in section.body
         assert "summary" not in section.body
     assert speculative.body.endswith("输出分布与大模型一致。")
+
+
+def test_question_and_answer_pairs_inside_blockquotes():
+    """``> **问：** ...`` / ``> **答：** ...`` pairs, each in its own blockquote: questions with
+    their answers unquoted (a quoted line inside an answer stays part of it)."""
+    text = (
+        "# 面经\n\n> **问：** 为什么要做 RLHF？\n>\n> **答：** 让模型输出符合人类偏好。\n"
+        "> 先训练奖励模型，再用 PPO 优化策略。\n\n"
+        "> **Q2:** DPO 和 PPO 的区别？\n>\n> **A2:** DPO 不训练奖励模型，直接优化偏好对。\n"
+    )
+    parsed = parse_document("quote.md", text)
+    assert parsed.shape == "qa"
+    rlhf, dpo = parsed.sections
+    assert (rlhf.title, rlhf.heading_line) == ("为什么要做 RLHF？", 3)
+    assert rlhf.body == "让模型输出符合人类偏好。\n先训练奖励模型，再用 PPO 优化策略。"
+    assert (dpo.title, dpo.heading_line) == ("DPO 和 PPO 的区别？", 8)
+    assert dpo.body == "DPO 不训练奖励模型，直接优化偏好对。"
