@@ -157,14 +157,19 @@ def stamp_version(stamp: str, found: Mapping[str, Any], fingerprint: str) -> int
 # Bank-wide views (questions.pages): facets, related questions, the list's sidebar.
 
 
+def _stamp(key: str) -> str:
+    """The value of stamp ``key``, made now if there is none."""
+    stamp = cache.get(key)
+    if stamp is None:
+        # add(), not set(): two workers making a stamp at once agree on one.
+        cache.add(key, uuid.uuid4().hex, None)
+        stamp = cache.get(key) or ""
+    return stamp
+
+
 def bank_generation() -> str:
     """Part of every bank-wide key (and of the list sidebar's fragment key)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # add(), not set(): two workers starting a generation at once agree on one.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY) or ""
-    return generation
+    return _stamp(GENERATION_KEY)
 
 
 def bank_key(name: str, *parts: object) -> str:
@@ -200,15 +205,6 @@ def forget_visible_count() -> None:
 
 
 # Searches (questions.pages.search_ids).
-
-
-def _stamp(key: str) -> str:
-    """The value of stamp ``key``, made now if there is none (``add``: two workers agree)."""
-    stamp = cache.get(key)
-    if stamp is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        stamp = cache.get(key) or ""
-    return stamp
 
 
 def search_key(*parts: object) -> str:

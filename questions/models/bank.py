@@ -102,7 +102,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def with_tags(self) -> "QuestionQuerySet":
         """Prefetch the tags pages show (name and link; not their keywords or description)."""
-        return self.prefetch_related(shown_tags())
+        shown = Tag.objects.only("slug", "name_zh", "name_en", "level").order_by("level", "slug")
+        return self.prefetch_related(Prefetch("tags", queryset=shown))
 
     def with_tag_ids(self) -> "QuestionQuerySet":
         """Annotate ``tag_ids``: the ids of the question's tags, comma-separated (None without
@@ -427,13 +428,6 @@ def tag_rows(question: str = "pk") -> Subquery:
 def decode_tags(rows: str | None) -> list[Tag]:
     """The tags of a :func:`tag_rows` column, in the order pages show them."""
     return sorted((Tag(**row) for row in decode_rows(rows)), key=lambda tag: (tag.level, tag.slug))
-
-
-def shown_tags(relation: str = "") -> Prefetch:
-    """The prefetch of the tags pages show, in their order (``relation``: the path to the
-    question, such as ``"question__"``, when prefetching from another model)."""
-    shown = Tag.objects.only("slug", "name_zh", "name_en", "level").order_by("level", "slug")
-    return Prefetch(f"{relation}tags", queryset=shown)
 
 
 def reads_chinese() -> bool:
