@@ -6,22 +6,25 @@ Run with `make bench-autosave LEARNERS=200` (or `.venv/bin/python bench/autosave
 
 1. re-creates its own database (``interviewprep_bench`` on 127.0.0.1:5432, or
    ``BENCH_DATABASE_URL``), migrates it and loads the question bank;
-2. creates the learners (default 200), each with a running 6-question interview and a
-   session;
-3. starts gunicorn on a free loopback port;
-4. for ``DURATION`` seconds, each learner (a thread) types into a random question and
-   autosaves (PUT /api/interviews/{id}/answers/{q}/) every 0.3-1 s, and polls the clock
-   endpoint every 15 s as the page does; at most ``MAX_REQUESTS`` requests per learner;
+2. empties its Redis database (``BENCH_AUTOSAVE_REDIS_URL``, db 4 by default), which holds
+   the cache and the sessions as in production; creates the learners (default 200), each with
+   a running 6-question interview and a session;
+3. starts gunicorn on a free loopback port with production settings (``DJANGO_DEBUG=0``,
+   Redis), plain HTTP;
+4. for ``DURATION`` seconds, each learner (a task of one asyncio loop) types into a random
+   question and autosaves (PUT /api/interviews/{id}/answers/{q}/) every 0.3-1 s, and polls
+   the clock endpoint every 15 s as the page does; at most ``MAX_REQUESTS`` requests per
+   learner;
 5. checks in the database that every answer holds the last text the server acknowledged
    (no lost answer) and that no request got a 5xx;
 6. writes p50/p99 of the autosave request, against the baseline of one learner autosaving
-   alone on the idle server in the same run, to bench/results/autosave.txt.
+   alone on the idle server in the same run, to bench/results/autosave-N.txt.
 
 Everything stays on 127.0.0.1.
 """
 
 import argparse
-import http.client
+import asyncio
 import json
 import os
 import random
@@ -29,8 +32,8 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -45,8 +48,17 @@ DATABASE_URL = os.environ.get(
 if urlparse(DATABASE_URL).hostname not in {"127.0.0.1", "localhost"}:
     sys.exit("The load test only runs against a loopback database.")
 
+# Production keeps the cache and the sessions in Redis: so does the server here. This database
+# number belongs to the load test alone; it is emptied at the start of every run.
+REDIS_URL = os.environ.get("BENCH_AUTOSAVE_REDIS_URL", "redis://127.0.0.1:6379/4")
+# The server must read the sessions this process writes: both sign with this key.
+SECRET_KEY = "autosave-load-only-secret-key-never-used-in-production-" + "x" * 20
+
 os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ["REDIS_URL"] = REDIS_URL
+os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
+# This process only sets up data; the server runs with production settings (start_server).
+os.environ["DJANGO_DEBUG"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 sys.path.insert(0, str(ROOT))
@@ -61,6 +73,12 @@ def recreate_database() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def empty_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def manage(*args: str) -> None:
@@ -78,9 +96,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-class Learner(threading.Thread):
+class Learner:
+    """One learner's page: types into a random question, autosaves, polls the clock.
+
+    Every learner runs as a task of one asyncio event loop. Threads (as before) made the
+    clients queue for Python's GIL: a reply that had arrived waited up to a switch interval
+    (5 ms) per runnable thread before its time was taken, which showed in the tail as if the
+    server had been slow.
+    """
+
     def __init__(self, port: int, cookie: str, csrf: str, attempt: int, questions: list[int]):
-        super().__init__(daemon=True)
         self.port, self.cookie, self.csrf = port, cookie, csrf
         self.attempt, self.questions = attempt, questions
         self.rng = random.Random(attempt)
@@ -91,42 +116,54 @@ class Learner(threading.Thread):
         self.texts = dict.fromkeys(questions, "")
         self.duration = DURATION
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        headers = {"Cookie": self.cookie, "Accept": "application/json"}
-        payload = None
+    async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        """One HTTP/1.1 request on a new connection, as the page's fetch() would send it."""
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{self.port}",
+            f"Cookie: {self.cookie}",
+            "Accept: application/json",
+            "Connection: close",
+        ]
         if body is not None:
-            payload = json.dumps(body).encode()
-            headers |= {"Content-Type": "application/json", "X-CSRFToken": self.csrf}
+            head += [
+                "Content-Type: application/json",
+                f"X-CSRFToken: {self.csrf}",
+                f"Content-Length: {len(payload)}",
+            ]
+        message = ("\r\n".join(head) + "\r\n\r\n").encode() + payload
         started = time.perf_counter()
         try:
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-        except OSError:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, self.port), 30)
+            try:
+                writer.write(message)
+                await writer.drain()
+                reply = await asyncio.wait_for(reader.read(), 30)
+            finally:
+                writer.close()
+            status = int(reply.split(b" ", 2)[1])
+        except (OSError, TimeoutError, IndexError, ValueError):
             status = 0
-        finally:
-            conn.close()
         elapsed = (time.perf_counter() - started) * 1000
         self.statuses[status] = self.statuses.get(status, 0) + 1
         return status, elapsed
 
-    def run(self) -> None:
+    async def run(self) -> None:
         end = time.monotonic() + self.duration
         # Pages are opened at different moments: their 15 s clock polls are spread out.
         next_clock = time.monotonic() + self.rng.uniform(0, 15)
         sent = 0
         while time.monotonic() < end and sent < MAX_REQUESTS:
             if time.monotonic() >= next_clock:
-                status, ms = self.request("GET", f"/interviews/{self.attempt}/clock/")
+                status, ms = await self.request("GET", f"/interviews/{self.attempt}/clock/")
                 self.clock_ms.append(ms)
                 next_clock += 15
                 sent += 1
             question = self.rng.choice(self.questions)
             self.texts[question] += self.rng.choice("注意力机制低秩矩阵检索增强KV cache ")
             text = self.texts[question]
-            status, ms = self.request(
+            status, ms = await self.request(
                 "PUT",
                 f"/api/interviews/{self.attempt}/answers/{question}/",
                 {"text": text, "seconds": 1},
@@ -135,7 +172,11 @@ class Learner(threading.Thread):
             self.save_ms.append(ms)
             if status == 200:
                 self.acknowledged[question] = text
-            time.sleep(self.rng.uniform(0.3, 1.0))
+            await asyncio.sleep(self.rng.uniform(0.3, 1.0))
+
+
+async def run_all(learners: list[Learner]) -> None:
+    await asyncio.gather(*(learner.run() for learner in learners))
 
 
 def arguments() -> argparse.Namespace:
@@ -159,7 +200,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
     from django.db import connections
     from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
 
@@ -167,9 +208,12 @@ def main() -> None:
     from interviews import services
     from interviews.models import Answer
 
+    empty_redis()
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     learners_data = []
     for i in range(args.learners):
-        user = User.objects.create_user(f"bench{i}@example.com", "bench-password-123")
+        # No password: hashing one per learner was most of the set-up time.
+        user = User.objects.create_user(f"bench{i}@example.com", None)
         attempt = services.start_attempt(
             user=user, criteria=services.Criteria(count=QUESTIONS, minutes=30)
         )
@@ -179,7 +223,8 @@ def main() -> None:
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         csrf = _get_new_csrf_string()
-        cookie = f"sessionid={session.session_key}; csrftoken={csrf}"
+        # The cookie names of production settings (interviewprep/settings.py).
+        cookie = f"__Host-sessionid={session.session_key}; __Host-csrftoken={csrf}"
         questions = list(attempt.slots.values_list("question_id", flat=True))
         learners_data.append((cookie, csrf, attempt.pk, questions))
     connections.close_all()
@@ -201,8 +246,15 @@ def main() -> None:
             "warning",
         ],
         cwd=ROOT,
-        # A connection for every thread: a thread never waits for the pool.
-        env={**os.environ, "DB_POOL_MAX": str(args.threads)},
+        env={
+            **os.environ,
+            # As `make serve` runs it: production settings, plain HTTP on loopback.
+            "DJANGO_DEBUG": "0",
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            # A connection for every thread: a thread never waits for the pool.
+            "DB_POOL_MAX": str(args.threads),
+        },
     )
     try:
         for _ in range(100):
@@ -218,19 +270,18 @@ def main() -> None:
         alone = Learner(port, *learners_data[0])
         baseline = []
         for i in range(50):
-            status, ms = alone.request(
-                "PUT",
-                f"/api/interviews/{alone.attempt}/answers/{alone.questions[0]}/",
-                {"text": f"baseline {i}"},
+            status, ms = asyncio.run(
+                alone.request(
+                    "PUT",
+                    f"/api/interviews/{alone.attempt}/answers/{alone.questions[0]}/",
+                    {"text": f"baseline {i}"},
+                )
             )
             if status != 200:
                 sys.exit(f"baseline autosave failed with HTTP {status}")
             baseline.append(ms)
         started = time.perf_counter()
-        for learner in learners:
-            learner.start()
-        for learner in learners:
-            learner.join(args.duration + 60)
+        asyncio.run(run_all(learners))
         wall = time.perf_counter() - started
     finally:
         server.terminate()
