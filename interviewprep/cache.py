@@ -20,6 +20,12 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
   so the new version commits with the data, and a page rendered from the data before the
   write carries the old version and is never shown again: no invalidation call, no stamp
   replaced before or after the commit.
+* **The whole question page per kind of reader** (:func:`whole_page_key`: without a session,
+  learner, editor), the frame and the page around the public part rendered once, with a
+  placeholder where each response puts its CSRF token and holes that each request fills with
+  the reader's own parts. Kept with the stamp of the public part it was rendered around and
+  shown under the same check of the question's version, so it is exactly as current; the
+  digest in the stamp covers the frame's templates too.
 * **The list's facets (tag counts, source files) and the related-question ranking of a tag
   set** (:func:`bank_key`, ``BANK_TIMEOUT``): bank-wide views that no one version describes.
   An import drops them at once (:func:`flush_bank`, a new generation in every key); an
@@ -133,6 +139,12 @@ def question_page_key(pk: int, language: str) -> str:
 
 def question_row_key(pk: int, language: str) -> str:
     return f"questions:row:{pk}:{language}"
+
+
+def whole_page_key(pk: int, language: str, kind: str) -> str:
+    """The whole question page for a ``kind`` of reader (``questions.pages.whole_page_kind``),
+    kept with the :func:`question_stamp` of the public part it was rendered around."""
+    return f"questions:whole-page:{pk}:{language}:{kind}"
 
 
 def question_stamp(version: int, found: Mapping[str, Any], fingerprint: str) -> str:

@@ -19,19 +19,26 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
   Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT`` and
   ``BANK_TIMEOUT``. A page not kept is read in one query (``Question.objects.for_page()``,
   composed once: ``interviewprep.sql``), its version with it.
+* The whole question page, per kind of reader (without a session, learner, editor), kept
+  under the public part's stamp with a placeholder where each response puts its own CSRF
+  token and, for signed-in readers, holes for their own parts (their name, messages,
+  notices, note and bookmark, the editor's button), which each request fills: rendering the
+  site's frame and the page around the kept parts was two thirds of such a request.
 """
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache as cache_in_process
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,6 +47,7 @@ from django.utils.translation import get_language
 
 from interviewprep import cache, sql
 
+from . import reader_blocks
 from .models import (
     EditorialFlag,
     Question,
@@ -49,6 +57,7 @@ from .models import (
     decode_tags,
 )
 from .search import backends as search
+from .templatetags.editorial import works_on_the_bank
 
 
 def list_facets() -> dict[str, list]:
@@ -234,6 +243,7 @@ class QuestionPage:
     title: str
     duplicate_of_id: int | None
     parts: dict[str, str] = field(default_factory=dict)
+    stamp: str = ""  # what it was rendered under (interviewprep.cache.question_stamp)
 
     @property
     def question(self) -> Question:
@@ -251,7 +261,8 @@ def rendering_fingerprint() -> str:
     """A digest of the templates and translations cached views are rendered with, so that a
     release changing them is not served what the one before it rendered."""
     digest = hashlib.blake2b(digest_size=8)
-    for name in (PAGE_TEMPLATE, ROW_TEMPLATE):
+    blocks = [block.template for block in reader_blocks.registered()]
+    for name in (PAGE_TEMPLATE, ROW_TEMPLATE, *WHOLE_PAGE_TEMPLATES, *blocks):
         template: Any = get_template(name)  # Django's backend: its origin is the file
         digest.update(Path(template.origin.name).read_bytes())
     for path in settings.LOCALE_PATHS:
@@ -292,6 +303,7 @@ def question_page(pk: int) -> QuestionPage | None:
         }
         page = QuestionPage(pk, question.title, None, parts)
     stamp = cache.question_stamp(question.version, found, fingerprint)
+    page = replace(page, stamp=stamp)
     cache.set_many({key: (stamp, page)}, cache.QUESTION_TIMEOUT)
     return page
 
@@ -358,3 +370,54 @@ def _datetime(text: str) -> datetime:
     if value is None:
         raise ValueError(f"Not a date and time: {text!r}")
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+# Besides PAGE_TEMPLATE and the reader blocks', what the whole page is rendered with.
+WHOLE_PAGE_TEMPLATES = ("base.html", "account/_nav.html")
+# Where each response of a kept whole page puts its own CSRF token (see kept_whole_page).
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+# The kinds of reader a whole page is kept for: the site's navigation differs between them.
+ANONYMOUS, LEARNER, EDITORIAL = "anonymous", "learner", "editorial"
+
+
+def whole_page_kind(request: HttpRequest) -> str | None:
+    """For which kind of reader ``request``'s page can be a kept whole page, or None when it
+    must be rendered for it alone: a reader without a session who has one anyway, or a
+    messages cookie. A signed-in reader's own parts are holes the page leaves
+    (``interviewprep/templatetags/holes.py``); a reader without a session has none."""
+    user: Any = request.user
+    if user.is_authenticated:
+        return EDITORIAL if works_on_the_bank(user) else LEARNER
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None
+    return ANONYMOUS
+
+
+def kept_whole_page(pk: int, kind: str) -> tuple[QuestionPage, str] | None:
+    """The whole page of question ``pk`` kept for readers of ``kind`` (with
+    ``CSRF_PLACEHOLDER`` for their token and, but for ``ANONYMOUS``, holes for their own
+    parts), if it is current: kept under this generation of the bank and these templates,
+    and the question still at the version it was rendered under (one query). Comes with the
+    page's id and title (no parts), which the holes are filled with. None otherwise."""
+    key = cache.whole_page_key(pk, get_language(), kind)
+    found = cache.get_many([cache.GENERATION_KEY, key])
+    kept = found.get(key)
+    if kept is None:
+        return None
+    stamp, title, html = kept
+    rendered_at = cache.stamp_version(stamp, found, rendering_fingerprint())
+    if rendered_at is None:
+        return None
+    current = next(iter(_PAGE_VERSION(pk)), None)
+    if current is None or current.version != rendered_at:
+        return None
+    return QuestionPage(pk, title, None), html
+
+
+def keep_whole_page(page: QuestionPage, kind: str, html: str) -> None:
+    """Keep ``html``, the whole page rendered around ``page`` for readers of ``kind`` as
+    :func:`kept_whole_page` returns it, under the stamp ``page`` was rendered under."""
+    if page.stamp:
+        key = cache.whole_page_key(page.pk, get_language(), kind)
+        cache.set_many({key: (page.stamp, page.title, html)}, cache.QUESTION_TIMEOUT)

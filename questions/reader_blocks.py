@@ -20,7 +20,9 @@ class ReaderBlock:
     ``context(user, question)`` (``user`` may be anonymous) returns the context ``template`` is
     rendered with (besides ``request`` and ``csrf_token``). It may set ``has_updates``: whether the
     reader has unread "answer updated" notices on the question, when the block's state knows;
-    the page then reads the notices only when a block says so.
+    the page then reads the notices only when a block says so. For an anonymous reader it must
+    depend on the question alone: the page of readers without a session is kept whole
+    (``questions.pages.kept_whole_page``).
     """
 
     template: str

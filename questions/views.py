@@ -2,7 +2,9 @@ from typing import Any
 
 from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -10,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep import cache
 from interviewprep.roles import Role, has_role
+from interviewprep.templatetags import holes
 
 from . import pages, reader_blocks
 from .filters import QuestionFilter
@@ -68,30 +71,65 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "questions/list.html", context)
 
 
+DETAIL_TEMPLATE = "questions/detail.html"
+
+
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    # Kept per question, language and kind of reader: not for a query string (the language
+    # menu and the sign-in link carry the page's path).
+    kind = None if request.GET else pages.whole_page_kind(request)
+    if kind is not None:
+        kept = pages.kept_whole_page(pk, kind)
+        if kept is not None:
+            return _whole_page(request, *kept, kind=kind)
     page = pages.question_page(pk)
     if page is None:
         raise Http404
     if page.duplicate_of_id is not None:
         return redirect("questions:detail", page.duplicate_of_id, permanent=True)
+    if kind is None:
+        return render(request, DETAIL_TEMPLATE, {"page": page, **_readers_own(request, page)})
+    context: dict[str, Any] = {"page": page}
+    if kind == pages.ANONYMOUS:
+        context.update(_readers_own(request, page))
+    # The page for every reader of this kind, with a placeholder for their CSRF token and, for
+    # a signed-in reader, holes for their own parts (_whole_page fills them); a reader without
+    # a session has no parts of their own.
+    context["csrf_token"] = pages.CSRF_PLACEHOLDER
+    if kind != pages.ANONYMOUS:
+        context[holes.SKELETON] = True
+    html = render_to_string(DETAIL_TEMPLATE, context, request)
+    pages.keep_whole_page(page, kind, html)
+    return _whole_page(request, page, html, kind=kind)
+
+
+def _readers_own(request: HttpRequest, page: pages.QuestionPage) -> dict[str, Any]:
+    """What the question page shows of the reader's own: notices, the apps' blocks (their
+    bookmark and note), the editor's button."""
+    user = request.user
     blocks = reader_blocks.registered()
     shown = [(block.template, block.context(user, page.question)) for block in blocks]
     known = [context.pop("has_updates") for _template, context in shown if "has_updates" in context]
     updates = []
     if user.is_authenticated and (any(known) or not known):
-        updates = list(Notification.objects.filter(user=user, question_id=pk).unread_updates())
-    return render(
-        request,
-        "questions/detail.html",
-        {
-            "page": page,
-            "reader_blocks": shown,
-            "updates": updates,
-            "is_editor": has_role(user, Role.EDITOR),
-        },
-    )
+        updates = list(Notification.objects.filter(user=user, question_id=page.pk).unread_updates())
+    return {
+        "reader_blocks": shown,
+        "updates": updates,
+        "is_editor": has_role(user, Role.EDITOR),
+    }
+
+
+def _whole_page(
+    request: HttpRequest, page: pages.QuestionPage, html: str, *, kind: str
+) -> HttpResponse:
+    """A kept whole question page for ``request``: its holes filled with the reader's own
+    parts, its own CSRF token."""
+    if kind != pages.ANONYMOUS:
+        context = {"page": page, **_readers_own(request, page)}
+        html = holes.fill(html, DETAIL_TEMPLATE, context, request)
+    return HttpResponse(html.replace(pages.CSRF_PLACEHOLDER, get_token(request)))
 
 
 @require_GET

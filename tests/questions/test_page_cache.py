@@ -2,13 +2,17 @@
 under the question's version: a second visit reads the version and the reader's own state, and
 every kind of write shows on the page at once."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.messages import INFO
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as django_cache
 from django.core.cache import caches as django_caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -114,7 +118,9 @@ def test_the_public_page_is_read_in_one_cache_read_without_the_readers_state(
     assert "note-text" in page(client, question)  # quizzes' block is on the page
     about_the_page = [keys for keys in reads if any(f":{question.pk}" in key for key in keys)]
     # The page does not depend on practice: no key of the learner's is read with it.
-    assert about_the_page == [[cache.GENERATION_KEY, f"questions:page:{question.pk}:zh-hans"]]
+    # The whole page kept for learners, its holes filled with this one's own parts.
+    kept = cache.whole_page_key(question.pk, "zh-hans", pages.LEARNER)
+    assert about_the_page == [[cache.GENERATION_KEY, kept]]
 
 
 def test_each_language_has_its_own_copy(client):
@@ -327,6 +333,136 @@ def test_the_admins_changes_to_a_learners_things_show_on_their_page_at_once(clie
     delete = reverse("admin:quizzes_bookmark_delete", args=[bookmark.pk])
     assert staff.post(delete, {"post": "yes"}).status_code == 302
     assert 'aria-pressed="false"' in page(client, question)
+
+
+def csrf_token_of(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def test_readers_without_a_session_share_one_rendering_with_their_own_csrf_tokens():
+    """The whole page of a reader without a session is rendered once (questions.pages
+    whole_page); each reader gets their own CSRF token in it, and it works."""
+    question = QuestionFactory()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    rendered = first.get(question.get_absolute_url())
+    assert rendered.templates  # rendered, then kept
+    kept = second.get(question.get_absolute_url())
+    assert kept.templates == []  # nothing rendered: the kept page
+    html = kept.content.decode()
+    assert question.title in html
+    assert pages.CSRF_PLACEHOLDER not in html
+    # The page's forms and htmx header carry this reader's token, not the first reader's.
+    token = csrf_token_of(html)
+    assert token != csrf_token_of(rendered.content.decode())
+    assert f'"X-CSRFToken": "{token}"' in html
+    switched = second.post(
+        reverse("set_language"),
+        {"language": "en", "next": question.get_absolute_url(), "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    # The kept page is in the reader's language.
+    english = second.get(question.get_absolute_url()).content.decode()
+    assert 'lang="en"' in english
+    assert "Log in" in english
+
+
+def test_a_reader_with_messages_or_a_query_string_gets_the_page_rendered(client):
+    question = QuestionFactory()
+    page(client, question)  # kept whole for readers without a session
+    with_query = client.get(question.get_absolute_url(), {"from": "list"})
+    assert with_query.templates
+    assert "from%3Dlist" in with_query.content.decode()  # the sign-in link comes back here
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies[CookieStorage.cookie_name] = storage._encode([Message(INFO, "你已退出登录。")])
+    assert "你已退出登录。" in page(client, question)
+    # The message was this reader's alone.
+    assert "你已退出登录。" not in page(Client(), question)
+
+
+def test_a_signed_in_reader_never_gets_the_page_kept_for_readers_without_a_session(client, learner):
+    question = QuestionFactory()
+    page(Client(), question)  # kept whole
+    client.force_login(learner)
+    response = client.get(question.get_absolute_url())
+    assert response.templates
+    html = response.content.decode()
+    assert "note-text" in html  # their own note box, not the invitation to sign in
+    assert 'data-testid="sign-in-to-bookmark"' not in html
+
+
+def test_the_whole_page_follows_every_new_version(client):
+    question = QuestionFactory(title="多查询注意力 v1")
+    assert "多查询注意力 v1" in page(client, question)
+    assert "多查询注意力 v1" in page(Client(), question)  # kept whole
+    Question.objects.filter(pk=question.pk).bump_version(title="多查询注意力 v2")
+    html = page(Client(), question)
+    assert "多查询注意力 v2" in html
+    assert "多查询注意力 v1" not in html
+
+
+def test_signed_in_readers_share_one_rendering_with_their_own_parts_filled_in():
+    """A learner's page is the one kept for learners with its holes filled for them
+    (interviewprep/templatetags/holes.py): their name, their note, nobody else's."""
+    question = QuestionFactory()
+    ada = UserFactory(display_name="Ada", time_zone="Asia/Shanghai")
+    bo = UserFactory(display_name="Bo", time_zone="Asia/Shanghai")
+    Note.objects.create(user=ada, question=question, text="Ada 的私人笔记")
+    first, second = Client(), Client()
+    first.force_login(ada)
+    second.force_login(bo)
+    rendered = first.get(question.get_absolute_url())
+    assert "questions/detail.html" in [t.name for t in rendered.templates]
+    kept = second.get(question.get_absolute_url())
+    assert "questions/detail.html" not in [t.name for t in kept.templates]
+    html = kept.content.decode()
+    assert question.title in html
+    assert ">Bo</a>" in html
+    assert "Ada" not in html
+    assert "Ada 的私人笔记" not in html
+    assert "\x00" not in html  # no hole nor placeholder left
+    assert 'id="note-text"' in html  # Bo's own (empty) note box
+    # Bo's page works: their token is in its forms.
+    token = csrf_token_of(html)
+    note = second.post(
+        reverse("practice:note", args=[question.pk]),
+        {"text": "Bo 的笔记", "csrfmiddlewaretoken": token},
+        HTTP_REFERER=question.get_absolute_url(),
+    )
+    assert note.status_code in {200, 302}
+    assert "Bo 的笔记" in page(second, question)
+    assert "Ada 的私人笔记" in page(first, question)
+
+
+def test_editors_get_the_page_kept_for_editors(client, editor, learner):
+    question = QuestionFactory()
+    client.force_login(learner)
+    page(client, question)  # kept for learners
+    client.force_login(editor)
+    html = page(client, question)
+    assert reverse("questions:start-draft", args=[question.pk]) in html
+    assert reverse("questions:editor-queue") in html  # the editors' navigation
+    client.force_login(learner)
+    html = page(client, question)
+    assert reverse("questions:start-draft", args=[question.pk]) not in html
+    assert reverse("questions:editor-queue") not in html
+
+
+def test_a_signed_in_readers_messages_and_time_zone_are_their_own(client, learner):
+    question = QuestionFactory()
+    page(Client(), question)
+    other = Client()
+    other.force_login(UserFactory(time_zone="Asia/Shanghai"))
+    page(other, question)  # kept for learners
+    client.force_login(learner)  # no time zone yet: the page asks the browser for it
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies[CookieStorage.cookie_name] = storage._encode([Message(INFO, "笔记已保存。")])
+    html = page(client, question)
+    assert "笔记已保存。" in html
+    assert "js/timezone" in html
+    assert "笔记已保存。" not in page(client, question)  # shown once
+    assert "js/timezone" not in page(other, question)
 
 
 def test_a_release_with_other_templates_renders_the_page_again(client, monkeypatch):
