@@ -21,7 +21,10 @@
    ``warm`` scenario's distinct requests are each sent once before it is measured.
 
 Figures go to bench/results/bench.txt and bench/results/bench.md (a table for the README).
-Throughput is reported as a ratio to the trivial view's in the same run.
+Throughput is reported as a ratio to the trivial view's, measured again just before each page:
+the machine's speed drifts within a run (the trivial view alone moved by 15% between two
+4-second measurements a minute apart), and a page measured minutes after the baseline was
+divided by another machine's speed.
 """
 
 import argparse
@@ -514,6 +517,7 @@ def report(
 ) -> str:
     baseline = next(s["name"] for s in scenarios if s.get("baseline"))
     base_rps = results[baseline]["rps"]
+    adjacent = [r["baseline_rps"] for r in results.values() if "baseline_rps" in r]
     lines = [*header, ""]
     table = [
         "| page | req/s | vs trivial | p50 ms | p95 ms | p99 ms | SQL queries | target |",
@@ -523,7 +527,7 @@ def report(
     for scenario in scenarios:
         name = scenario["name"]
         r = results[name]
-        ratio = r["rps"] / base_rps
+        ratio = r["rps"] / r.get("baseline_rps", base_rps)
         checks = []
         targets = scenario.get("targets", {})
         if "ratio_min" in targets:
@@ -551,6 +555,8 @@ def report(
         "",
         f"wrk -t2 -c{args.connections} -d{args.duration}s per page (after a 2 s warm-up), "
         "gunicorn -w 2 (sync workers), PostgreSQL 15, all on one 2-core machine over loopback.",
+        "Each page's ratio is to the trivial view measured just before it"
+        + (f" ({min(adjacent):.0f}-{max(adjacent):.0f} req/s in this run)." if adjacent else "."),
         "Misses: " + (", ".join(misses) if misses else "none"),
         "Errors (such a page's figures measure the wrong thing): "
         + (", ".join(failed) if failed else "none"),
@@ -627,13 +633,22 @@ def main() -> None:
     log(f"starting gunicorn on 127.0.0.1:{port}")
     server = start_gunicorn(port)
     results = {}
+    baseline = next(s for s in scenarios if s.get("baseline"))
     try:
         for scenario in scenarios:
             name = scenario["name"]
             if scenario.get("warm"):
                 warm(port, requests[name])
+            adjacent = None
+            if scenario is not baseline:
+                # The machine's speed drifts within a run: each page is divided by the
+                # trivial view measured just before it.
+                log(f"measuring {baseline['name']} for {args.duration} s (before {name})")
+                adjacent = measure(wrk, port, baseline, requests[baseline["name"]], args)
             log(f"measuring {name} for {args.duration} s")
             results[name] = measure(wrk, port, scenario, requests[name], args)
+            if adjacent is not None:
+                results[name]["baseline_rps"] = adjacent["rps"]
     finally:
         server.terminate()
         server.wait(timeout=30)
