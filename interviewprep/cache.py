@@ -26,6 +26,12 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
   the reader's own parts. Kept with the stamp of the public part it was rendered around and
   shown under the same check of the question's version, so it is exactly as current; the
   digest in the stamp covers the frame's templates too.
+* **The whole question list page per kind of reader** (:func:`whole_list_key`,
+  ``WHOLE_LIST_TIMEOUT``), with the same placeholder and holes, under a digest of everything
+  it shows: its path and query string, the language, the bank's generation, the templates'
+  digest, the ``(id, version)`` of its questions (read on every request) and how many
+  match. A write to a listed question gives it a new version, so the page a new key; only
+  the sidebar it embeds may lag a retagging by up to twice ``BANK_TIMEOUT``.
 * **The list's facets (tag counts, source files) and the related-question ranking of a tag
   set** (:func:`bank_key`, ``BANK_TIMEOUT``): bank-wide views that no one version describes.
   An import drops them at once (:func:`flush_bank`, a new generation in every key); an
@@ -75,6 +81,8 @@ USER_TIMEOUT = 600
 QUESTION_TIMEOUT = 3600
 BANK_TIMEOUT = 60
 SIDEBAR_TIMEOUT = BANK_TIMEOUT
+# The list's sidebar is part of a kept list page: it may lag a retagging twice as long.
+WHOLE_LIST_TIMEOUT = BANK_TIMEOUT
 
 SEARCH_TIMEOUT = 600
 
@@ -139,6 +147,13 @@ def question_page_key(pk: int, language: str) -> str:
 
 def question_row_key(pk: int, language: str) -> str:
     return f"questions:row:{pk}:{language}"
+
+
+def whole_list_key(*parts: object) -> str:
+    """A question list's whole page for a kind of reader, under a digest of everything it
+    shows (``questions.pages.kept_whole_list``)."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"questions:whole-list:{digest}"
 
 
 def whole_page_key(pk: int, language: str, kind: str) -> str:

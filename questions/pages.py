@@ -24,6 +24,8 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
   token and, for signed-in readers, holes for their own parts (their name, messages,
   notices, note and bookmark, the editor's button), which each request fills: rendering the
   site's frame and the page around the kept parts was two thirds of such a request.
+* The whole list page, per kind of reader too, under a digest of everything it shows (its
+  query string, the ``(id, version)`` of its questions, how many match, the generation).
 """
 
 import hashlib
@@ -372,8 +374,9 @@ def _datetime(text: str) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
-# Besides PAGE_TEMPLATE and the reader blocks', what the whole page is rendered with.
-WHOLE_PAGE_TEMPLATES = ("base.html", "account/_nav.html")
+# Besides PAGE_TEMPLATE and the reader blocks', what the whole pages are rendered with.
+LIST_TEMPLATE = "questions/list.html"
+WHOLE_PAGE_TEMPLATES = ("base.html", "account/_nav.html", LIST_TEMPLATE)
 # Where each response of a kept whole page puts its own CSRF token (see kept_whole_page).
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 # The kinds of reader a whole page is kept for: the site's navigation differs between them.
@@ -421,3 +424,27 @@ def keep_whole_page(page: QuestionPage, kind: str, html: str) -> None:
     if page.stamp:
         key = cache.whole_page_key(page.pk, get_language(), kind)
         cache.set_many({key: (page.stamp, page.title, html)}, cache.QUESTION_TIMEOUT)
+
+
+def kept_whole_list(
+    request: HttpRequest, kind: str, versions: Sequence[tuple[int, int]], count: int
+) -> tuple[str, str | None]:
+    """The key of the whole list page for ``request`` and the page kept under it, if any (with
+    ``CSRF_PLACEHOLDER`` and, but for ``ANONYMOUS``, holes, as :func:`kept_whole_page`'s).
+    The key holds everything the page shows: its path with the query string, the language,
+    ``kind`` of reader, the bank's generation, the templates' digest, the ``(id, version)``
+    of its questions (read on every request) and how many questions match."""
+    key = cache.whole_list_key(
+        request.get_full_path(),
+        get_language(),
+        kind,
+        cache.bank_generation(),
+        rendering_fingerprint(),
+        tuple(versions),
+        count,
+    )
+    return key, cache.get_many([key]).get(key)
+
+
+def keep_whole_list(key: str, html: str) -> None:
+    cache.set_many({key: html}, cache.WHOLE_LIST_TIMEOUT)

@@ -49,6 +49,12 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
             filtered=any(chosen.values()),
         )
         versions = list(page.object_list)
+    # The whole page, kept per kind of reader under everything it shows (pages.py).
+    kind = None if request.htmx else pages.whole_page_kind(request)
+    if kind is not None:
+        key, kept = pages.kept_whole_list(request, kind, versions, page.paginator.count)
+        if kept is not None:
+            return _filled(request, kept, pages.LIST_TEMPLATE, kind=kind)
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
@@ -61,14 +67,18 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
         "rank_candidates": search.RANK_CANDIDATES,
     }
     if request.htmx and not request.htmx.boosted:
-        return render(request, "questions/list.html#results", context)
+        return render(request, f"{pages.LIST_TEMPLATE}#results", context)
     # Called by the template only when its cached sidebar has to be rendered again.
     context.update(
         list_facets=pages.list_facets,
         bank_generation=cache.bank_generation(),
         sidebar_timeout=cache.SIDEBAR_TIMEOUT,
     )
-    return render(request, "questions/list.html", context)
+    if kind is None:
+        return render(request, pages.LIST_TEMPLATE, context)
+    html = _for_every_reader(request, pages.LIST_TEMPLATE, context, kind=kind)
+    pages.keep_whole_list(key, html)
+    return _filled(request, html, pages.LIST_TEMPLATE, kind=kind)
 
 
 DETAIL_TEMPLATE = "questions/detail.html"
@@ -93,13 +103,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"page": page}
     if kind == pages.ANONYMOUS:
         context.update(_readers_own(request, page))
-    # The page for every reader of this kind, with a placeholder for their CSRF token and, for
-    # a signed-in reader, holes for their own parts (_whole_page fills them); a reader without
-    # a session has no parts of their own.
-    context["csrf_token"] = pages.CSRF_PLACEHOLDER
-    if kind != pages.ANONYMOUS:
-        context[holes.SKELETON] = True
-    html = render_to_string(DETAIL_TEMPLATE, context, request)
+    html = _for_every_reader(request, DETAIL_TEMPLATE, context, kind=kind)
     pages.keep_whole_page(page, kind, html)
     return _whole_page(request, page, html, kind=kind)
 
@@ -121,15 +125,39 @@ def _readers_own(request: HttpRequest, page: pages.QuestionPage) -> dict[str, An
     }
 
 
+def _for_every_reader(
+    request: HttpRequest, name: str, context: dict[str, Any], *, kind: str
+) -> str:
+    """Template ``name`` rendered for every reader of ``kind``: a placeholder for their CSRF
+    token and, for a signed-in reader, holes for their own parts (``_filled`` fills them); a
+    reader without a session has no parts of their own."""
+    context = {**context, "csrf_token": pages.CSRF_PLACEHOLDER}
+    if kind != pages.ANONYMOUS:
+        context[holes.SKELETON] = True
+    return render_to_string(name, context, request)
+
+
+def _filled(
+    request: HttpRequest,
+    html: str,
+    name: str,
+    *,
+    kind: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page kept for every reader of ``kind`` (template ``name``), for ``request``: its
+    holes filled with ``context`` and the context processors', its own CSRF token."""
+    if kind != pages.ANONYMOUS:
+        html = holes.fill(html, name, context or {}, request)
+    return HttpResponse(html.replace(pages.CSRF_PLACEHOLDER, get_token(request)))
+
+
 def _whole_page(
     request: HttpRequest, page: pages.QuestionPage, html: str, *, kind: str
 ) -> HttpResponse:
-    """A kept whole question page for ``request``: its holes filled with the reader's own
-    parts, its own CSRF token."""
-    if kind != pages.ANONYMOUS:
-        context = {"page": page, **_readers_own(request, page)}
-        html = holes.fill(html, DETAIL_TEMPLATE, context, request)
-    return HttpResponse(html.replace(pages.CSRF_PLACEHOLDER, get_token(request)))
+    """A kept whole question page for ``request``, with the reader's own parts."""
+    context = {"page": page, **_readers_own(request, page)} if kind != pages.ANONYMOUS else {}
+    return _filled(request, html, DETAIL_TEMPLATE, kind=kind, context=context)
 
 
 @require_GET
