@@ -41,13 +41,15 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.template.loader import get_template
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from interviewprep import cache, sql
+from interviewprep.templatetags import holes
 
 from . import reader_blocks
 from .models import (
@@ -284,14 +286,11 @@ def question_page(pk: int) -> QuestionPage | None:
     key = cache.question_page_key(pk, get_language())
     found = cache.get_many([cache.GENERATION_KEY, key])
     fingerprint = rendering_fingerprint()
-    kept = found.get(key)
-    rendered_at = cache.stamp_version(kept[0], found, fingerprint) if kept is not None else None
-    if kept is not None and rendered_at is not None:
-        current = next(iter(_PAGE_VERSION(pk)), None)
-        if current is None:
-            return None
-        if current.version == rendered_at:
-            return kept[1]
+    current = _is_current(pk, found.get(key), found, fingerprint)
+    if current is None:
+        return None
+    if current:
+        return found[key][1]
     question: Any = next(iter(_PAGE_QUESTION(pk)), None)  # with its annotations
     if question is None:
         return None
@@ -308,6 +307,22 @@ def question_page(pk: int) -> QuestionPage | None:
     page = replace(page, stamp=stamp)
     cache.set_many({key: (stamp, page)}, cache.QUESTION_TIMEOUT)
     return page
+
+
+def _is_current(pk: int, kept: Any, found: Mapping[str, Any], fingerprint: str) -> bool | None:
+    """Whether ``kept`` (a ``(stamp, ...)`` kept for question ``pk``, or None) is current:
+    kept under this generation of the bank (from ``found``) and ``fingerprint``, and the
+    question still at the version it was rendered under (one query, asked only then). None
+    when the question has no public page any more."""
+    if kept is None:
+        return False
+    rendered_at = cache.stamp_version(kept[0], found, fingerprint)
+    if rendered_at is None:
+        return False
+    current = next(iter(_PAGE_VERSION(pk)), None)
+    if current is None:
+        return None
+    return current.version == rendered_at
 
 
 # A question awaiting review has no public page yet (a 404, as if it did not exist).
@@ -405,16 +420,9 @@ def kept_whole_page(pk: int, kind: str) -> tuple[QuestionPage, str] | None:
     page's id and title (no parts), which the holes are filled with. None otherwise."""
     key = cache.whole_page_key(pk, get_language(), kind)
     found = cache.get_many([cache.GENERATION_KEY, key])
-    kept = found.get(key)
-    if kept is None:
+    if not _is_current(pk, found.get(key), found, rendering_fingerprint()):
         return None
-    stamp, title, html = kept
-    rendered_at = cache.stamp_version(stamp, found, rendering_fingerprint())
-    if rendered_at is None:
-        return None
-    current = next(iter(_PAGE_VERSION(pk)), None)
-    if current is None or current.version != rendered_at:
-        return None
+    _stamp, title, html = found[key]
     return QuestionPage(pk, title, None), html
 
 
@@ -448,3 +456,30 @@ def kept_whole_list(
 
 def keep_whole_list(key: str, html: str) -> None:
     cache.set_many({key: html}, cache.WHOLE_LIST_TIMEOUT)
+
+
+def render_for_kind(
+    request: HttpRequest, name: str, context: Mapping[str, Any], *, kind: str
+) -> str:
+    """Template ``name`` rendered for every reader of ``kind``, to be kept: a placeholder for
+    their CSRF token and, for a signed-in reader, holes for their own parts
+    (:func:`for_reader` fills them); a reader without a session has no parts of their own."""
+    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    if kind != ANONYMOUS:
+        context[holes.SKELETON] = True
+    return render_to_string(name, context, request)
+
+
+def for_reader(
+    request: HttpRequest,
+    html: str,
+    name: str,
+    *,
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+) -> str:
+    """``html`` (template ``name`` as :func:`render_for_kind` rendered it) for ``request``:
+    its holes filled with ``context`` and the context processors', its own CSRF token."""
+    if kind != ANONYMOUS:
+        html = holes.fill(html, name, context or {}, request)
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))

@@ -2,9 +2,7 @@ from typing import Any
 
 from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -12,7 +10,6 @@ from django_htmx.middleware import HtmxDetails
 
 from interviewprep import cache
 from interviewprep.roles import Role, has_role
-from interviewprep.templatetags import holes
 
 from . import pages, reader_blocks
 from .filters import QuestionFilter
@@ -54,7 +51,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     if kind is not None:
         key, kept = pages.kept_whole_list(request, kind, versions, page.paginator.count)
         if kept is not None:
-            return _filled(request, kept, pages.LIST_TEMPLATE, kind=kind)
+            return HttpResponse(pages.for_reader(request, kept, pages.LIST_TEMPLATE, kind=kind))
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
@@ -76,9 +73,9 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if kind is None:
         return render(request, pages.LIST_TEMPLATE, context)
-    html = _for_every_reader(request, pages.LIST_TEMPLATE, context, kind=kind)
+    html = pages.render_for_kind(request, pages.LIST_TEMPLATE, context, kind=kind)
     pages.keep_whole_list(key, html)
-    return _filled(request, html, pages.LIST_TEMPLATE, kind=kind)
+    return HttpResponse(pages.for_reader(request, html, pages.LIST_TEMPLATE, kind=kind))
 
 
 DETAIL_TEMPLATE = "questions/detail.html"
@@ -103,7 +100,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"page": page}
     if kind == pages.ANONYMOUS:
         context.update(_readers_own(request, page))
-    html = _for_every_reader(request, DETAIL_TEMPLATE, context, kind=kind)
+    html = pages.render_for_kind(request, DETAIL_TEMPLATE, context, kind=kind)
     pages.keep_whole_page(page, kind, html)
     return _whole_page(request, page, html, kind=kind)
 
@@ -125,39 +122,14 @@ def _readers_own(request: HttpRequest, page: pages.QuestionPage) -> dict[str, An
     }
 
 
-def _for_every_reader(
-    request: HttpRequest, name: str, context: dict[str, Any], *, kind: str
-) -> str:
-    """Template ``name`` rendered for every reader of ``kind``: a placeholder for their CSRF
-    token and, for a signed-in reader, holes for their own parts (``_filled`` fills them); a
-    reader without a session has no parts of their own."""
-    context = {**context, "csrf_token": pages.CSRF_PLACEHOLDER}
-    if kind != pages.ANONYMOUS:
-        context[holes.SKELETON] = True
-    return render_to_string(name, context, request)
-
-
-def _filled(
-    request: HttpRequest,
-    html: str,
-    name: str,
-    *,
-    kind: str,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A page kept for every reader of ``kind`` (template ``name``), for ``request``: its
-    holes filled with ``context`` and the context processors', its own CSRF token."""
-    if kind != pages.ANONYMOUS:
-        html = holes.fill(html, name, context or {}, request)
-    return HttpResponse(html.replace(pages.CSRF_PLACEHOLDER, get_token(request)))
-
-
 def _whole_page(
     request: HttpRequest, page: pages.QuestionPage, html: str, *, kind: str
 ) -> HttpResponse:
     """A kept whole question page for ``request``, with the reader's own parts."""
     context = {"page": page, **_readers_own(request, page)} if kind != pages.ANONYMOUS else {}
-    return _filled(request, html, DETAIL_TEMPLATE, kind=kind, context=context)
+    return HttpResponse(
+        pages.for_reader(request, html, DETAIL_TEMPLATE, kind=kind, context=context)
+    )
 
 
 @require_GET
