@@ -16,6 +16,7 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interviewprep import sql
 from interviewprep.errors import Conflict
 from interviewprep.models import User
 
@@ -45,9 +46,13 @@ def require_enough_reviews(count: int) -> None:
         )
 
 
+# Read on every practice card and rating: composed once (interviewprep.sql).
+_PROFILE = sql.Statement(lambda user_id: SchedulerProfile.objects.filter(user_id=user_id))
+
+
 def profile_for(user: User) -> SchedulerProfile:
     """The learner's scheduler profile (an unsaved one with the defaults when they have none)."""
-    return SchedulerProfile.objects.filter(user=user).first() or SchedulerProfile(user=user)
+    return next(iter(_PROFILE(user.pk)), None) or SchedulerProfile(user=user)
 
 
 def scheduler_from(

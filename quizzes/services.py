@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from interviewprep import sql
 from interviewprep.errors import Conflict, DomainError
 from interviewprep.models import User
 from questions.models import Question, Tag
@@ -158,21 +159,25 @@ def next_intervals(
     )
 
 
-def last_undoable_review(*, user: User) -> Review | None:
-    """The learner's latest review, if it can be undone (it saved the card's state)."""
-    latest = (
-        Review.objects.filter(user=user)
-        .select_related("question")  # for its title: not the answer nor its search text
-        .defer(
-            "question__body_markdown",
-            "question__body_html",
-            "question__search_title",
-            "question__search_body",
-        )
-        .order_by("-reviewed_at", "-id")
-        .first()
+# The learner's latest review with its question's title (the practice card offers to undo it):
+# composed once (interviewprep.sql), as the card reads it on every practice page.
+_LATEST_REVIEW = sql.Statement(
+    lambda user_id: (
+        Review.objects.filter(user_id=user_id)
+        .annotate(question_title=F("question__title"))
+        .order_by("-reviewed_at", "-id")[:1]
     )
-    return latest if latest is not None and latest.card_before is not None else None
+)
+
+
+def last_undoable_review(*, user: User) -> Review | None:
+    """The learner's latest review, if it can be undone (it saved the card's state). Of its
+    question, only the title is read."""
+    latest = next(iter(_LATEST_REVIEW(user.pk)), None)
+    if latest is None or latest.card_before is None:
+        return None
+    latest.question = Question(pk=latest.question_id, title=latest.question_title)  # type: ignore[attr-defined]
+    return latest
 
 
 @transaction.atomic
