@@ -87,7 +87,7 @@ class AnswerForm(forms.Form):
     """One answer of the attempt page's form (the page without JavaScript posts it). Its
     fields are named ``text-<question id>``, ``saves-...``, ``marked-...``, ``seconds-...``:
     one form per answer shown, the question's id as its prefix after the name.
-    ``services.save_answer`` checks the values."""
+    ``answers.save_answer`` checks the values."""
 
     text = forms.CharField(required=False, strip=False)
     saves = CountField(required=False)

@@ -3,9 +3,9 @@
 The rules that must hold under concurrency are enforced by the database, not by reading
 first and writing after:
 
-* an answer is one row per (attempt, question) (unique constraint), written by an upsert
-  whose SELECT checks, in the same statement, that the attempt is still running and its
-  deadline (plus ``SAVE_GRACE``) is not over;
+* an answer is one row per (attempt, question) (unique constraint), written by the upsert of
+  ``interviews.answers`` whose SELECT checks, in the same statement, that the attempt is
+  still running and its deadline (plus ``SAVE_GRACE``) is not over;
 * every state change is a conditional UPDATE (``WHERE state IN (legal sources)``), so of
   two simultaneous submits exactly one wins and the other is told the attempt has ended.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
@@ -29,7 +29,6 @@ from quizzes.services import Requeued, requeue_questions
 from . import drawing
 from .keypoints import key_points
 from .models import (
-    MAX_ANSWER_CHARS,
     MAX_DURATION_MINUTES,
     MAX_QUESTIONS,
     MAX_SELF_SCORE,
@@ -128,13 +127,6 @@ class Assessment:
     question_id: int
     score: int | None
     points: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class SavedAnswer:
-    question_id: int
-    saved_at: datetime
-    saves: int
 
 
 def _candidates(criteria: Criteria) -> tuple[list[drawing.Candidate], list[int]]:
@@ -257,128 +249,6 @@ def start_attempt(
         for i, pk in enumerate(chosen, start=1)
     )
     return attempt
-
-
-def _upsert_sql() -> str:
-    answer = Answer._meta.db_table
-    slot = AttemptQuestion._meta.db_table
-    attempt = Attempt._meta.db_table
-    # PostgreSQL: FOR SHARE makes a save that races a submit wait for it and then see the
-    # new state (SQLite runs one write transaction at a time, so it needs no lock clause).
-    lock = " FOR SHARE OF a" if connection.vendor == "postgresql" else ""
-    # Only table names (constants) are formatted in; every value is a parameter.
-    return (
-        f"INSERT INTO {answer} "  # noqa: S608
-        "(attempt_id, question_id, text, marked, seconds_spent, saves, saved_at) "
-        "SELECT s.attempt_id, s.question_id, COALESCE(%s, ''), COALESCE(%s, %s), %s, 1, %s "
-        f"FROM {slot} s INNER JOIN {attempt} a ON a.id = s.attempt_id "
-        "WHERE s.attempt_id = %s AND s.question_id = %s AND a.state = %s AND a.deadline >= %s"
-        f"{lock} "
-        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET "
-        f"text = COALESCE(%s, {answer}.text), "
-        f"marked = COALESCE(%s, {answer}.marked), "
-        f"seconds_spent = {answer}.seconds_spent + EXCLUDED.seconds_spent, "
-        f"saves = {answer}.saves + 1, "
-        "saved_at = EXCLUDED.saved_at "
-        # The page's last known count of saves, if it sent one: another save since, from
-        # another window, leaves the row as it is (save_answer reports it).
-        f"WHERE {answer}.saves = COALESCE(%s, {answer}.saves) "
-        "RETURNING saves"
-    )
-
-
-def save_answer(
-    *,
-    attempt: Attempt,
-    question_id: int,
-    text: str | None = None,
-    marked: bool | None = None,
-    seconds: int = 0,
-    base_saves: int | None = None,
-    now: datetime | None = None,
-) -> SavedAnswer:
-    """Store the learner's answer (autosave): one row per question.
-
-    ``text``/``marked`` left as ``None`` keep their stored value; ``seconds`` (time the
-    learner spent on the question since the last save, as the page measured it) is added,
-    capped at the attempt's length. ``base_saves`` is how many saves of this answer the
-    sending page knows of (0 before the first): if there have been others since, made from
-    another window, and ``text`` differs from the stored text, nothing is stored and
-    ``AnswerChanged`` carries the stored answer, so that one window cannot silently replace
-    what another saved. Without it the last write wins. Refused with ``AttemptClosed`` when
-    the attempt ended or its deadline plus ``SAVE_GRACE`` is over (what was saved before
-    stays), ``NotInAttempt`` for a question that is not part of the attempt,
-    ``InterviewError`` for an oversized text.
-    """
-    if text is not None and len(text) > MAX_ANSWER_CHARS:
-        raise InterviewError(
-            _("An answer can be at most %(max)d characters long; this one has %(length)d.")
-            % {"max": MAX_ANSWER_CHARS, "length": len(text)},
-            attempt=attempt,
-        )
-    now = now or timezone.now()
-    seconds = max(0, min(int(seconds), attempt.total_seconds))
-    ops = connection.ops
-    saved_at = ops.adapt_datetimefield_value(now)
-    cutoff = ops.adapt_datetimefield_value(now - SAVE_GRACE)
-    params = [
-        text,
-        marked,
-        False,
-        seconds,
-        saved_at,
-        attempt.pk,
-        question_id,
-        Attempt.State.STARTED,
-        cutoff,
-        text,
-        marked,
-        base_saves,
-    ]
-    # One statement, atomic by itself (autocommit): an explicit transaction around it cost a
-    # BEGIN and a COMMIT round trip on every autosave. Not one transaction around everything:
-    # the refusals below must not roll back the expiry they record.
-    with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), params)
-        row = cursor.fetchone()
-    if row is not None:
-        return SavedAnswer(question_id=question_id, saved_at=now, saves=int(row[0]))
-    attempt.refresh_from_db(fields=["state", "finished_at", "reviewed_at"])
-    expire_if_due(attempt=attempt, now=now)
-    if attempt.state == Attempt.State.EXPIRED:
-        raise AttemptClosed(
-            _(
-                "Time is up: this change arrived after the deadline and was not saved. "
-                "Everything saved before the deadline is kept."
-            ),
-            attempt=attempt,
-        )
-    if not attempt.is_open:
-        raise AttemptClosed(
-            _("This interview has ended; its answers can no longer be changed."), attempt=attempt
-        )
-    stored = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
-    if stored is not None:
-        # The row exists and the attempt is open: only the page's count of saves stopped it.
-        if text is None or text == stored.text:
-            # No text of the other window's would be replaced: keep the mark and the time.
-            return save_answer(
-                attempt=attempt,
-                question_id=question_id,
-                text=text,
-                marked=marked,
-                seconds=seconds,
-                now=now,
-            )
-        raise AnswerChanged(
-            _(
-                "This answer was saved from another window since this page last saved it. "
-                "The text here was not saved: keep it, or use the other window's version."
-            ),
-            answer=stored,
-            attempt=attempt,
-        )
-    raise NotInAttempt(_("This question is not part of this interview."), attempt=attempt)
 
 
 def _transition(attempt: Attempt, target: str, *, also: Q | None = None, **values: Any) -> bool:

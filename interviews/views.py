@@ -22,6 +22,7 @@ from quizzes import charts
 
 from . import catalogue, followups, missed, reports, services
 from .access import get_attempt_for_user
+from .answers import save_answer
 from .forms import (
     AnswerForm,
     AssessmentFormSet,
@@ -188,7 +189,7 @@ def attempt_save(request: HttpRequest, pk: int) -> HttpResponse:
     }
     for question_id, answer in answers.items():
         try:
-            services.save_answer(
+            save_answer(
                 attempt=attempt,
                 question_id=question_id,
                 text=answer["text"],

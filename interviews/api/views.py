@@ -14,6 +14,7 @@ from interviewprep.errors import refusal_payload
 
 from .. import followups, reports, services
 from ..access import get_attempt_for_user
+from ..answers import save_own_answer
 from ..models import Attempt, InterviewTemplate
 from .serializers import (
     AnswerInputSerializer,
@@ -106,12 +107,12 @@ def detail(request: Request, pk: int) -> Response:
 @api_view(["PUT"])
 @permission_classes([IsAuthenticated])
 def answer(request: Request, pk: int, question_id: int) -> Response:
-    attempt = get_attempt_for_user(request.user, pk)
     serializer = AnswerInputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
-    saved = services.save_answer(
-        attempt=attempt,
+    saved, remaining = save_own_answer(
+        user=request.user,
+        attempt_id=pk,
         question_id=question_id,
         text=data.get("text"),
         marked=data["marked"],
@@ -123,7 +124,7 @@ def answer(request: Request, pk: int, question_id: int) -> Response:
             "question": saved.question_id,
             "saved_at": saved.saved_at.isoformat(),
             "saves": saved.saves,
-            "remaining_seconds": attempt.seconds_remaining(saved.saved_at),
+            "remaining_seconds": remaining,
         }
     )
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from interviews import answers
 from interviews import services as interviews
 from interviews.models import Attempt
 from quizzes import services as practice
@@ -68,7 +69,7 @@ def world(site) -> World:
         user=user, criteria=interviews.Criteria(count=3, minutes=20), now=started
     )
     for n, slot in enumerate(finished.slots.all()[:2], start=1):
-        interviews.save_answer(
+        answers.save_answer(
             attempt=finished,
             question_id=slot.question_id,
             text="先说定义，再讲训练与推理时的做法，最后说代价与常见的改进。",

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from interviews import services
+from interviews import answers, services
 from interviews.access import get_attempt_for_user
 from interviews.models import SAVE_GRACE, Answer, Attempt, ExtraTimeAllowance
 
@@ -63,7 +63,7 @@ def test_extra_time_allowance_extends_the_deadline(learner, other_learner, start
 
 def test_expiry_on_read_finishes_at_the_deadline_not_when_noticed(learner, start):
     attempt = start(learner, minutes=10)
-    services.save_answer(attempt=attempt, question_id=first_question(attempt), text="答案", now=T0)
+    answers.save_answer(attempt=attempt, question_id=first_question(attempt), text="答案", now=T0)
     # Within the grace period the attempt is still running (a save may be on its way).
     read_in_grace = T0 + timedelta(minutes=10) + SAVE_GRACE
     assert get_attempt_for_user(learner, attempt.pk, now=read_in_grace).state == "started"
@@ -90,17 +90,17 @@ def test_expire_command_finishes_forgotten_attempts_only(learner, other_learner,
 def test_late_save_is_refused_and_the_earlier_answer_kept(learner, start):
     attempt = start(learner, minutes=10)
     question = first_question(attempt)
-    services.save_answer(attempt=attempt, question_id=question, text="before", now=T0)
+    answers.save_answer(attempt=attempt, question_id=question, text="before", now=T0)
     deadline = attempt.deadline
     # A save delayed by the network, arriving inside the grace period, is accepted.
-    services.save_answer(
+    answers.save_answer(
         attempt=attempt, question_id=question, text="just in time", now=deadline + SAVE_GRACE
     )
     with (
         translation.override("en"),
         pytest.raises(services.AttemptClosed, match="after the deadline"),
     ):
-        services.save_answer(
+        answers.save_answer(
             attempt=attempt,
             question_id=question,
             text="too late",
@@ -123,7 +123,7 @@ def test_submit_moves_to_submitted_once(learner, start):
     attempt.refresh_from_db()
     assert attempt.finished_at == at
     with pytest.raises(services.AttemptClosed):
-        services.save_answer(attempt=attempt, question_id=first_question(attempt), text="x", now=at)
+        answers.save_answer(attempt=attempt, question_id=first_question(attempt), text="x", now=at)
 
 
 def test_submit_after_the_deadline_expires_instead(learner, start):
@@ -174,7 +174,7 @@ def test_save_is_an_upsert_keeping_one_row(learner, start):
     attempt = start(learner, minutes=10)
     question = first_question(attempt)
     for i, text in enumerate(["一", "一二", "一二三"]):
-        saved = services.save_answer(
+        saved = answers.save_answer(
             attempt=attempt,
             question_id=question,
             text=text,
@@ -182,7 +182,7 @@ def test_save_is_an_upsert_keeping_one_row(learner, start):
             now=T0 + timedelta(seconds=i),
         )
     assert saved.saves == 3
-    services.save_answer(attempt=attempt, question_id=question, marked=True, now=T0)
+    answers.save_answer(attempt=attempt, question_id=question, marked=True, now=T0)
     row = Answer.objects.get(attempt=attempt, question_id=question)
     assert (row.text, row.marked, row.seconds_spent, row.saves) == ("一二三", True, 30, 4)
 
@@ -191,8 +191,8 @@ def test_saving_a_question_not_in_the_attempt_or_too_long_is_refused(learner, st
     attempt = start(learner, count=1, minutes=10)
     question = first_question(attempt)
     with pytest.raises(services.NotInAttempt):
-        services.save_answer(attempt=attempt, question_id=question + 100_000, text="x", now=T0)
-    services.save_answer(attempt=attempt, question_id=question, text="kept", now=T0)
+        answers.save_answer(attempt=attempt, question_id=question + 100_000, text="x", now=T0)
+    answers.save_answer(attempt=attempt, question_id=question, text="kept", now=T0)
     with pytest.raises(services.InterviewError, match="20000"):
-        services.save_answer(attempt=attempt, question_id=question, text="x" * 20_001, now=T0)
+        answers.save_answer(attempt=attempt, question_id=question, text="x" * 20_001, now=T0)
     assert Answer.objects.get().text == "kept"

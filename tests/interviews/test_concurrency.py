@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from interviews import services
+from interviews import answers, services
 from interviews.models import Answer, Attempt
 
 from .conftest import T0
@@ -38,7 +38,7 @@ def test_twenty_parallel_identical_saves_store_one_answer(loaded_bank, learner, 
     question = attempt.slots.order_by("position").first().question_id
 
     def save(i):
-        return services.save_answer(
+        return answers.save_answer(
             attempt=Attempt.objects.get(pk=attempt.pk),
             question_id=question,
             text="并发保存的同一个答案",

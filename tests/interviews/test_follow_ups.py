@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from interviews import followups, missed, services
+from interviews import answers, followups, missed, services
 from interviews.models import (
     Answer,
     Attempt,
@@ -212,7 +212,7 @@ def test_pages_with_follow_ups_keep_a_constant_number_of_queries(client, learner
     for size in (1, 20):
         attempt = start(learner, count=size, minutes=60, now=timezone.now())
         for slot in attempt.slots.all():
-            services.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
+            answers.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
             FollowUp.objects.create(
                 attempt=attempt, parent=slot, authored_id="fu1", prompt="追问", key_points=points
             )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from interviews import services
+from interviews import answers, services
 from interviews.models import Answer, Attempt, InterviewTemplate, PracticeRequest
 from questions.models import Question
 from quizzes.models import Card
@@ -348,7 +348,7 @@ def test_attempt_page_and_api_queries_do_not_grow(client, learner, start, layout
     for size in (1, 50):
         attempt = start(learner, count=size, minutes=60, now=timezone.now(), layout=layout)
         for slot in attempt.slots.all():
-            services.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
+            answers.save_answer(attempt=attempt, question_id=slot.question_id, text="答")
         counts[size] = [
             count_queries(client, f"/interviews/{attempt.pk}/"),
             count_queries(client, f"/api/interviews/{attempt.pk}/"),
@@ -448,7 +448,7 @@ def test_the_page_form_shows_both_texts_when_another_window_saved_first(client, 
     page = client.get(f"/interviews/{attempt.pk}/").content.decode()
     assert f'name="saves-{question}" value="0"' in page
     # Another window saves; this page still sends the count it was rendered with.
-    services.save_answer(
+    answers.save_answer(
         attempt=attempt, question_id=question, text="另一个窗口的答案", base_saves=0
     )
     form = {
@@ -550,3 +550,45 @@ def test_weak_questions_all_enter_practice_beyond_the_daily_new_limit(client, le
     queue = todays_queue(user=learner)
     assert [item.question.pk for item in queue.items if item.kind == "new"] == weak[1:]
     assert queue.new_today == 1
+
+
+def test_an_autosave_is_one_statement_and_tells_the_time_left(
+    client, learner, other_learner, start, django_assert_num_queries
+):
+    attempt = now_attempt(start, learner)
+    question = attempt.slots.first().question_id
+    url = f"/api/interviews/{attempt.pk}/answers/{question}/"
+    total = attempt.duration_seconds + attempt.extra_seconds
+    client.force_login(learner)
+
+    def put(body):
+        return client.put(url, json.dumps(body), content_type="application/json")
+
+    assert put({"text": "预热"}).status_code == 200  # the session and the user are read once
+    with time_machine.travel(attempt.started_at + timedelta(seconds=61.5), tick=False):
+        with django_assert_num_queries(2):  # the session, then the upsert
+            saved = put({"text": "一条语句", "seconds": total + 500, "base_saves": 1})
+    assert saved.status_code == 200
+    assert saved.json()["saves"] == 2
+    assert saved.json()["remaining_seconds"] == total - 61  # whole seconds, rounded up
+    stored = Answer.objects.get(attempt=attempt, question_id=question)
+    # The time a save adds is capped at the interview's length, as save_answer caps it.
+    assert (stored.text, stored.seconds_spent) == ("一条语句", total)
+
+    # A save the statement did not store reads the attempt to say why, as before.
+    with time_machine.travel(attempt.deadline + timedelta(minutes=1), tick=False):
+        late = put({"text": "太晚了"})
+    assert late.status_code == 409
+    assert late.json()["state"] == "expired"
+    assert Answer.objects.get(attempt=attempt, question_id=question).text == "一条语句"
+    # Another learner's attempt is a 404 and stays untouched, whatever the question.
+    theirs = now_attempt(start, other_learner)
+    their_question = theirs.slots.first().question_id
+    answers.save_answer(attempt=theirs, question_id=their_question, text="别人的")
+    stolen = client.put(
+        f"/api/interviews/{theirs.pk}/answers/{their_question}/",
+        '{"text": "改写"}',
+        content_type="application/json",
+    )
+    assert stolen.status_code == 404
+    assert Answer.objects.get(attempt=theirs, question_id=their_question).text == "别人的"

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from interviews import answers
 from interviews import services as interviews
 from interviews.models import Attempt, FollowUp, InterviewTemplate
 from questions.editorial import drafts, flags, imports
@@ -37,7 +38,7 @@ def world(db) -> SimpleNamespace:
     open_attempt = interviews.start_attempt(user=learner, criteria=criteria)
     first = open_attempt.slots.order_by("position").first()
     assert first is not None
-    interviews.save_answer(attempt=open_attempt, question_id=first.question_id, text="mine")
+    answers.save_answer(attempt=open_attempt, question_id=first.question_id, text="mine")
     finished = interviews.start_attempt(user=learner, criteria=criteria)
     interviews.submit_attempt(attempt=finished)
 
