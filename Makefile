@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: install migrate load run serve worker expire-attempts bench-autosave bench test lint format messages clean createsuperuser backup restore screenshots bench-scheduler lock audit
 WORKERS ?= 2
-THREADS ?= 8
+THREADS ?= 4
 BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
