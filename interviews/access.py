@@ -1,4 +1,5 @@
-"""Access functions: every attempt is fetched through here; another user's is a 404."""
+"""Access functions: every attempt is fetched through here; another user's is a 404. (The
+autosave's usual save checks the owner inside its statement instead: ``interviews.answers``.)"""
 
 from datetime import datetime
 from typing import Any
