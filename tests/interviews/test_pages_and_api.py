@@ -565,9 +565,11 @@ def test_an_autosave_is_one_statement_and_tells_the_time_left(
         return client.put(url, json.dumps(body), content_type="application/json")
 
     assert put({"text": "预热"}).status_code == 200  # the session and the user are read once
-    with time_machine.travel(attempt.started_at + timedelta(seconds=61.5), tick=False):
-        with django_assert_num_queries(2):  # the session, then the upsert
-            saved = put({"text": "一条语句", "seconds": total + 500, "base_saves": 1})
+    with (
+        time_machine.travel(attempt.started_at + timedelta(seconds=61.5), tick=False),
+        django_assert_num_queries(2),  # the session, then the upsert
+    ):
+        saved = put({"text": "一条语句", "seconds": total + 500, "base_saves": 1})
     assert saved.status_code == 200
     assert saved.json()["saves"] == 2
     assert saved.json()["remaining_seconds"] == total - 61  # whole seconds, rounded up
