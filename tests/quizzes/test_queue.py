@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
 from questions.models import EditorialFlag, Question, Tag
+from quizzes import queue as practice_queue
 from quizzes import services
 from quizzes.learner_scheduler import active_plan
 from quizzes.models import Bookmark, Card, Note, Rating
@@ -218,6 +220,29 @@ def test_the_practice_cards_head_and_counts_match_the_whole_queue(learner, seed)
     assert (head.card_id, head.new_question_id) == (
         (card.pk, None) if card is not None else (None, first.question.pk)
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering indexes")
+def test_the_queue_statement_finds_what_it_joins_in_covering_indexes():
+    """Each card's question and live revision are read from small indexes, not from the
+    tables that hold the answers (questions/migrations/0021)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE indexname IN ('question_queue_cover', 'revision_number_cover')"
+        )
+        indexes = dict(cursor.fetchall())
+    assert indexes["question_queue_cover"].endswith(
+        "(id) INCLUDE (live_revision_id, duplicate_of_id, status, kind, has_answer)"
+    )
+    assert indexes["revision_number_cover"].endswith("(id) INCLUDE (number)")
+    # Every column of those tables the statement reads is in them.
+    statement = practice_queue._HEAD_SQL[True] + practice_queue._HEAD_SQL[False]
+    for column in ("live_revision_id", "duplicate_of_id", "status", "kind", "has_answer"):
+        assert f"q.{column}" in statement
+    assert "r.number" in statement
+    read = {part.split()[0].rstrip(",)") for part in statement.split("q.")[1:]}
+    assert read <= {"id", "live_revision_id", "duplicate_of_id", "status", "kind", "has_answer"}
 
 
 @time_machine.travel(NOW, tick=False)
