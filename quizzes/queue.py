@@ -230,9 +230,12 @@ def _head_sql(*, planned: bool) -> str:
     new_in_plan = _IN_PLAN.format(q="q", **tables) if planned else "TRUE"
     unseen = f"""SELECT q.id FROM {tables["question"]} q
         WHERE {practicable_mine} AND {new_in_plan}
-        AND NOT EXISTS (SELECT 1 FROM {tables["card"]} c
-                        WHERE c.user_id = %(user)s AND c.question_id = q.id)
+        AND q.id NOT IN (SELECT c.question_id FROM {tables["card"]} c WHERE c.user_id = %(user)s)
         ORDER BY q.id"""  # noqa: S608  (table names only; every value is a parameter)
+    # Unseen: NOT IN reads the learner's cards once, by user. As NOT EXISTS, PostgreSQL merged
+    # the bank's ids with the index of every learner's cards by question, filtering by user:
+    # for a learner whose cards all lay before the first unseen question (a new learner, who
+    # goes in bank order), it walked every learner's cards, 19 ms at 60,000 cards (0.3 ms now).
     # The learner's cards with what the queue asks of each: studied and due (a changed answer
     # is due now), new and waiting or requested, first reviewed today.
     return f"""
