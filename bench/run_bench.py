@@ -9,7 +9,9 @@
 3. Empties its Redis database (BENCH_REDIS_URL, db 3 by default), which holds the cache and
    the sessions as in production. Creates 10,000 learners in bulk (unusable passwords: no
    hashing); gives a few hundred of them a practice history (reviewed cards, some due now)
-   and a running interview (started by the interviews service), and logs them in by writing
+   and a running interview (started by the interviews service), clears the practice of a few
+   dozen others (new learners, who start the bank from its first question), and logs both
+   groups in by writing
    their sessions directly into the settings' session store (Redis in front of the
    database), where the server reads them.
 4. Counts the SQL queries of each page once (Django test client, CaptureQueriesContext),
@@ -57,6 +59,8 @@ QUESTION_IDS = 2_000
 # Practice state of each logged-in learner: reviewed cards, of which due now.
 CARDS = 300
 DUE = 40
+# Learners logged in with no practice at the start of a run (a scenario's "learners": "new").
+NEWCOMERS = 50
 # The bench's running interviews end this far after a run starts (see ensure_attempts).
 ATTEMPT_DEADLINE = timedelta(days=30)
 # Concrete requests drawn per scenario (placeholders filled, a learner's cookies); wrk sends
@@ -243,6 +247,24 @@ def ensure_practice(users: list) -> None:
     log(f"practice: {CARDS} reviewed cards for each of {len(users)} learners, {DUE} due now")
 
 
+def ensure_newcomers(users: list) -> list:
+    """NEWCOMERS learners other than ``users`` whose practice is cleared at each run: each
+    starts the bank from its first question, and the cards that showing questions creates
+    during the run are theirs alone."""
+    from interviewprep.models import User
+    from quizzes.models import Card, Review
+
+    newcomers = list(
+        User.objects.filter(email__endswith="@bench.invalid")
+        .exclude(pk__in=[user.pk for user in users])
+        .order_by("-pk")[:NEWCOMERS]
+    )
+    Review.objects.filter(user__in=newcomers).delete()
+    Card.objects.filter(user__in=newcomers).delete()
+    log(f"practice: {len(newcomers)} new learners without cards")
+    return newcomers
+
+
 def ensure_attempts(users: list) -> dict[int, tuple[int, list[int]]]:
     """A running interview for each of ``users``, started by the interviews service from the
     first template (a real draw of questions); one left running by an earlier run is reused.
@@ -305,7 +327,7 @@ def question_ids() -> tuple[list[int], list[int]]:
 
 
 def draw_requests(
-    scenario: dict, learners: list[Learner], ids: list[int], all_ids: list[int]
+    scenario: dict, groups: dict[str, list[Learner]], ids: list[int], all_ids: list[int]
 ) -> list[Request]:
     """REQUESTS requests of ``scenario``, its path's placeholders filled in at random.
 
@@ -329,15 +351,16 @@ def draw_requests(
         if "content_type" in scenario:
             headers["Content-Type"] = scenario["content_type"]
         if scenario.get("login"):
-            learner = rng.choice(learners)
+            learner = rng.choice(groups[scenario.get("learners", "practised")])
             session, csrf = SERVER_COOKIES
             headers["Cookie"] = f"{session}={learner.session}; {csrf}={learner.csrf}"
             if scenario.get("csrf"):
                 headers["X-CSRFToken"] = learner.csrf
-            values |= {
-                "attempt": learner.attempt,
-                "attempt_question": rng.choice(learner.questions),
-            }
+            if learner.questions:  # new learners have no interview
+                values |= {
+                    "attempt": learner.attempt,
+                    "attempt_question": rng.choice(learner.questions),
+                }
         drawn.append(Request(template.format(**values), headers))
     return drawn
 
@@ -610,10 +633,16 @@ def main() -> None:
     users = ensure_learners()
     ensure_practice(users)
     learners = log_in(users, ensure_attempts(users))
+    newcomers = ensure_newcomers(users)
+    new_learners = log_in(newcomers, {user.pk: (0, []) for user in newcomers})
     vacuum()
-    header.append(f"learners: {LEARNERS}; {len(learners)} logged-in sessions used by the clients")
+    header.append(
+        f"learners: {LEARNERS}; {len(learners)} logged-in sessions used by the clients, "
+        f"and {len(new_learners)} of new learners"
+    )
     ids, all_ids = question_ids()
-    requests = {s["name"]: draw_requests(s, learners, ids, all_ids) for s in scenarios}
+    groups = {"practised": learners, "new": new_learners}
+    requests = {s["name"]: draw_requests(s, groups, ids, all_ids) for s in scenarios}
     queries = {s["name"]: count_queries(s, requests[s["name"]][0]) for s in scenarios}
     from django.db import connections
 
