@@ -53,6 +53,14 @@ def _converters(col: Any, connection: BaseDatabaseWrapper) -> list[Callable[...,
     return [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
 
 
+def convert(col: Any, value: Any, connection: BaseDatabaseWrapper) -> Any:
+    """``value`` of the column ``col`` (``field.get_col(table)``) as the database returned
+    it to raw SQL, converted as the ORM converts it (SQLite returns a datetime as text)."""
+    for converter in _converters(col, connection):
+        value = converter(value, col, connection)
+    return value
+
+
 class _Reading[M: models.Model]:
     """How a statement's rows become instances, worked out from its first result's columns:
     which columns are the model's fields (and their converters), which are annotations."""
@@ -80,8 +88,7 @@ class _Reading[M: models.Model]:
     def instance(self, row: tuple[Any, ...], using: str, connection: BaseDatabaseWrapper) -> M:
         values = [row[position] for position in self.positions]
         for index, col in self.converted:
-            for convert in _converters(col, connection):
-                values[index] = convert(values[index], col, connection)
+            values[index] = convert(col, values[index], connection)
         instance = self.model.from_db(using, self.names, values)
         for name, position in self.annotations:
             setattr(instance, name, row[position])

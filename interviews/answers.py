@@ -14,9 +14,10 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models.expressions import Col
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from interviewprep import sql
 
 from .access import get_attempt_for_user
 from .models import MAX_ANSWER_CHARS, SAVE_GRACE, Answer, Attempt, AttemptQuestion
@@ -121,10 +122,8 @@ def _upsert(
 
 def _deadline(value: Any) -> datetime:
     """The deadline as the database returned it (SQLite: text), as a datetime."""
-    column = Col(Attempt._meta.db_table, Attempt._meta.get_field("deadline"))
-    for convert in connection.ops.get_db_converters(column):
-        value = convert(value, column, connection)
-    return value  # type: ignore[no-any-return]
+    column = Attempt._meta.get_field("deadline").get_col(Attempt._meta.db_table)
+    return sql.convert(column, value, connection)  # type: ignore[no-any-return]
 
 
 def save_answer(
