@@ -238,15 +238,22 @@ def _head_sql(*, planned: bool) -> str:
     # goes in bank order), it walked every learner's cards, 19 ms at 60,000 cards (0.3 ms now).
     # The learner's cards with what the queue asks of each: studied and due (a changed answer
     # is due now), new and waiting or requested, first reviewed today.
+    # Changed: the question has a version after the one reviewed (the live version is the
+    # latest, QuestionRevision), looked up in the small index of versions after the first
+    # (every real change is one). Joining each card to its question and live version cost
+    # two thirds of the statement (1.8 -> 0.7 ms, PostgreSQL, bench bank). Offered: a card
+    # never reviewed whose question can be practised (and, unless requested, is in the
+    # plan's topics); only such cards read their question.
     return f"""
     WITH mine AS (
         SELECT c.id, c.reps, c.due, c.requested_at, c.created_at, c.first_reviewed_at,
-            COALESCE(r.number > c.seen_revision, FALSE) AS changed,
-            ({practicable_mine}) AS practicable,
-            ({new_in_plan}) AS in_plan
+            (c.reps > 0 AND EXISTS (SELECT 1 FROM {tables["revision"]} r
+                WHERE r.question_id = c.question_id AND r.number > 1
+                AND r.number > c.seen_revision)) AS changed,
+            (c.reps = 0 AND EXISTS (SELECT 1 FROM {tables["question"]} q
+                WHERE q.id = c.question_id AND {practicable_mine}
+                AND (c.requested_at IS NOT NULL OR {new_in_plan}))) AS offered
         FROM {tables["card"]} c
-        JOIN {tables["question"]} q ON q.id = c.question_id
-        LEFT JOIN {tables["revision"]} r ON r.id = q.live_revision_id
         WHERE c.user_id = %(user)s
     ),
     due AS (SELECT * FROM mine WHERE reps > 0 AND (due <= %(now)s OR changed))
@@ -256,17 +263,16 @@ def _head_sql(*, planned: bool) -> str:
          LIMIT 1) AS due_card,
         (SELECT COUNT(*) FROM mine WHERE first_reviewed_at >= %(day)s
          AND NOT (requested_at IS NOT NULL AND requested_at <= first_reviewed_at)) AS new_today,
-        (SELECT COUNT(*) FROM mine WHERE reps = 0 AND requested_at IS NOT NULL
-         AND practicable) AS requested_count,
-        (SELECT id FROM mine WHERE reps = 0 AND requested_at IS NOT NULL AND practicable
+        (SELECT COUNT(*) FROM mine WHERE requested_at IS NOT NULL AND offered)
+         AS requested_count,
+        (SELECT id FROM mine WHERE requested_at IS NOT NULL AND offered
          ORDER BY requested_at, id LIMIT 1) AS requested_card,
-        (SELECT COUNT(*) FROM mine WHERE reps = 0 AND requested_at IS NULL AND practicable
-         AND in_plan) AS waiting_count,
-        (SELECT id FROM mine WHERE reps = 0 AND requested_at IS NULL AND practicable
-         AND in_plan ORDER BY created_at, id LIMIT 1) AS waiting_card,
-        offered.unseen_count, offered.unseen_question
+        (SELECT COUNT(*) FROM mine WHERE requested_at IS NULL AND offered) AS waiting_count,
+        (SELECT id FROM mine WHERE requested_at IS NULL AND offered
+         ORDER BY created_at, id LIMIT 1) AS waiting_card,
+        unseen.unseen_count, unseen.unseen_question
     FROM (SELECT COUNT(*) AS unseen_count, MIN(id) AS unseen_question
-          FROM ({unseen} LIMIT {_UNSEEN_CAP}) o) offered
+          FROM ({unseen} LIMIT {_UNSEEN_CAP}) o) unseen
     """  # noqa: S608  (table names only; every value is a parameter)
 
 

@@ -483,7 +483,11 @@ class QuestionSource(models.Model):
 
 
 class QuestionRevision(models.Model):
-    """An immutable version of a question's content."""
+    """An immutable version of a question's content.
+
+    Versions are numbered from 1 and only ever added, each made live as it is created (a
+    rollback adds one too): a question's live revision is always its highest-numbered one.
+    """
 
     class Origin(models.TextChoices):
         IMPORT = "import", _("Imported from the notes")
@@ -519,6 +523,14 @@ class QuestionRevision(models.Model):
         ordering = ["question", "number"]
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="revision_number_unique")
+        ]
+        indexes = [
+            # The questions edited since they were first published: the practice queue looks
+            # up each of a learner's cards here for an answer changed since their review
+            # (quizzes/queue.py); the index stays as small as the bank's edits.
+            models.Index(
+                fields=["question", "number"], condition=Q(number__gt=1), name="revision_later"
+            ),
         ]
 
     def __str__(self) -> str:

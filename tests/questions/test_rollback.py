@@ -3,10 +3,14 @@ the history says who rolled back to what, learners get no second "updated" notic
 API rolls back too."""
 
 import pytest
+from django.db.models import Max
 from django.urls import reverse
 
 from questions.editorial import revisions
 from questions.models import EditorialFlag, Notification, Question
+from quizzes import services
+from quizzes.models import Card, Rating
+from quizzes.queue import queue_head
 from tests.factories import FlagFactory
 from tests.questions.revisions import publish
 
@@ -76,3 +80,23 @@ def test_rollback_through_the_api_is_for_reviewers(client, mqa, learner, editor,
     assert "回到原文" in data["summary"]
     mqa.refresh_from_db()
     assert mqa.live_revision.number == v2.number + 1
+
+
+def test_a_learner_who_reviewed_the_fix_has_the_rolled_back_answer_requeued(
+    mqa, learner, reviewer, fixed
+):
+    """A rollback adds a version after every other, as publishing does: the practice queue,
+    which looks for a version after the one a learner reviewed, shows the card again."""
+    _finding, v2 = fixed
+    services.record_review(user=learner, question=mqa, rating=Rating.GOOD)
+    card = Card.objects.get(user=learner, question=mqa)
+    assert card.seen_revision == v2.number
+    assert queue_head(user=learner).card_id is None  # reviewed just now: not due
+
+    revisions.rollback_question(question=mqa, to_number=v2.number - 1, reviewer=reviewer)
+
+    mqa.refresh_from_db()
+    latest = mqa.revisions.aggregate(latest=Max("number"))["latest"]
+    assert mqa.live_revision.number == latest == v2.number + 1
+    head = queue_head(user=learner)
+    assert (head.due_count, head.card_id) == (1, card.pk)
