@@ -58,7 +58,9 @@ What is kept, and why it stays correct (the README's "Caching" section has what 
   a stamp no one reads again. The page's versions and answers are read with the ids.
 * **Per process, for the life of the release**: the site's frame (``{% cache ...
   using="frame" %}`` in ``templates/base.html``, which depends on the templates and the
-  language alone) and the question list's sidebar fragment (``{% cache %}`` in
+  language alone), the practice page around its card (:func:`frame_page_key`: the card is a
+  hole each request fills, the rest depends on the templates, the language, the path and the
+  kind of reader alone) and the question list's sidebar fragment (``{% cache %}`` in
   ``templates/questions/list.html``, keyed by :func:`bank_generation`, ``SIDEBAR_TIMEOUT``).
   The reversed URLs of ``{% url %}`` (``interviewprep/templatetags/cached_url.py``) are an
   ``lru_cache`` of a pure function of the URLconf.
@@ -136,6 +138,23 @@ def flush_users(*pks: int) -> None:
     if keys:
         drop()
         transaction.on_commit(drop)
+
+
+# Pages whose every part of the reader's own is a hole (per process, see the docstring).
+
+
+def frame_page_key(name: str, path: str, language: str, kind: str) -> str:
+    return f"frame-page:{name}:{path}:{language}:{kind}"
+
+
+def kept_frame(key: str, render: Callable[[], str]) -> str:
+    """The page kept in this process under ``key``, or ``render()``'s, kept for good."""
+    frames = caches["frame"]
+    html = frames.get(key)
+    if html is None:
+        html = render()
+        frames.set(key, html, None)
+    return html
 
 
 # Question pages and rows (questions.pages).
