@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import fsrs
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
@@ -17,8 +18,8 @@ from questions.diff import DiffLine, line_diff
 from questions.models import EditorialFlag, Question, QuestionRevision, Tag, decode_tags, tag_rows
 
 from . import stats
-from .learner_scheduler import active_plan
-from .models import Bookmark, Card, Note, StudyPlan
+from .learner_scheduler import active_plan, scheduler_for
+from .models import Bookmark, Card, Note, Review, SchedulerProfile, StudyPlan
 from .plan import topic_questions
 from .planning import MAX_NEW_PER_DAY
 from .services import PracticeError
@@ -145,6 +146,11 @@ class QueueHead:
     new_limit: int
     card_id: int | None  # the first item's card, when it has one
     new_question_id: int | None  # the first item's question, when it has no card yet
+    # Read with them, as the practice card shows them beside the head: the learner's latest
+    # rating if it can be undone (``services.last_undoable_review``: its rating and question
+    # title), and the scheduler that rates their cards (``learner_scheduler.scheduler_for``).
+    undoable: Review | None
+    scheduler: fsrs.Scheduler
 
     @property
     def empty(self) -> bool:
@@ -154,7 +160,9 @@ class QueueHead:
 def queue_head(*, user: User) -> QueueHead:
     """The counts and the first item of :func:`todays_queue`, in one query whatever the size
     of the queue and of the bank: the practice card shows one question at a time, and listing
-    every due card with its question was most of the card's cost.
+    every due card with its question was most of the card's cost. The same query reads the
+    learner's latest rating and scheduler profile (two statements fewer a card, 5% of its
+    time, bench bank).
 
     Written in SQL (as ``quizzes.state``): composed with the ORM, its nine subqueries took
     three times as long to compile as to run (PostgreSQL, bench bank). ``todays_queue`` is
@@ -187,6 +195,20 @@ def queue_head(*, user: User) -> QueueHead:
         head_card = row["waiting_card"]
     elif unseen_offered:
         head_question = row["unseen_question"]
+    undoable = None
+    if row["latest_undoable"]:
+        title = Question(pk=row["latest_question"], title=row["latest_title"])
+        undoable = Review(pk=row["latest_review"], rating=row["latest_rating"], question=title)
+    profile = SchedulerProfile(user_id=user.pk)
+    if row["profile_id"] is not None:
+        profile.pk, profile.in_use = row["profile_id"], bool(row["profile_in_use"])
+        profile.desired_retention = row["profile_retention"]
+        parameters = SchedulerProfile._meta.get_field("parameters")
+        profile.parameters = sql.convert(
+            parameters.get_col(SchedulerProfile._meta.db_table),
+            row["profile_parameters"],
+            connection,
+        )
     return QueueHead(
         due_count=row["due_count"],
         new_count=row["requested_count"] + waiting_offered + unseen_offered,
@@ -195,6 +217,8 @@ def queue_head(*, user: User) -> QueueHead:
         new_limit=new_limit,
         card_id=head_card,
         new_question_id=head_question,
+        undoable=undoable,
+        scheduler=scheduler_for(user, profile=profile, current=current),
     )
 
 
@@ -218,6 +242,8 @@ def _head_sql(*, planned: bool) -> str:
         "card": Card._meta.db_table,
         "question": Question._meta.db_table,
         "revision": QuestionRevision._meta.db_table,
+        "review": Review._meta.db_table,
+        "profile": SchedulerProfile._meta.db_table,
         "plan_tags": StudyPlan.tags.through._meta.db_table,
         "question_tags": Question.tags.through._meta.db_table,
     }
@@ -270,9 +296,20 @@ def _head_sql(*, planned: bool) -> str:
         (SELECT COUNT(*) FROM mine WHERE requested_at IS NULL AND offered) AS waiting_count,
         (SELECT id FROM mine WHERE requested_at IS NULL AND offered
          ORDER BY created_at, id LIMIT 1) AS waiting_card,
-        unseen.unseen_count, unseen.unseen_question
+        unseen.unseen_count, unseen.unseen_question,
+        latest.id AS latest_review, latest.rating AS latest_rating,
+        latest.question_id AS latest_question, latest.title AS latest_title,
+        latest.undoable AS latest_undoable,
+        profile.id AS profile_id, profile.parameters AS profile_parameters,
+        profile.in_use AS profile_in_use, profile.desired_retention AS profile_retention
     FROM (SELECT COUNT(*) AS unseen_count, MIN(id) AS unseen_question
           FROM ({unseen} LIMIT {_UNSEEN_CAP}) o) unseen
+    LEFT JOIN (SELECT rv.id, rv.rating, rv.question_id, rq.title,
+                      rv.card_before IS NOT NULL AS undoable
+               FROM {tables["review"]} rv JOIN {tables["question"]} rq ON rq.id = rv.question_id
+               WHERE rv.user_id = %(user)s ORDER BY rv.reviewed_at DESC, rv.id DESC LIMIT 1)
+        latest ON TRUE
+    LEFT JOIN {tables["profile"]} profile ON profile.user_id = %(user)s
     """  # noqa: S608  (table names only; every value is a parameter)
 
 

@@ -59,10 +59,12 @@ def _session_url(deck: bool) -> str:
 def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     """What the practice card shows: the next question of today's queue or of the deck."""
     user = request.user
-    context: dict[str, Any] = {"deck": deck, "undoable": services.last_undoable_review(user=user)}
+    context: dict[str, Any] = {"deck": deck}
     card_id: int | None = None
     question_id: int | None = None
+    scheduler = None  # read with the queue's head; a deck asks for it
     if deck:
+        context["undoable"] = services.last_undoable_review(user=user)
         saved = request.session.get(DECK_SESSION_KEY)
         if saved:
             remaining = deck_remaining(
@@ -74,8 +76,8 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
             context["deck_missing"] = True
     else:
         head = queue_head(user=user)
-        context["queue"] = head
-        card_id, question_id = head.card_id, head.new_question_id
+        context.update(queue=head, undoable=head.undoable)
+        card_id, question_id, scheduler = head.card_id, head.new_question_id, head.scheduler
     shown = card_to_show(user=user, card_id=card_id, question_id=question_id)
     if shown is None:
         if not deck:
@@ -90,7 +92,7 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
 
     question = shown.question
     card = services.show_card(user=user, question=question, card=shown.card)
-    intervals = services.next_intervals(user=user, card=card)
+    intervals = services.next_intervals(user=user, card=card, scheduler=scheduler)
     context.update(
         question=question,
         card=card,

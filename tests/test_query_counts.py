@@ -127,7 +127,7 @@ CASES: dict[str, Case] = {
     "api:revision-submit": Case("editor", "draft", queries=2, status=POST),
     # Practice.
     "practice:home": Case("learner", queries=10),
-    "practice:session": Case("learner", queries=7),
+    "practice:session": Case("learner", queries=5),
     "practice:review": Case("learner", queries=2, status=POST),
     "practice:deck": Case("learner", queries=2, status=POST),
     "practice:dashboard": Case("learner", queries=12),

@@ -1,8 +1,10 @@
 """Today's queue, decks, and what changed since the learner's last review."""
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 
+import fsrs
 import pytest
 import time_machine
 from django.db import connection
@@ -12,8 +14,8 @@ from django.utils.html import escape
 from questions.models import EditorialFlag, Question, Tag
 from quizzes import queue as practice_queue
 from quizzes import services
-from quizzes.learner_scheduler import active_plan
-from quizzes.models import Bookmark, Card, Note, Rating
+from quizzes.learner_scheduler import active_plan, scheduler_for
+from quizzes.models import Bookmark, Card, Note, Rating, Review, SchedulerProfile
 from quizzes.queue import build_deck, queue_head, todays_queue
 from tests.factories import CardFactory, FlagFactory, QuestionFactory, TagFactory
 
@@ -222,6 +224,44 @@ def test_the_practice_cards_head_and_counts_match_the_whole_queue(learner, seed)
     )
 
 
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("fitted", [True, False])
+@pytest.mark.parametrize("planned", [True, False])
+def test_the_head_reads_the_latest_rating_and_the_scheduler_the_services_would(
+    learner, fitted, planned
+):
+    """What ``queue_head`` reads beside the head is what the services read on their own."""
+    head = queue_head(user=learner)
+    assert head.undoable is None
+    first, second = practicable(2)
+    services.record_review(user=learner, question=first, rating=Rating.HARD)
+    services.record_review(user=learner, question=second, rating=Rating.EASY)
+    SchedulerProfile.objects.create(
+        user=learner,
+        parameters=[0.3, 0.4, *fsrs.Scheduler().parameters[2:]],
+        in_use=fitted,
+        desired_retention=0.85,
+    )
+    if planned:
+        learner.interview_date = (NOW + timedelta(days=10)).date()
+        learner.save()
+
+    head = queue_head(user=learner)
+    latest = services.last_undoable_review(user=learner)
+    assert (head.undoable.pk, head.undoable.rating) == (latest.pk, Rating.EASY)
+    assert head.undoable.question.title == second.title
+    expected = scheduler_for(learner)
+    assert head.scheduler.parameters == expected.parameters
+    assert head.scheduler.desired_retention == expected.desired_retention
+    # A fitted profile in use changes the parameters; a plan sets the retention.
+    assert (tuple(head.scheduler.parameters)[:2] == (0.3, 0.4)) == fitted
+    assert (head.scheduler.desired_retention != 0.85) == planned
+
+    # A rating without the card's state before it (an older one) cannot be undone.
+    Review.objects.filter(pk=latest.pk).update(card_before=None)
+    assert queue_head(user=learner).undoable is None
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering indexes")
 def test_the_queue_statement_finds_what_it_reads_in_small_indexes():
     """A new card's question is read from a covering index (questions/migrations/0021), a
@@ -238,10 +278,9 @@ def test_the_queue_statement_finds_what_it_reads_in_small_indexes():
     )
     assert indexes["revision_later"].endswith("(question_id, number) WHERE (number > 1)")
     statement = practice_queue._HEAD_SQL[True] + practice_queue._HEAD_SQL[False]
-    read = {part.split()[0].rstrip(",)") for part in statement.split("q.")[1:]}
+    read = set(re.findall(r"\bq\.(\w+)", statement))
     assert read == {"id", "duplicate_of_id", "status", "kind", "has_answer"}
-    revision = {part.split()[0].rstrip(",)") for part in statement.split("r.")[1:]}
-    assert revision == {"question_id", "number"}
+    assert set(re.findall(r"\br\.(\w+)", statement)) == {"question_id", "number"}
     # The index's condition holds in the statement's, so the planner may use it.
     assert "r.number > 1" in statement
 
@@ -255,9 +294,9 @@ def test_the_practice_card_reads_the_head_in_a_constant_number_of_queries(
         CardFactory(user=learner, question=question, due=NOW - timedelta(hours=1))
     client.force_login(learner)
     client.get(SESSION)  # the first show records when the card was put in front of them
-    # The session, the latest review, the queue, the card with its tags and the note, the
-    # scheduler.
-    with django_assert_num_queries(5):
+    # The session; the queue with the latest review and the scheduler profile; the card with
+    # its tags and the note.
+    with django_assert_num_queries(3):
         response = client.get(SESSION)
     assert escape(due[0].title) in response.text
 
