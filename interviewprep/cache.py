@@ -102,12 +102,16 @@ def set_many(values: Mapping[str, Any], timeout: int) -> None:
         cache.set_many(dict(values), timeout)
 
 
-def cached[T](key: str, compute: Callable[[], T], timeout: int) -> T:
-    """The value kept under ``key``, or ``compute()``'s, kept for ``timeout`` seconds."""
-    value = cache.get(key)
+def cached[T](
+    key: str, compute: Callable[[], T], timeout: int | None, *, using: str = "default"
+) -> T:
+    """The value kept under ``key`` in cache ``using``, or ``compute()``'s, kept for
+    ``timeout`` seconds (None: for good)."""
+    store = caches[using]
+    value = store.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        store.set(key, value, timeout)
     return value
 
 
@@ -143,18 +147,11 @@ def flush_users(*pks: int) -> None:
 # Pages whose every part of the reader's own is a hole (per process, see the docstring).
 
 
+FRAME = "frame"  # the per-process cache of what depends on the release alone
+
+
 def frame_page_key(name: str, path: str, language: str, kind: str) -> str:
     return f"frame-page:{name}:{path}:{language}:{kind}"
-
-
-def kept_frame(key: str, render: Callable[[], str]) -> str:
-    """The page kept in this process under ``key``, or ``render()``'s, kept for good."""
-    frames = caches["frame"]
-    html = frames.get(key)
-    if html is None:
-        html = render()
-        frames.set(key, html, None)
-    return html
 
 
 # Question pages and rows (questions.pages).

@@ -61,6 +61,14 @@ def convert(col: Any, value: Any, connection: BaseDatabaseWrapper) -> Any:
     return value
 
 
+def field_value(
+    model: type[models.Model], name: str, value: Any, connection: BaseDatabaseWrapper
+) -> Any:
+    """:func:`convert` for the field ``name`` of ``model``, read by raw SQL."""
+    col = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+    return convert(col, value, connection)
+
+
 class _Reading[M: models.Model]:
     """How a statement's rows become instances, worked out from its first result's columns:
     which columns are the model's fields (and their converters), which are annotations."""

@@ -122,8 +122,7 @@ def _upsert(
 
 def _deadline(value: Any) -> datetime:
     """The deadline as the database returned it (SQLite: text), as a datetime."""
-    column = Attempt._meta.get_field("deadline").get_col(Attempt._meta.db_table)
-    return sql.convert(column, value, connection)  # type: ignore[no-any-return]
+    return sql.field_value(Attempt, "deadline", value, connection)  # type: ignore[no-any-return]
 
 
 def save_answer(

@@ -8,7 +8,6 @@ them from the review log (``quizzes.optimizer``), and rescheduling their cards w
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
 
 import fsrs
 from django.conf import settings
@@ -77,18 +76,15 @@ def active_plan(user: User, profile: SchedulerProfile | None = None) -> StudyPla
     return plan.current(user, parameters=parameters_in_use(profile or profile_for(user)))
 
 
-_UNREAD: Any = object()
+def scheduler_for(user: User) -> fsrs.Scheduler:
+    """The scheduler that rates ``user``'s cards: see :func:`scheduler_with`."""
+    profile = profile_for(user)
+    return scheduler_with(profile, active_plan(user, profile))
 
 
-def scheduler_for(
-    user: User, *, profile: SchedulerProfile | None = None, current: Any = _UNREAD
-) -> fsrs.Scheduler:
-    """The scheduler that rates ``user``'s cards: their fitted parameters if in use, and the
-    desired retention of their plan toward an interview date, if any (pass the ``profile``
-    and the ``current`` plan when read already)."""
-    profile = profile or profile_for(user)
-    if current is _UNREAD:
-        current = active_plan(user, profile)
+def scheduler_with(profile: SchedulerProfile, current: StudyPlan | None) -> fsrs.Scheduler:
+    """The scheduler of a learner with ``profile`` and today's plan ``current`` (None without
+    one): their fitted parameters if in use, and the plan's desired retention, if any."""
     return scheduler_from(profile, retention=current.desired_retention if current else None)
 
 

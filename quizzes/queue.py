@@ -18,7 +18,7 @@ from questions.diff import DiffLine, line_diff
 from questions.models import EditorialFlag, Question, QuestionRevision, Tag, decode_tags, tag_rows
 
 from . import stats
-from .learner_scheduler import active_plan, scheduler_for
+from .learner_scheduler import active_plan, scheduler_with
 from .models import Bookmark, Card, Note, Review, SchedulerProfile, StudyPlan
 from .plan import topic_questions
 from .planning import MAX_NEW_PER_DAY
@@ -203,11 +203,8 @@ def queue_head(*, user: User) -> QueueHead:
     if row["profile_id"] is not None:
         profile.pk, profile.in_use = row["profile_id"], bool(row["profile_in_use"])
         profile.desired_retention = row["profile_retention"]
-        parameters = SchedulerProfile._meta.get_field("parameters")
-        profile.parameters = sql.convert(
-            parameters.get_col(SchedulerProfile._meta.db_table),
-            row["profile_parameters"],
-            connection,
+        profile.parameters = sql.field_value(
+            SchedulerProfile, "parameters", row["profile_parameters"], connection
         )
     return QueueHead(
         due_count=row["due_count"],
@@ -218,7 +215,7 @@ def queue_head(*, user: User) -> QueueHead:
         card_id=head_card,
         new_question_id=head_question,
         undoable=undoable,
-        scheduler=scheduler_for(user, profile=profile, current=current),
+        scheduler=scheduler_with(profile, current),
     )
 
 

@@ -160,7 +160,7 @@ def _session_page(
 ) -> HttpResponse:
     """The practice card (htmx swaps it alone), or the page with it. Around the card, a hole,
     the page is the same for every learner of a kind at its canonical path: it is rendered
-    once per process and language (interviewprep.cache.kept_frame), which took 0.9 of the
+    once per process and language (``cache.frame_page_key``), which took 0.9 of the
     page's 6 ms (bench bank). Another query string renders it all, as it names the path."""
     if request.htmx:
         return render(request, f"{SESSION_TEMPLATE}#card", context, status=status)
@@ -168,9 +168,11 @@ def _session_page(
     path = request.get_full_path()
     if kind is None or path != _session_url(context["deck"]):
         return render(request, SESSION_TEMPLATE, context, status=status)
-    frame = cache.kept_frame(
+    frame = cache.cached(
         cache.frame_page_key(SESSION_TEMPLATE, path, get_language(), kind),
         lambda: pages.render_for_kind(request, SESSION_TEMPLATE, {}, kind=kind),
+        None,
+        using=cache.FRAME,
     )
     html = pages.for_reader(request, frame, SESSION_TEMPLATE, kind=kind, context=context)
     return HttpResponse(html, status=status)
