@@ -11,9 +11,10 @@ joined, case-folded first member of its set (``旋转位置编码`` and ``RoPE``
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class _SynonymTable:
     names: list[str]  # set number -> its concept word (see concepts())
     max_latin: int
     max_cjk: int
+    # The CJK members, longest first: at each position the longest one that matches.
+    cjk_pattern: re.Pattern[str] | None
 
 
 def _member_alternatives(pieces: Sequence[Piece]) -> list[str]:
@@ -93,6 +96,9 @@ def _synonyms() -> _SynonymTable:
         names=names,
         max_latin=max((len(key) for key in latin), default=0),
         max_cjk=max((len(key) for key in cjk), default=0),
+        cjk_pattern=re.compile("|".join(map(re.escape, sorted(cjk, key=len, reverse=True))))
+        if cjk
+        else None,
     )
 
 
@@ -165,21 +171,21 @@ def expand_query(query: str) -> list[list[str]]:
     return [list(group) for group in unique][:MAX_QUERY_GROUPS]
 
 
-def _cjk_concepts(run: str, table: _SynonymTable) -> Iterator[str]:
-    start = position = 0
-    while position < len(run):
-        for length in range(min(table.max_cjk, len(run) - position), 1, -1):
-            number = table.cjk.get(run[position : position + length])
-            if number is not None:
-                yield from segment(run[start:position]) if position > start else ()
-                yield table.names[number]
-                position += length
-                start = position
-                break
-        else:
-            position += 1
-    if start < len(run):
-        yield from segment(run[start:])
+@lru_cache(maxsize=1 << 16)  # runs repeat (most of a large bank's were seen before)
+def _cjk_concepts(run: str) -> tuple[str, ...]:
+    """The concepts of a CJK run: its synonyms (longest match first, left to right) and the
+    jieba words of the text between them."""
+    table = _synonyms()
+    if table.cjk_pattern is None:
+        return segment(run)
+    found: list[str] = []
+    start = 0
+    for match in table.cjk_pattern.finditer(run):
+        if match.start() > start:
+            found += segment(run[start : match.start()])
+        found.append(table.names[table.cjk[match.group()]])
+        start = match.end()
+    return (*found, *segment(run[start:]))
 
 
 def _latin_concepts(pieces: Sequence[Piece], table: _SynonymTable, joined: bool) -> Iterator[str]:
@@ -216,7 +222,7 @@ def concepts(text: str, *, joined: bool = True) -> list[str]:
     i = 0
     while i < len(pieces):
         if pieces[i].cjk:
-            found.extend(_cjk_concepts(pieces[i].text, table))
+            found.extend(_cjk_concepts(pieces[i].text))
             i += 1
             continue
         end = i + 1

@@ -60,12 +60,14 @@ CJK = _character_class(CJK_RANGES)
 CJK_PUNCTUATION = _character_class(CJK_PUNCTUATION_RANGES)
 
 _CJK_CHAR_RE = re.compile(f"[{CJK}]")
-_WORD_RE = re.compile(r"[^\W_]+")
 _HYPHEN_GAP_RE = re.compile(r"[-_\u2010\u2011\u2012\u2013]+")
+# A word (letters and digits) with what separates it from the word before.
+_GAP_WORD_RE = re.compile(r"([\W_]*)([^\W_]+)")
+_CJK_RUN_RE = re.compile(f"[{CJK}]+")
 # Splits a word into runs of CJK and of other characters (what itertools.groupby() by script
 # gives, at C speed: tokenising is the bulk of loading a large bank).
 _SCRIPT_RUN_RE = re.compile(f"(?P<cjk>[{CJK}]+)|[^{CJK}]+")
-# What _WORD_RE and _SCRIPT_RUN_RE cut together, in one pass: runs of CJK characters (which
+# What _GAP_WORD_RE and _SCRIPT_RUN_RE cut together, in one pass: runs of CJK characters (which
 # tokenize() still splits at the few that are no letters) or of other letters and digits.
 _TOKEN_RUN_RE = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)")
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")
@@ -101,7 +103,8 @@ def _fold(word: str) -> str:
     return "".join(char for char in folded if char.isalnum())
 
 
-def _link(gap: str | None) -> Link:
+@lru_cache(maxsize=1024)  # a text's separators are few: spaces, commas, hyphens
+def _link(gap: str) -> Link:
     if not gap:
         return Link.NONE
     if gap.isspace():
@@ -113,20 +116,26 @@ def _link(gap: str | None) -> Link:
 
 def lex(text: str) -> list[Piece]:
     """``text`` as words and CJK runs, each with what separates it from the one before."""
-    text = unicodedata.normalize("NFKC", text)
+    found = _GAP_WORD_RE.findall(unicodedata.normalize("NFKC", text))
+    if found:  # nothing comes before the first word
+        found[0] = ("", found[0][1])
     pieces: list[Piece] = []
-    previous_end: int | None = None
-    for match in _WORD_RE.finditer(text):
-        gap = None if previous_end is None else text[previous_end : match.start()]
+    append = pieces.append
+    for gap, word in found:
         link = _link(gap)
-        for run_match in _SCRIPT_RUN_RE.finditer(match.group()):
-            run = run_match.group()
-            cjk = run_match.lastgroup == "cjk"
-            word = run if cjk else _fold(run)
-            if word:
-                pieces.append(Piece(word, cjk, link))
-            link = Link.NONE
-        previous_end = match.end()
+        # Most words are all of one script: ASCII (folded by lower()) or CJK.
+        if word.isascii():
+            append(Piece(word.lower(), False, link))
+        elif _CJK_RUN_RE.fullmatch(word):
+            append(Piece(word, True, link))
+        else:
+            for run_match in _SCRIPT_RUN_RE.finditer(word):
+                run = run_match.group()
+                cjk = run_match.lastgroup == "cjk"
+                folded = run if cjk else _fold(run)
+                if folded:
+                    append(Piece(folded, cjk, link))
+                link = Link.NONE
     return pieces
 
 
