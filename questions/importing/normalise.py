@@ -50,12 +50,20 @@ def _list_item(line: str) -> re.Match[str] | None:
     return _LIST_ITEM.match(line)
 
 
+_CODE_OR_MATH_START = re.compile(r"[\\`$]")
+
+
 def _split_code_and_math(line: str) -> list[tuple[bool, str]]:
     """Split a line into (protected, text) runs; inline code spans and $math$ are protected."""
     runs: list[tuple[bool, str]] = []
     plain_start = 0
     position = 0
     while position < len(line):
+        # Only a backslash, a backtick or a dollar sign starts anything: skip to the next.
+        special = _CODE_OR_MATH_START.search(line, position)
+        if special is None:
+            break
+        position = special.start()
         char = line[position]
         if char == "\\":
             position += 2
@@ -95,12 +103,9 @@ def _escape_plain(text: str) -> str:
     """Escape ``<`` that does not start real HTML, a comment or an autolink."""
     out = []
     position = 0
-    while position < len(text):
-        char = text[position]
-        if char != "<":
-            out.append(char)
-            position += 1
-            continue
+    while (angle := text.find("<", position)) >= 0:
+        out.append(text[position:angle])
+        position = angle
         for keep in (HTML_COMMENT, HTML_TAG, _AUTOLINK):
             match = keep.match(text, position)
             if match:
@@ -115,6 +120,7 @@ def _escape_plain(text: str) -> str:
             else:
                 out.append("&lt;")
                 position += 1
+    out.append(text[position:])
     return "".join(out)
 
 
