@@ -9,8 +9,10 @@ editors with the matching sentences of the two answers (:func:`evidence`).
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Protocol
 
 from ..search.synonyms import concepts
 from .sections import Section
@@ -29,6 +31,9 @@ class MergeGroup:
     duplicates: tuple[Duplicate, ...]
 
 
+type Evidence = tuple[tuple[str, str, float], ...]
+
+
 @dataclass(frozen=True)
 class Candidate:
     """An unsure pair for an editor to confirm or dismiss; never merged automatically."""
@@ -36,8 +41,18 @@ class Candidate:
     first: Section
     second: Section
     similarity: float
-    # The best matching sentences of the two answers: (first's, second's, score).
-    evidence: tuple[tuple[str, str, float], ...] = ()
+    # The evidence is found when it is first read (:func:`read_evidence` to find it for many
+    # at once): a re-run of an import reads it only for the pairs not listed yet (a large
+    # bank's 20,000 pairs took 17 s).
+    answers: "_Answers | None" = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """The best matching sentences of the two answers: (first's, second's, score)."""
+        if self.answers is None:
+            return ()
+        found = evidence(self.first.body, self.second.body, self.answers.idf, self.answers.split)
+        return tuple(found)
 
 
 # Similarity = TITLE_WEIGHT * title similarity + (1 - TITLE_WEIGHT) * answer similarity, or
@@ -68,6 +83,20 @@ MAX_BLOCK_SIZE = 200
 EVIDENCE_SENTENCES = 3
 EVIDENCE_MIN_SCORE = 0.3
 EVIDENCE_MAX_SENTENCES = 60
+# Texts handed to the caller's worker processes at a time (see group_duplicates).
+CHUNK = 256
+
+
+class Imap(Protocol):
+    """``map`` with the results in order, maybe over worker processes, ``chunk`` items each."""
+
+    def __call__[T, R](
+        self, function: Callable[[T], R], items: Sequence[T], chunk: int, /
+    ) -> Iterable[R]: ...
+
+
+def _in_process[T, R](function: Callable[[T], R], items: Sequence[T], chunk: int, /) -> Iterator[R]:
+    return map(function, items)
 
 
 def _split(words: str) -> list[str]:
@@ -106,30 +135,39 @@ _NUMBER_IN_WORD = re.compile(r"\d+")
 _VERSION = re.compile(r"^v(\d+)$")
 _IMAGE_OR_LINK_TARGET = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
-_PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
 
 
-def _title_terms(title: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(topic words, intents) of a title."""
+# concepts() gives words of letters and digits only: no punctuation to filter out.
+type TitleTerms = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+
+def _title_terms(title: str) -> TitleTerms:
+    """(topic words, intents, numbers) of a title."""
     topic: set[str] = set()
     intents: set[str] = set()
-    text = _FILLER_PHRASES.sub(" ", _YEAR.sub(" ", title))
-    for word in concepts(text, joined=False):
+    without_years = _YEAR.sub(" ", title)
+    for word in concepts(_FILLER_PHRASES.sub(" ", without_years), joined=False):
         if word in _INTENTS:
             intents.add(_INTENTS[word])
-        elif not (word in _FILLER_WORDS or _VERSION.match(word) or _PUNCTUATION_ONLY.match(word)):
+        elif not (word in _FILLER_WORDS or _VERSION.match(word)):
             topic.add(word)
     if topic - _GENERIC:
         topic -= _GENERIC
-    return frozenset(topic), frozenset(intents)
+    numbers = _numbers(concepts(without_years, joined=False))
+    return frozenset(topic), frozenset(intents), numbers
 
 
-def _answer_words(body: str) -> list[str]:
-    return [
-        word
-        for word in concepts(_IMAGE_OR_LINK_TARGET.sub(r" \1 ", body))
-        if not _PUNCTUATION_ONLY.match(word) and word not in _STOP_WORDS
-    ]
+# A text's words with their term frequency, 1 + log(count), in the order they first occur.
+type Terms = dict[str, float]
+
+
+def _answer_terms(body: str) -> Terms:
+    words = concepts(_IMAGE_OR_LINK_TARGET.sub(r" \1 ", body))
+    counts = Counter(word for word in words if word not in _STOP_WORDS)
+    return {word: 1 + _log(n) for word, n in counts.items()}
+
+
+_log = cache(math.log)  # of a word's count in a text: small numbers, over and over
 
 
 def _dice(first: frozenset[str], second: frozenset[str]) -> float:
@@ -149,44 +187,56 @@ def _numbers(tokens: Iterable[str]) -> frozenset[str]:
 
 
 class _Profile:
-    """A section's words for comparison. The answer's words are computed on first use:
-    most sections are never compared with another one (the blocks keep the pass bounded),
-    and segmenting 100,000 answers up front would dominate the time on a large bank."""
+    """A section's words for comparison. The answer's words are only read for sections
+    compared with another one (the blocks keep the pass bounded; :func:`_read_answers`)."""
 
-    __slots__ = ("_words", "intents", "numbers", "section", "title", "vector")
+    __slots__ = ("answer", "intents", "numbers", "section", "title", "vector")
 
-    def __init__(self, section: Section) -> None:
+    def __init__(self, section: Section, terms: TitleTerms) -> None:
         self.section = section
-        self.title, self.intents = _title_terms(section.title)
-        self.numbers = _numbers(concepts(_YEAR.sub(" ", section.title), joined=False))
-        self._words: list[str] | None = None
+        self.title, self.intents, self.numbers = terms
+        self.answer: Terms = {}
         self.vector: dict[str, float] = {}
 
-    @property
-    def words(self) -> list[str]:
-        if self._words is None:
-            self._words = _answer_words(self.section.body)
-        return self._words
+
+def _profiles(sections: Sequence[Section], imap: Imap) -> list[_Profile]:
+    terms = imap(_title_terms, [section.title for section in sections], CHUNK)
+    return [_Profile(section, found) for section, found in zip(sections, terms, strict=True)]
+
+
+def _read_answers(profiles: Sequence[_Profile], imap: Imap) -> None:
+    answers = imap(_answer_terms, [profile.section.body for profile in profiles], CHUNK)
+    for profile, terms in zip(profiles, answers, strict=True):
+        profile.answer = terms
 
 
 class _Idf:
-    """Inverse document frequencies over the documents (lists of words) given."""
+    """Inverse document frequencies over the documents given (their terms)."""
 
-    def __init__(self, documents: Iterable[Iterable[str]]) -> None:
+    def __init__(self, documents: Iterable[Terms]) -> None:
         frequency: Counter[str] = Counter()
         count = 0
-        for words in documents:
-            frequency.update(set(words))
+        for terms in documents:
+            frequency.update(terms.keys())
             count += 1
         self._count = count
-        self._frequency = frequency
+        # Weighed once per word: a large bank's answers hold millions of words.
+        self._weights = {word: self._weight(n) for word, n in frequency.items()}
+
+    def _weight(self, frequency: int) -> float:
+        return math.log((1 + self._count) / (1 + frequency)) + 1
 
     def weight(self, word: str) -> float:
-        return math.log((1 + self._count) / (1 + self._frequency.get(word, 0))) + 1
+        known = self._weights.get(word)
+        return self._weight(0) if known is None else known
 
-    def vector(self, words: Iterable[str]) -> dict[str, float]:
-        counts = Counter(words)
-        vector = {word: (1 + math.log(n)) * self.weight(word) for word, n in counts.items()}
+    def vector(self, terms: Terms) -> dict[str, float]:
+        """The unit TF-IDF vector of a text's ``terms``."""
+        weights = self._weights
+        vector = {
+            word: tf * (weights[word] if word in weights else self.weight(word))
+            for word, tf in terms.items()
+        }
         norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
         return {word: value / norm for word, value in vector.items()}
 
@@ -194,7 +244,9 @@ class _Idf:
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     if len(first) > len(second):
         first, second = second, first
-    return sum(value * second.get(word, 0.0) for word, value in first.items())
+    # The words in common only, in the order of the smaller vector (adding 0.0 for each
+    # other word changed nothing but the time).
+    return sum(value * second[word] for word, value in first.items() if word in second)
 
 
 def _title_similarity(first: _Profile, second: _Profile) -> float:
@@ -226,21 +278,65 @@ def _sentences(body: str) -> list[str]:
     return [part for part in parts if len(part) > 6]
 
 
-def evidence(first: str, second: str, idf: _Idf | None = None) -> list[tuple[str, str, float]]:
+type Split = tuple[list[str], list[Terms]]
+
+
+def _sentence_terms(body: str) -> Split:
+    """The sentences of an answer compared for evidence and the terms of each."""
+    # Bounded: a pair of long answers would cost the product of their sentence counts.
+    sentences = _sentences(body)[:EVIDENCE_MAX_SENTENCES]
+    return sentences, [_answer_terms(sentence) for sentence in sentences]
+
+
+class _Answers:
+    """The answers of one grouping's candidates: their TF-IDF weights, and each answer's
+    sentences, split once however many pairs it is in."""
+
+    def __init__(self, idf: _Idf) -> None:
+        self.idf = idf
+        self._split: dict[str, Split] = {}
+
+    def split(self, body: str) -> Split:
+        if body not in self._split:
+            self._split[body] = _sentence_terms(body)
+        return self._split[body]
+
+    def read(self, bodies: Iterable[str], imap: Imap) -> None:
+        missing = [body for body in dict.fromkeys(bodies) if body not in self._split]
+        self._split.update(zip(missing, imap(_sentence_terms, missing, CHUNK), strict=True))
+
+
+def read_evidence(candidates: Iterable[Candidate], imap: Imap = _in_process) -> None:
+    """Find the evidence of ``candidates`` now, their answers split through ``imap`` (the
+    importer's worker processes)."""
+    by_grouping: dict[int, tuple[_Answers, list[str]]] = {}
+    for candidate in candidates:
+        if candidate.answers is not None:
+            _answers, bodies = by_grouping.setdefault(
+                id(candidate.answers), (candidate.answers, [])
+            )
+            bodies += (candidate.first.body, candidate.second.body)
+    for answers, bodies in by_grouping.values():
+        answers.read(bodies, imap)
+
+
+def evidence(
+    first: str,
+    second: str,
+    idf: _Idf | None = None,
+    sentence_terms: Callable[[str], Split] = _sentence_terms,
+) -> list[tuple[str, str, float]]:
     """The sentences of two answers that match best, side by side: up to
     ``EVIDENCE_SENTENCES`` pairs (each sentence used once) scoring at least
     ``EVIDENCE_MIN_SCORE`` (TF-IDF cosine of their concept words), best first."""
-    # Bounded: a pair of long answers would cost the product of their sentence counts.
-    left = _sentences(first)[:EVIDENCE_MAX_SENTENCES]
-    right = _sentences(second)[:EVIDENCE_MAX_SENTENCES]
+    left, left_terms = sentence_terms(first)
+    right, right_terms = sentence_terms(second)
     if not left or not right:
         return []
-    left_words = [_answer_words(sentence) for sentence in left]
-    right_words = [_answer_words(sentence) for sentence in right]
     if idf is None:
-        idf = _Idf(left_words + right_words)
-    left_vectors = [idf.vector(words) for words in left_words]
-    right_vectors = [idf.vector(words) for words in right_words]
+        idf = _Idf(left_terms + right_terms)
+    left_vectors = [idf.vector(terms) for terms in left_terms]
+    right_vectors = [idf.vector(terms) for terms in right_terms]
     scored = sorted(
         (
             (_cosine(a, b), i, j)
@@ -288,8 +384,12 @@ def _position(section: Section) -> tuple[str, int]:
     return section.file_name, section.heading_line
 
 
-def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], list[Candidate]]:
-    """Merge duplicate sections and list unsure pairs.
+def group_duplicates(
+    sections: Sequence[Section], *, imap: Imap = _in_process
+) -> tuple[list[MergeGroup], list[Candidate]]:
+    """Merge duplicate sections and list unsure pairs. The words of titles and answers are
+    read through ``imap(function, texts, chunk)`` (the importer's worker processes), in
+    order; the evidence of a candidate when it is first read.
 
     * Only sections of the same ``kind`` are ever compared.
     * Exact pass (a hash, O(n)): sections with the same cleaned title and the same body after
@@ -332,7 +432,7 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
     clusters += [sorted(members, key=_canonical_order) for members in stub_only.values()]
     clusters.sort(key=lambda members: _position(members[0]))
 
-    profiles = [_Profile(members[0]) for members in clusters]
+    profiles = _profiles([members[0] for members in clusters], imap)
     parent = list(range(len(clusters)))
 
     def find(node: int) -> int:
@@ -358,9 +458,10 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
         if _could_reach(profiles[first], profiles[second], CANDIDATE_THRESHOLD)
     }
     involved = sorted({number for pair in pairs for number in pair})
-    idf = _Idf(profiles[number].words for number in involved)
+    _read_answers([profiles[number] for number in involved], imap)
+    idf = _Idf(profiles[number].answer for number in involved)
     for number in involved:
-        profiles[number].vector = idf.vector(profiles[number].words)
+        profiles[number].vector = idf.vector(profiles[number].answer)
     scored = []
     for first, second in pairs:
         score = _similarity(profiles[first], profiles[second])
@@ -417,13 +518,13 @@ def group_duplicates(sections: Sequence[Section]) -> tuple[list[MergeGroup], lis
             continue
         pair = (min(roots), max(roots))
         best[pair] = max(best.get(pair, 0.0), score)
+    answers = _Answers(idf)
     candidates = []
     for (first_root, second_root), score in best.items():
         first_section, second_section = sorted(
             (canonical_of[first_root], canonical_of[second_root]), key=_position
         )
-        found = evidence(first_section.body, second_section.body, idf)
-        candidates.append(Candidate(first_section, second_section, round(score, 4), tuple(found)))
+        candidates.append(Candidate(first_section, second_section, round(score, 4), answers))
     candidates.sort(key=lambda c: (-c.similarity, _position(c.first), _position(c.second)))
     return groups, candidates
 
@@ -434,12 +535,14 @@ SERIES_MIN_TITLE = 0.5
 SERIES_MAX_LINKS = 8
 
 
-def series_pairs(sections: Sequence[Section]) -> list[tuple[Section, Section]]:
+def series_pairs(
+    sections: Sequence[Section], *, imap: Imap = _in_process
+) -> list[tuple[Section, Section]]:
     """Pairs of ``sections`` (the canonical sections of different questions) on one topic:
     same kind, title topic words alike (``SERIES_MIN_TITLE``), compared within blocks that
     share a topic word, like the near-duplicate pass; at most ``SERIES_MAX_LINKS`` per
     section, the closest first. In source order."""
-    profiles = [_Profile(section) for section in sorted(sections, key=_position)]
+    profiles = _profiles(sorted(sections, key=_position), imap)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for number, profile in enumerate(profiles):
         for word in profile.title:

@@ -33,7 +33,7 @@ from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
 from .decoding import NOTE_SUFFIXES
-from .dedupe import Candidate, MergeGroup, group_duplicates, series_pairs
+from .dedupe import Candidate, MergeGroup, group_duplicates, read_evidence, series_pairs
 from .findings import import_findings, with_chinese
 from .keypoints import import_key_points
 from .sections import Section
@@ -212,10 +212,10 @@ def import_bank(
             if progress:
                 progress("parse", done, len(paths))
         report.sections = len(sections)
-        groups, candidates = group_duplicates(sections)
+        groups, candidates = group_duplicates(sections, imap=pool.imap)
         import_groups(groups, run, pool, progress)
-    store_candidates(candidates, run)
-    report.series_links = _link_series(groups, run)
+        store_candidates(candidates, run, pool)
+        report.series_links = _link_series(groups, run, pool)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
@@ -249,32 +249,38 @@ def note_files(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return notes, skipped
 
 
-def store_candidates(candidates: Sequence[Candidate], run: Run) -> None:
+def store_candidates(
+    candidates: Sequence[Candidate], run: Run, pool: Workers | None = None
+) -> None:
     """List the unsure duplicate pairs for editors (a pair already listed, maybe decided by
-    an editor, is left as it is)."""
+    an editor, is left as it is: its evidence is not even looked for). The evidence of the
+    new pairs is found in ``pool``'s workers, or in-process."""
+    listed = set(DuplicateCandidate.objects.values_list("question_id", "other_id"))
     # The first (highest) score of a pair of questions counts, as candidates come best first.
-    pairs: dict[tuple[int, int], tuple[float, list]] = {}
+    new: dict[tuple[int, int], Candidate] = {}
     for candidate in candidates:
         first = run.by_source.get((candidate.first.file_name, candidate.first.heading_line))
         second = run.by_source.get((candidate.second.file_name, candidate.second.heading_line))
         if first and second and first != second:
-            # Evidence is stored in the order of the pair's question ids.
-            evidence = [
-                list(e) if first < second else [e[1], e[0], e[2]] for e in candidate.evidence
-            ]
-            pairs.setdefault(
-                (min(first, second), max(first, second)), (candidate.similarity, evidence)
-            )
-    DuplicateCandidate.objects.bulk_create(
-        [
+            pair = (min(first, second), max(first, second))
+            if pair not in listed:
+                new.setdefault(pair, candidate)
+    if pool is not None:
+        read_evidence(new.values(), pool.imap)
+    rows = []
+    for (low, high), candidate in new.items():
+        # Evidence is stored in the order of the pair's question ids.
+        swapped = run.by_source[(candidate.first.file_name, candidate.first.heading_line)] != low
+        evidence = [[e[1], e[0], e[2]] if swapped else list(e) for e in candidate.evidence]
+        rows.append(
             DuplicateCandidate(
-                question_id=low, other_id=high, similarity=round(score, 3), evidence=evidence
+                question_id=low,
+                other_id=high,
+                similarity=round(candidate.similarity, 3),
+                evidence=evidence,
             )
-            for (low, high), (score, evidence) in pairs.items()
-        ],
-        batch_size=IMPORT_BATCH,
-        ignore_conflicts=True,
-    )
+        )
+    DuplicateCandidate.objects.bulk_create(rows, batch_size=IMPORT_BATCH, ignore_conflicts=True)
     run.report.candidates += len(candidates)
 
 
@@ -289,11 +295,11 @@ def finish_import(report: ImportReport) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _link_series(groups: list[MergeGroup], run: Run) -> int:
+def _link_series(groups: list[MergeGroup], run: Run, pool: Workers) -> int:
     """Link the questions :func:`.dedupe.series_pairs` finds; a pair already linked, or
     unlinked by an editor, is left as it is. Returns how many links were created."""
     pairs = set()
-    for first, second in series_pairs([group.canonical for group in groups]):
+    for first, second in series_pairs([group.canonical for group in groups], imap=pool.imap):
         ids = [run.by_source.get((s.file_name, s.heading_line)) for s in (first, second)]
         if ids[0] and ids[1] and ids[0] != ids[1]:
             pairs.add((min(ids[0], ids[1]), max(ids[0], ids[1])))

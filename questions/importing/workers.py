@@ -158,8 +158,10 @@ class Workers:
             self._pool.terminate() if exc_type else self._pool.close()
             self._pool.join()
 
-    def imap[T, R](self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """Results in the order of ``items``."""
+    def imap[T, R](
+        self, function: Callable[[T], R], items: Iterable[T], chunksize: int = 1
+    ) -> Iterator[R]:
+        """Results in the order of ``items``, sent to the workers ``chunksize`` at a time."""
         if self._pool is None:
             return map(function, items)
-        return self._pool.imap(function, items)
+        return self._pool.imap(function, items, chunksize)
