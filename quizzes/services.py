@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import fsrs
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,15 +43,27 @@ class AlreadyRated(PracticeError, Conflict):
     code = "already_rated"
 
 
-def show_card(*, user: User, question: Question, card: Card | None = None) -> Card:
+def show_card(
+    *, user: User, question: Question, card: Card | None = None, unseen: bool = False
+) -> Card:
     """Record that ``question`` is in front of the learner now: the review timer starts.
     Returns the learner's card of it (``card`` when the caller read it already), made now if
-    they had none.
+    they had none. ``unseen``: the caller found that they have none (the queue's next new
+    question), so it is made without looking for one first, unless one was made meanwhile
+    (a second tab).
 
     Showing it again before it is rated keeps the first time (a reload is not a fresh look),
     unless that was longer ago than a review can count for.
     """
     now = timezone.now()
+    if card is None and unseen:
+        try:
+            with transaction.atomic():
+                return Card.objects.create(
+                    user=user, question=question, due=now, shown_at=now, created_at=now
+                )
+        except IntegrityError:
+            pass  # made meanwhile: read below
     if card is None:
         card, created = Card.objects.get_or_create(
             user=user, question=question, defaults={"due": now, "shown_at": now, "created_at": now}

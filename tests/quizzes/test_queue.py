@@ -302,6 +302,38 @@ def test_the_practice_card_reads_the_head_in_a_constant_number_of_queries(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_new_learners_first_card_is_made_without_looking_for_it_first(
+    client, learner, django_assert_num_queries
+):
+    """The queue's statement found no card for its next new question: the card is inserted
+    at once."""
+    first = practicable(1)[0]
+    client.force_login(learner)
+    # The session; the user; the queue; the question with its tags and the note; the card's
+    # INSERT between a savepoint and its release (no SELECT of the card before it).
+    with django_assert_num_queries(7) as queries:
+        response = client.get(SESSION)
+    assert escape(first.title) in response.text
+    assert not any(
+        query["sql"].startswith("SELECT") and "quizzes_card" in query["sql"].split("WHERE")[0]
+        for query in queries.captured_queries[2:]
+    )
+    card = Card.objects.get(user=learner, question=first)
+    assert (card.reps, card.shown_at, card.created_at) == (0, NOW, NOW)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_card_made_meanwhile_in_another_tab_is_the_one_shown(learner):
+    question = practicable(1)[0]
+    earlier = NOW - timedelta(seconds=30)
+    made = CardFactory(user=learner, question=question, due=NOW, shown_at=earlier, reps=0)
+    card = services.show_card(user=learner, question=question, unseen=True)
+    assert card.pk == made.pk
+    assert card.shown_at == earlier  # the first look counts, as on a reload
+    assert Card.objects.filter(user=learner, question=question).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("shown_by", ["card", "question"])
 def test_the_practice_card_shows_its_question_tags_note_and_revision_notice(
     client, learner, other, shown_by
