@@ -62,7 +62,6 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
     context: dict[str, Any] = {"deck": deck}
     card_id: int | None = None
     question_id: int | None = None
-    new_question = None  # the queue's next question without a card
     scheduler = None  # read with the queue's head; a deck asks for it
     if deck:
         context["undoable"] = services.last_undoable_review(user=user)
@@ -79,7 +78,6 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         head = queue_head(user=user)
         context.update(queue=head, undoable=head.undoable)
         card_id, question_id, scheduler = head.card_id, head.new_question_id, head.scheduler
-        new_question = head.new_question_id
     shown = card_to_show(user=user, card_id=card_id, question_id=question_id)
     if shown is None:
         if not deck:
@@ -93,9 +91,8 @@ def _card_context(request: PracticeRequest, *, deck: bool) -> dict[str, Any]:
         return context
 
     question = shown.question
-    card = services.show_card(
-        user=user, question=question, card=shown.card, unseen=question.pk == new_question
-    )
+    # Asked by question, the queue's is one without a card (a deck's may have one).
+    card = services.show_card(user=user, question=question, card=shown.card, unseen=not deck)
     intervals = services.next_intervals(user=user, card=card, scheduler=scheduler)
     context.update(
         question=question,
