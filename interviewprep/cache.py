@@ -247,7 +247,7 @@ def forget_visible_count() -> None:
     transaction.on_commit(drop)
 
 
-# Searches (questions.pages.search_ids).
+# Searches (questions.listing.search_page).
 
 
 def search_key(*parts: object) -> str:

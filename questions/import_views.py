@@ -20,7 +20,7 @@ from interviewprep import ratelimit
 from interviewprep.errors import DomainError, cleaned, shows_refusal
 from interviewprep.roles import Role, has_role, role_required
 
-from .editorial import imports
+from .editorial import import_images, imports
 from .editorial.drafts import can_review
 from .editorial.parsing import likely_duplicates, section_for
 from .forms import ItemDecisionFormSet, NewQuestionForm, PublishItemsForm, UploadForm
@@ -112,7 +112,7 @@ def _import_page(request: HttpRequest, pk: int, error: str = "", status: int = 2
         "is_importer": user.pk in imports.importer_ids(batch),
         "repeated": [file for file in batch.files.all() if file.repeat_of_id],
         "Decision": ImportItem.Decision,
-        "images": imports.image_report(batch, items),
+        "images": import_images.image_report(batch, items),
         "image_limit": settings.IMPORT_MAX_IMAGE_BYTES,
         "may_fetch_images": has_role(user, Role.EDITOR)
         and any("img-remote" in item.body_html for item in items),
@@ -174,7 +174,7 @@ def import_fetch_images(request: HttpRequest, pk: int) -> HttpResponse:
     shown on the import's page."""
     batch = _batch(pk)
     ratelimit.limit(request, "fetch_images")
-    report = imports.fetch_import_figures(batch_id=batch.pk, editor=request.user)
+    report = import_images.fetch_import_figures(batch_id=batch.pk, editor=request.user)
     found = len(report.copied) + len(report.earlier) + len(report.refused)
     if not found and not report.not_allowed:
         messages.info(request, _("No answer of this import shows a remote image to copy."))

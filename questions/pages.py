@@ -1,5 +1,6 @@
-"""The bank's views that are costly at 100,000 questions, rendered here and kept under the
-keys and timeouts of ``interviewprep.cache`` (which says why each stays correct).
+"""The bank's views that are costly at 100,000 questions, rendered here (the list's parts in
+:mod:`.listing`) and kept under the keys and timeouts of ``interviewprep.cache`` (which says
+why each stays correct).
 
 * The question list's sidebar (tags with their question counts, source files): counting the
   questions of every tag reads the whole tag table (about 0.3 s at 100,000 questions).
@@ -17,7 +18,7 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
   its sources, related questions), per question and UI language. The reader's own parts
   (notices, the blocks of ``questions.reader_blocks``, the editor's button) are not cached.
   Related questions shown on a page may lag a retitling or merge by ``QUESTION_TIMEOUT`` and
-  ``BANK_TIMEOUT``. A page not kept is read in one query (``Question.objects.for_page()``,
+  ``BANK_TIMEOUT``. A page not kept is read in one query (``_page_query()``,
   composed once: ``interviewprep.sql``), its version with it.
 * The whole question page, per kind of reader (without a session, learner, editor), kept
   under the public part's stamp with a placeholder where each response puts its own CSRF
@@ -29,7 +30,7 @@ keys and timeouts of ``interviewprep.cache`` (which says why each stays correct)
 """
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache as cache_in_process
@@ -38,8 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
@@ -49,6 +49,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from interviewprep import cache, sql
+from interviewprep.sql import json_rows
 from interviewprep.templatetags import holes
 
 from . import reader_blocks
@@ -57,54 +58,11 @@ from .models import (
     Question,
     QuestionRevision,
     QuestionSource,
-    Tag,
+    SeriesLink,
     decode_tags,
+    tag_rows,
 )
-from .search import backends as search
 from .templatetags.editorial import works_on_the_bank
-
-
-def list_facets() -> dict[str, list]:
-    """``{"tags": [Tag with .count], "sources": [file name]}`` for the list page's filters."""
-    return cache.cached(
-        cache.bank_key("list-facets"),
-        lambda: {
-            "tags": list(Tag.objects.with_counts()),
-            "sources": list(
-                QuestionSource.objects.order_by("file_name")
-                .values_list("file_name", flat=True)
-                .distinct()
-            ),
-        },
-        cache.BANK_TIMEOUT,
-    )
-
-
-def visible_count() -> int:
-    """How many questions readers can open (``Question.objects.visible().count()``)."""
-    return cache.cached(
-        cache.VISIBLE_COUNT_KEY, lambda: Question.objects.visible().count(), cache.BANK_TIMEOUT
-    )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many objects there are (:func:`visible_count`), not counting."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        return self.known_count
-
-
-def list_page(versions: Any, number: Any, per_page: int, *, filtered: bool) -> Page:
-    """Page ``number`` of ``versions`` (the list's visible questions, filtered or not); the
-    unfiltered list is paged with the cached :func:`visible_count` instead of a COUNT."""
-    if filtered:
-        return Paginator(versions, per_page).get_page(number)
-    return CountedPaginator(versions, per_page, count=visible_count()).get_page(number)
 
 
 def related_questions(pk: int, tag_ids: Sequence[int], limit: int = 6) -> list[Question]:
@@ -153,88 +111,9 @@ def _rank_by_shared_tags(tag_ids: list[int], limit: int) -> list[tuple[int, str]
     )
 
 
-def search_page(
-    results: QuerySet[Question], chosen: Mapping[str, Any], number: str | None, per_page: int
-) -> tuple[Page[int], list[tuple[int, int]], dict[int, SafeString]]:
-    """Page ``number`` of a search's ``results`` (``search.search_questions`` after the filter
-    set's other filters, ``chosen``): the page of ids, best first; the ``(id, version)`` of
-    those still visible; the snippet of each answer for the query.
-
-    The ranked ids are kept per query and filters until a question or its tags are written
-    (``cache.search_key``); the page's versions and answers are one query."""
-    key = cache.search_key(sorted((name, str(value)) for name, value in chosen.items() if value))
-    ids = cache.cached(
-        key, lambda: list(results.values_list("pk", flat=True)), cache.SEARCH_TIMEOUT
-    )
-    page = Paginator(ids, per_page).get_page(number)
-    answers = {
-        pk: (version, body_html)
-        for pk, version, body_html in Question.objects.visible()
-        .filter(pk__in=page.object_list)
-        .values_list("pk", "version", "body_html")
-    }
-    versions = [(pk, answers[pk][0]) for pk in page.object_list if pk in answers]
-    found = search.page_snippets({pk: body for pk, (_v, body) in answers.items()}, chosen["q"])
-    return page, versions, found
-
-
-ROW_TEMPLATE = "questions/_row.html"
-
-
-def question_rows(versions: Sequence[tuple[int, int]]) -> list[tuple[int, SafeString]]:
-    """``(id, row)``: the list's row for each ``(id, version)`` of ``versions`` (read from
-    the database with the ids) whose question exists, in that order: kept, or read (one
-    query: the questions with their tags' ids; the tags come from :func:`list_facets`) and
-    rendered."""
-    language = get_language()
-    keys = {pk: cache.question_row_key(pk, language) for pk, _version in versions}
-    found = cache.get_many([cache.GENERATION_KEY, *keys.values()])
-    fingerprint = rendering_fingerprint()
-    stamps = {pk: cache.question_stamp(version, found, fingerprint) for pk, version in versions}
-    rows: dict[int, str] = {}
-    for pk, key in keys.items():
-        kept = found.get(key)
-        if kept is not None and kept[0] == stamps[pk]:
-            rows[pk] = kept[1]
-    missing = [pk for pk in keys if pk not in rows]
-    if missing:
-        template = get_template(ROW_TEMPLATE)
-        questions = Question.objects.for_listing().with_tag_ids().in_bulk(missing)
-        tags = _tags_of(questions.values())
-        rendered = {
-            pk: template.render({"question": q, "tags": tags[pk]}) for pk, q in questions.items()
-        }
-        # Under the version just read: a write since then left a newer one, not this.
-        cache.set_many(
-            {
-                keys[pk]: (cache.question_stamp(q.version, found, fingerprint), rendered[pk])
-                for pk, q in questions.items()
-            },
-            cache.QUESTION_TIMEOUT,
-        )
-        rows.update(rendered)
-    # Our own template's output, autoescaped when it was rendered.
-    return [(pk, mark_safe(rows[pk])) for pk, _version in versions if pk in rows]  # noqa: S308
-
-
-def _tags_of(questions: Iterable[Question]) -> dict[int, list[Tag]]:
-    """The tags of each of ``questions`` (read ``with_tag_ids``) in ``with_tags``'s order:
-    from the cached facets, or read if one is newer than they are."""
-    ids: dict[int, list[int]] = {}
-    for question in questions:
-        listed: str | None = question.tag_ids  # type: ignore[attr-defined]  # an annotation
-        ids[question.pk] = [int(pk) for pk in (listed or "").split(",") if pk]
-    known = {tag.pk: tag for tag in list_facets()["tags"]}
-    wanted = {pk for tag_ids in ids.values() for pk in tag_ids}
-    if not wanted <= known.keys():
-        known.update(Tag.objects.in_bulk(wanted - known.keys()))
-    return {
-        pk: sorted((known[tag] for tag in tag_ids), key=lambda tag: (tag.level, tag.slug))
-        for pk, tag_ids in ids.items()
-    }
-
-
 PAGE_TEMPLATE = "questions/detail.html"
+# A row of the question list, rendered once per question, language and version (listing).
+ROW_TEMPLATE = "questions/_row.html"
 # Partials of PAGE_TEMPLATE rendered once per question, language and version.
 PAGE_PARTS = ("head", "answer", "provenance", "related")
 
@@ -325,6 +204,65 @@ def _is_current(pk: int, kept: Any, found: Mapping[str, Any], fingerprint: str) 
     return current.version == rendered_at
 
 
+def _page_query() -> QuerySet[Question]:
+    """What the public question page shows of a question, in one query: its own
+    columns (not the Markdown or the search text) and, each a text of JSON rows
+    (``interviewprep.sql.json_rows``, decoded by ``questions.pages``):
+
+    * ``page_tags``: the tags' ``id``, ``slug``, ``name_zh``, ``name_en``, ``level``;
+    * ``page_sources``: ``file_name``, ``heading_line``, ``start_line``, ``end_line``,
+      ``match`` (not the sections' text);
+    * ``page_flags``: the open flags' ``id``, ``reason``, ``severity``, ``problem``,
+      ``problem_zh``, ``first_line``;
+    * ``page_series_after``, ``page_series_before``: the ``id`` and ``title`` of the
+      visible questions an active series link joins to each, as its ``other`` or its
+      ``question`` (each pair is stored once, the lower id first);
+    * ``page_revision``: the live revision's ``number`` and ``created_at``.
+    """
+    flags = EditorialFlag.objects.open().filter(question=OuterRef("pk"))
+    links = SeriesLink.objects.filter(active=True)
+    return Question.objects.defer("body_markdown", "search_title", "search_body").annotate(
+        page_tags=tag_rows(),
+        page_sources=json_rows(
+            QuestionSource.objects.filter(question=OuterRef("pk")),
+            "question",
+            file_name="file_name",
+            heading_line="heading_line",
+            start_line="start_line",
+            end_line="end_line",
+            match="match",
+        ),
+        page_flags=json_rows(
+            flags,
+            "question",
+            id="id",
+            reason="reason",
+            severity="severity",
+            problem="problem",
+            problem_zh="problem_zh",
+            first_line="first_line",
+        ),
+        page_series_after=json_rows(
+            links.filter(question=OuterRef("pk"), other__duplicate_of__isnull=True),
+            "question",
+            id="other_id",
+            title="other__title",
+        ),
+        page_series_before=json_rows(
+            links.filter(other=OuterRef("pk"), question__duplicate_of__isnull=True),
+            "other",
+            id="question_id",
+            title="question__title",
+        ),
+        page_revision=json_rows(
+            QuestionRevision.objects.filter(pk=OuterRef("live_revision_id")),
+            "id",
+            number="number",
+            created_at="created_at",
+        ),
+    )
+
+
 # A question awaiting review has no public page yet (a 404, as if it did not exist).
 _PAGE_VERSION = sql.Statement(
     lambda pk: (
@@ -335,17 +273,15 @@ _PAGE_VERSION = sql.Statement(
     )
 )
 _PAGE_QUESTION = sql.Statement(
-    lambda pk: (
-        Question.objects.for_page().filter(pk=pk).exclude(status=Question.Status.PENDING).order_by()
-    )
+    lambda pk: _page_query().filter(pk=pk).exclude(status=Question.Status.PENDING).order_by()
 )
 
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(EditorialFlag.Severity.values)}
 
 
 def _page_context(question: Any) -> dict[str, Any]:
-    """What PAGE_PARTS are rendered with, from the rows ``Question.objects.for_page()`` read
-    with ``question``, in the orders ``with_tags()`` and ``with_detail()`` give."""
+    """What PAGE_PARTS are rendered with, from the rows ``_page_query()`` read
+    with ``question``, in the orders ``with_tags()`` and ``prefetch_open_flags()`` give."""
     tags = decode_tags(question.page_tags)
     sources = sorted(
         (QuestionSource(**row) for row in sql.decode_rows(question.page_sources)),

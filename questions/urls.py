@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_views, import_views, views
+from . import draft_views, editor_views, import_views, views
 
 app_name = "questions"
 urlpatterns = [
@@ -23,19 +23,19 @@ urlpatterns = [
         editor_views.mark_needs_revision,
         name="flag-needs-revision",
     ),
-    path("editor/questions/<id:pk>/draft/", editor_views.start_draft, name="start-draft"),
+    path("editor/questions/<id:pk>/draft/", draft_views.start_draft, name="start-draft"),
     path("editor/questions/<id:pk>/merge/", editor_views.merge, name="merge"),
     path("editor/questions/<id:pk>/rollback/", editor_views.rollback, name="rollback"),
     path("editor/drafts/", editor_views.draft_list, name="drafts"),
-    path("editor/drafts/<id:pk>/", editor_views.draft_detail, name="draft"),
-    path("editor/drafts/<id:pk>/preview/", editor_views.draft_preview, name="draft-preview"),
-    path("editor/drafts/<id:pk>/submit/", editor_views.draft_submit, name="draft-submit"),
-    path("editor/drafts/<id:pk>/approve/", editor_views.draft_approve, name="draft-approve"),
-    path("editor/drafts/<id:pk>/withdraw/", editor_views.draft_withdraw, name="draft-withdraw"),
-    path("editor/drafts/<id:pk>/reassign/", editor_views.draft_reassign, name="draft-reassign"),
+    path("editor/drafts/<id:pk>/", draft_views.draft_detail, name="draft"),
+    path("editor/drafts/<id:pk>/preview/", draft_views.draft_preview, name="draft-preview"),
+    path("editor/drafts/<id:pk>/submit/", draft_views.draft_submit, name="draft-submit"),
+    path("editor/drafts/<id:pk>/approve/", draft_views.draft_approve, name="draft-approve"),
+    path("editor/drafts/<id:pk>/withdraw/", draft_views.draft_withdraw, name="draft-withdraw"),
+    path("editor/drafts/<id:pk>/reassign/", draft_views.draft_reassign, name="draft-reassign"),
     path(
         "editor/drafts/<id:pk>/request-changes/",
-        editor_views.draft_request_changes,
+        draft_views.draft_request_changes,
         name="draft-request-changes",
     ),
     path("editor/duplicates/", editor_views.candidates, name="editor-candidates"),

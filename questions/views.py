@@ -11,7 +11,7 @@ from django_htmx.middleware import HtmxDetails
 from interviewprep import cache
 from interviewprep.roles import Role, has_role
 
-from . import pages, reader_blocks
+from . import listing, pages, reader_blocks
 from .filters import QuestionFilter
 from .models import Figure, Notification, Question
 from .search import backends as search
@@ -31,15 +31,15 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     questions = filterset.qs
     chosen = filterset.form.cleaned_data
     searched = bool(chosen.get("q", "").strip())
-    # Ids and versions only: the rows themselves are cached (pages.question_rows).
+    # Ids and versions only: the rows themselves are cached (listing.question_rows).
     found: dict[int, SafeString] = {}
     page: Page[Any]
     if searched:
-        page, versions, found = pages.search_page(
+        page, versions, found = listing.search_page(
             questions, chosen, request.GET.get("page"), PAGE_SIZE
         )
     else:
-        page = pages.list_page(
+        page = listing.list_page(
             questions.values_list("pk", "version"),
             request.GET.get("page"),
             PAGE_SIZE,
@@ -57,7 +57,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filter": filterset,
         "page": page,
-        "rows": [(row, found.get(pk, "")) for pk, row in pages.question_rows(versions)],
+        "rows": [(row, found.get(pk, "")) for pk, row in listing.question_rows(versions)],
         "query": query.urlencode(),
         # At least this many matches: only the first ones were ranked (search_questions()).
         "search_bounded": searched and page.paginator.count >= search.RANK_CANDIDATES,
@@ -67,7 +67,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, f"{pages.LIST_TEMPLATE}#results", context)
     # Called by the template only when its cached sidebar has to be rendered again.
     context.update(
-        list_facets=pages.list_facets,
+        list_facets=listing.list_facets,
         bank_generation=cache.bank_generation(),
         sidebar_timeout=cache.SIDEBAR_TIMEOUT,
     )

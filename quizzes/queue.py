@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from interviewprep import sql
 from interviewprep.models import DAILY_GOAL_MAX, User
 from questions.diff import DiffLine, line_diff
-from questions.models import EditorialFlag, Question, QuestionRevision, Tag, decode_tags, tag_rows
+from questions.models import (
+    Question,
+    QuestionRevision,
+    Tag,
+    decode_tags,
+    prefetch_open_flags,
+    tag_rows,
+)
 
 from . import stats
 from .learner_scheduler import active_plan, scheduler_with
@@ -394,9 +401,7 @@ def card_to_show(
     else:
         return None
     if question.under_revision:
-        flags = EditorialFlag.objects.open().by_severity()
-        open_flags = Prefetch("flags", queryset=flags, to_attr="open_flags")
-        prefetch_related_objects([question], open_flags)
+        prefetch_related_objects([question], prefetch_open_flags())
     return CardToShow(
         question=question, tags=decode_tags(found.tag_rows), card=card, note=found.note or ""
     )

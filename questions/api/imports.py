@@ -24,7 +24,7 @@ from interviewprep import ratelimit
 from interviewprep.parsers import BoundedJSONParser
 from interviewprep.roles import IsEditor, IsReviewer
 from questions import figures
-from questions.editorial import imports
+from questions.editorial import import_images, imports
 from questions.editorial.parsing import likely_duplicates, section_for
 from questions.models import ImportBatch, ImportFile, ImportItem, Question
 
@@ -102,7 +102,7 @@ class ImageReportSerializer(serializers.Serializer[Any]):
     refused = RefusedImageSerializer(many=True)
     missing = MissingImageSerializer(many=True)
 
-    def to_representation(self, report: imports.ImageReport) -> dict[str, Any]:
+    def to_representation(self, report: import_images.ImageReport) -> dict[str, Any]:
         return {
             "found": [
                 {
@@ -154,7 +154,7 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     def get_images(self, batch: ImportBatch) -> dict[str, Any]:
         """The images uploaded with the notes (stored, or refused and why) and those the
         answers show that came with no file."""
-        report = imports.image_report(batch, batch.items.all())
+        report = import_images.image_report(batch, batch.items.all())
         return ImageReportSerializer(report).data
 
 
@@ -338,7 +338,7 @@ class ImportViewSet(
         editor's; rate-limited as uploads are."""
         batch = self.get_object()
         ratelimit.limit(request, "fetch_images")
-        report = imports.fetch_import_figures(batch_id=batch.pk, editor=request.user)
+        report = import_images.fetch_import_figures(batch_id=batch.pk, editor=request.user)
         return Response(FetchReportSerializer(report).data)
 
 

@@ -13,7 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from interviewprep import ratelimit
 from questions import assessment
 from questions.filters import QuestionFilter
-from questions.models import Question, Tag
+from questions.models import Question, Tag, prefetch_open_flags
 
 from .editorial import QuestionEditorialMixin
 from .serializers import (
@@ -47,7 +47,7 @@ class QuestionViewSet(QuestionEditorialMixin, viewsets.ReadOnlyModelViewSet[Ques
     def get_queryset(self) -> QuerySet[Question]:
         questions = Question.objects.visible().with_tags()
         if self.action == "retrieve":
-            return questions.with_detail()
+            return questions.with_detail().prefetch_related(prefetch_open_flags())
         return questions.for_listing()
 
     def get_serializer_class(self) -> type[BaseSerializer[Question]]:

@@ -1,6 +1,7 @@
 """Editorial curation: reports and triage (:mod:`.flags`), drafts and their review
 (:mod:`.drafts`), publishing and rollback (:mod:`.revisions`), merging duplicates
-(:mod:`.merging`) and telling learners (:mod:`.notifications`).
+(:mod:`.merging`), telling learners (:mod:`.notifications`), and notes editors import
+(:mod:`.imports`, their images :mod:`.import_images`, parsed by :mod:`.parsing`).
 
 Every write is one transaction, keyword-only and typed; views and the API call these and
 nothing else. Lost updates are prevented by conditional UPDATEs on a version column (which

@@ -1,4 +1,5 @@
-"""Telling learners: "answer updated" notices after a publication, and dismissing them."""
+"""Telling learners: "answer updated" notices after a publication (in the background:
+:func:`notify_learners_of_update`), and dismissing them."""
 
 from typing import Any, cast
 
@@ -6,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.tasks import task
 from django.utils import timezone
 
 from ..models import Notification, Question
@@ -40,6 +42,14 @@ def notify_update(*, question_id: int, revision_id: int) -> int:
     # The unique constraint still guards against a concurrent run of the same task.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return len(notifications)
+
+
+# Telling every learner who studied a question can be thousands of rows: publishing queues it.
+@task()
+def notify_learners_of_update(*, question_id: int, revision_id: int) -> int:
+    """Tell the learners who studied a question that its answer changed (a background task:
+    ``questions.tasks``)."""
+    return notify_update(question_id=question_id, revision_id=revision_id)
 
 
 @transaction.atomic

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from interviewprep.roles import Role
 
-from .. import tasks
 from ..figures import figures_for
 from ..models import AuditEntry, EditorialFlag, Question, QuestionRevision, RevisionDraft, Tag
 from ..rendering import render_answer
 from ..search.tokens import search_fields
 from . import EditorialError, audit, refresh_status, require
 from .drafts import check_reviewer
+from .notifications import notify_learners_of_update
 
 
 def _publish_content(
@@ -90,7 +90,7 @@ def _publish_content(
     if restored_number is None:
         # Telling every learner who studied it can be thousands of rows: a background task.
         # With the database backend the task row commits (or not) with this publication.
-        tasks.notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
+        notify_learners_of_update.enqueue(question_id=question.pk, revision_id=revision.pk)
     return revision
 
 

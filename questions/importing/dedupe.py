@@ -11,11 +11,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Protocol
 
-from ..search.synonyms import concepts
 from .sections import Section
+from .terms import Terms, TitleTerms, answer_terms, title_terms, without_link_targets
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,12 @@ class Candidate:
 # the title similarity alone when either side has no answer.
 # * Titles are read as concepts (:func:`questions.search.synonyms.concepts`: jieba words with
 #   synonyms as one concept, so 大模型/LLM agree), less interview phrasing (请介绍下,
-#   简要介绍一下, 什么是, 说下你对...的理解: ``_FILLER_WORDS``); what a title asks (how to
-#   mitigate, how to measure, why, compare, ...: ``_INTENTS``, so 缓解/减轻/矫正 agree) is kept
-#   apart from what it is about. Title similarity is the Dice coefficient of the topic words.
-#   Two titles asking different things (什么是幻觉 / 如何缓解幻觉 / 如何衡量幻觉), or about
-#   different versions (P-Tuning v1 / v2), are never merged, and their score is multiplied by
-#   ``INTENT_PENALTY``.
+#   简要介绍一下, 什么是, 说下你对...的理解: ``terms._FILLER_WORDS``); what a title asks (how
+#   to mitigate, how to measure, why, compare, ...: ``terms._INTENTS``, so 缓解/减轻/矫正
+#   agree) is kept apart from what it is about. Title similarity is the Dice coefficient of
+#   the topic words. Two titles asking different things (什么是幻觉 / 如何缓解幻觉 /
+#   如何衡量幻觉), or about different versions (P-Tuning v1 / v2), are never merged, and their
+#   score is multiplied by ``INTENT_PENALTY``.
 # * Answers are compared by the cosine of their TF-IDF vectors over the same concept words,
 #   the document frequencies taken over the answers that are compared at all.
 # Tuned on tests/data/gold/duplicates.json (tests/questions/test_dedupe_gold.py keeps the
@@ -99,91 +99,13 @@ def _in_process[T, R](function: Callable[[T], R], items: Sequence[T], chunk: int
     return map(function, items)
 
 
-def _split(words: str) -> list[str]:
-    return words.split()
-
-
-# Interview phrasing that carries no topic, as jieba words.
-_FILLER_WORDS = frozenset(
-    _split(
-        "请 简要 简单 详细 具体 介绍 一下 下 说 说下 说说 谈谈 讲讲 讲 解释 你 对 的 理解 什么 "
-        "是 啥 什么是 进行 方法 技术 吗 呢 了 中 和 与 及 以及 及其 有 都 目前 现在 当前 作用 "
-        "架构 结构 模型 大多 大部分 大多数 一个 这个 如何 怎么 怎样 么 主流 常见 常用 问题 "
-        "现象 内容 时候 时 分享 一些 过程 流程"
-    )
-)
-# Phrases to drop before segmenting ("请介绍下QLora训练过程" asks for QLoRA itself).
-_FILLER_PHRASES = re.compile(r"训练过程|的作用")
-# Concepts nearly every title of the bank is about: they count only when nothing else is left.
-_GENERIC = frozenset({"llm", "tuning"})
-# What a title asks, beyond "what is / introduce": word -> intent.
-_INTENTS = {
-    **dict.fromkeys(_split("缓解 减轻 矫正 解决 避免 减少 应对 改善 降低 优化"), "mitigate"),
-    **dict.fromkeys(_split("衡量 评估 评测 度量 评价"), "measure"),
-    **dict.fromkeys(_split("检测 识别"), "detect"),
-    **dict.fromkeys(_split("为什么 为何 原因 机制 产生 导致 出现"), "why"),
-    **dict.fromkeys(_split("区别 对比 比较 vs 异同 不同"), "compare"),
-    **dict.fromkeys(_split("优点 优势 好处 优缺点 缺点 不足 局限 局限性"), "merits"),
-    **dict.fromkeys(_split("实现 步骤 计算"), "how"),
-    **dict.fromkeys(_split("有哪些 哪些 哪几种 几种"), "list"),
-}
-_STOP_WORDS = frozenset(
-    _split("的 是 了 在 和 与 及 或 等 也 就 都 而 被 对 将 把 中 为 有 这 那 一个 可以")
-)
-_YEAR = re.compile(r"(?<![0-9])(?:19|20)\d\d(?:年)?(?![0-9])")
-_NUMBER_IN_WORD = re.compile(r"\d+")
-_VERSION = re.compile(r"^v(\d+)$")
-_IMAGE_OR_LINK_TARGET = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
-
-
-# concepts() gives words of letters and digits only: no punctuation to filter out.
-type TitleTerms = tuple[frozenset[str], frozenset[str], frozenset[str]]
-
-
-def _title_terms(title: str) -> TitleTerms:
-    """(topic words, intents, numbers) of a title."""
-    topic: set[str] = set()
-    intents: set[str] = set()
-    without_years = _YEAR.sub(" ", title)
-    for word in concepts(_FILLER_PHRASES.sub(" ", without_years), joined=False):
-        if word in _INTENTS:
-            intents.add(_INTENTS[word])
-        elif not (word in _FILLER_WORDS or _VERSION.match(word)):
-            topic.add(word)
-    if topic - _GENERIC:
-        topic -= _GENERIC
-    numbers = _numbers(concepts(without_years, joined=False))
-    return frozenset(topic), frozenset(intents), numbers
-
-
-# A text's words with their term frequency, 1 + log(count), in the order they first occur.
-type Terms = dict[str, float]
-
-
-def _answer_terms(body: str) -> Terms:
-    words = concepts(_IMAGE_OR_LINK_TARGET.sub(r" \1 ", body))
-    counts = Counter(word for word in words if word not in _STOP_WORDS)
-    return {word: 1 + _log(n) for word, n in counts.items()}
-
-
-_log = cache(math.log)  # of a word's count in a text: small numbers, over and over
 
 
 def _dice(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
     return 2 * len(first & second) / (len(first) + len(second))
-
-
-def _numbers(tokens: Iterable[str]) -> frozenset[str]:
-    found = set()
-    for token in tokens:
-        if version := _VERSION.match(token):
-            found.add(f"v{version.group(1)}")
-        else:
-            found.update(_NUMBER_IN_WORD.findall(token))
-    return frozenset(found)
 
 
 class _Profile:
@@ -200,12 +122,12 @@ class _Profile:
 
 
 def _profiles(sections: Sequence[Section], imap: Imap) -> list[_Profile]:
-    terms = imap(_title_terms, [section.title for section in sections], CHUNK)
+    terms = imap(title_terms, [section.title for section in sections], CHUNK)
     return [_Profile(section, found) for section, found in zip(sections, terms, strict=True)]
 
 
 def _read_answers(profiles: Sequence[_Profile], imap: Imap) -> None:
-    answers = imap(_answer_terms, [profile.section.body for profile in profiles], CHUNK)
+    answers = imap(answer_terms, [profile.section.body for profile in profiles], CHUNK)
     for profile, terms in zip(profiles, answers, strict=True):
         profile.answer = terms
 
@@ -273,7 +195,7 @@ def _could_reach(first: _Profile, second: _Profile, floor: float) -> bool:
 
 
 def _sentences(body: str) -> list[str]:
-    text = _IMAGE_OR_LINK_TARGET.sub(r" \1 ", body)
+    text = without_link_targets(body)
     parts = (part.strip(" -+*#>|\t") for part in _SENTENCE_END.split(text))
     return [part for part in parts if len(part) > 6]
 
@@ -285,7 +207,7 @@ def _sentence_terms(body: str) -> Split:
     """The sentences of an answer compared for evidence and the terms of each."""
     # Bounded: a pair of long answers would cost the product of their sentence counts.
     sentences = _sentences(body)[:EVIDENCE_MAX_SENTENCES]
-    return sentences, [_answer_terms(sentence) for sentence in sentences]
+    return sentences, [answer_terms(sentence) for sentence in sentences]
 
 
 class _Answers:

@@ -19,13 +19,13 @@ from ..models import (
 )
 from .decoding import UnreadableNote, decode_note
 from .dedupe import group_duplicates
+from .pairs import store_candidates
 from .pipeline import (
     ImportReport,
     Run,
     finish_import,
     import_groups,
     load_json,
-    store_candidates,
     sync_tags,
     tag_title,
 )
@@ -184,7 +184,8 @@ def import_notes(
     groups, candidates = group_duplicates(sections)
     with Workers(count=1) as pool:
         import_groups(groups, run, pool, None)
-    store_candidates(candidates, run)
+    store_candidates(candidates, run.by_source)
+    report.candidates += len(candidates)
     _store_bank_candidates([g.canonical for g in groups], bank, run)
     finish_import(report)
     return NotesReport(results, report)

@@ -11,7 +11,7 @@ from the structure of the note, never from its name or from known files:
 3. *Paper and blog notes*: if the headings are numbered like sections of a paper (``# 1.`` /
    ``## 2.`` at different levels, or ``2.1``/``0-1-1`` hierarchies) and hardly any of them asks
    anything, or the note has paper sections (摘要/方法/实验/结论, Abstract/Method/...) under
-   titles that ask nothing, every paper is one study note (see :func:`_note_starts`).
+   titles that ask nothing, every paper is one study note (see :func:`.papers.note_starts`).
 4. *Questions* otherwise. Under each parent (the file, or a heading), the sub-headings of one
    level form a group that is either a group of questions or of categories, by majority: a
    heading with answer text and no sub-headings votes "question", a heading holding only
@@ -30,54 +30,22 @@ from the structure of the note, never from its name or from known files:
    a category's introduction, an empty heading and the text under it.
 """
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .headings import Heading, find_headings, front_matter_end, is_toc_block, is_toc_title
 from .inline import InlineQuestion, find_inline_questions
-from .markup import ATX, TEMPLATE_ROLE, fenced_lines, is_blank, strip_html_tags
+from .markup import is_blank
+from .papers import note_starts
 from .titles import clean_title, looks_like_question, number_label
 
-_HTML_HEADING = re.compile(r"^\s*<h([1-6])(?:\s[^>]*)?>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
-_TOC_TITLES = frozenset({"目录", "目錄", "contents", "tableofcontents", "toc", "题目列表"})
-_TOC_MARKER = re.compile(
-    r"^\s*(?:\[\[?toc\]\]?|@\[toc\](?:\([^)]*\))?|\{:toc\}|<!--\s*toc\s*-->)\s*$", re.IGNORECASE
-)
-_ANCHOR_LINK = re.compile(r"\[[^\]]*\]\(#[^)]*\)")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)、])\s+")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-_HR = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
-
-# Section titles of a paper (compared after the section number is removed).
-_PAPER_SECTIONS = re.compile(
-    r"^(?:abstract|摘要|introduction|引言|简介|background|背景|related\s*works?|相关工作|"
-    r"methods?|methodology|approach|方法|模型结构|experiments?|实验|evaluation|评估|results?|"
-    r"结果|conclusions?|结论|discussion|讨论|limitations?|局限性?|contributions?|贡献|"
-    r"references|参考文献|future\s*work|未来工作)$",
-    re.IGNORECASE,
-)
-_SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:[.\-]\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 # Words of a document title ("大模型面试题整理"), as opposed to a category name.
 _DOCUMENT_WORDS = re.compile(
     r"面试|题|整理|笔记|合集|汇总|大全|八股|interview|questions|notes|cheat\s*sheet", re.IGNORECASE
 )
 # A category's introduction at most this long (non-blank characters) still reads as one.
 SHORT_INTRO = 400
-
-
-@dataclass(frozen=True)
-class Heading:
-    index: int  # 0-based line index
-    level: int
-    raw: str
-    html: bool
-
-    @property
-    def empty(self) -> bool:
-        return not clean_title(self.raw)
 
 
 @dataclass(frozen=True)
@@ -112,148 +80,6 @@ class Outline:
     markings: set[str] = field(default_factory=set)  # "html", "atx", "details", "qa", ...
     features: set[str] = field(default_factory=set)  # "categories", "restart-numbering", ...
     front_matter: tuple[int, int] | None = None  # line indices first..last
-
-
-def heading_at(index: int, line: str) -> Heading | None:
-    """The HTML or ATX heading on ``line`` (at ``index``), if it is one."""
-    if match := _HTML_HEADING.match(line):
-        return Heading(index, int(match.group(1)), match.group(2).strip(), True)
-    if match := ATX.match(line):
-        text = re.sub(r"(?:^|[ \t]+)#+$", "", match.group(2) or "").strip()
-        return Heading(index, len(match.group(1)), text, False)
-    return None
-
-
-def find_headings(lines: Sequence[str], start: int = 0) -> list[Heading]:
-    fenced = fenced_lines(lines)
-    headings = []
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if fenced[index] or TEMPLATE_ROLE.match(line):
-            continue
-        if heading := heading_at(index, line):
-            headings.append(heading)
-    return headings
-
-
-def front_matter_end(lines: Sequence[str]) -> int | None:
-    """The index of the closing ``---`` of YAML front matter opening the note, if any."""
-    if not lines or lines[0].strip() != "---":
-        return None
-    for index in range(1, min(len(lines), 200)):
-        if lines[index].strip() in {"---", "..."}:
-            body = [line for line in lines[1:index] if line.strip()]
-            if body and _FRONT_MATTER_KEY.match(body[0]):
-                return index
-            return None
-    return None
-
-
-@lru_cache(maxsize=65536)
-def is_toc_title(raw: str) -> bool:
-    return re.sub(r"\s", "", clean_title(raw)).casefold() in _TOC_TITLES
-
-
-def is_toc_block(lines: Sequence[str]) -> bool:
-    """Whether the non-blank lines are a table of contents: a ``[TOC]`` marker, or a list or
-    table of in-page links (at least one link per line, table rules and headers allowed)."""
-    content = [line for line in lines if line.strip()]
-    if not content:
-        return False
-    if all(_TOC_MARKER.match(line) for line in content):
-        return True
-    links = 0
-    for line in content:
-        if _TABLE_RULE.match(line):
-            continue
-        if _ANCHOR_LINK.search(line):
-            links += 1
-            rest = _ANCHOR_LINK.sub("", _LIST_MARK.sub("", line))
-            if re.sub(
-                r"[|\s\-*+.:：、\d]", "", strip_html_tags(rest)
-            ) and not rest.strip().startswith("|"):
-                return False
-        elif not line.strip().startswith("|"):
-            return False
-    return links >= 1
-
-
-def _question_share(headings: Sequence[Heading]) -> float:
-    return sum(looks_like_question(clean_title(h.raw)) for h in headings) / max(len(headings), 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# Paper and blog notes
-# ---------------------------------------------------------------------------------------------
-
-_NUMBER_DOTTED = re.compile(r"^(\d+(?:\.\d+)+)\.?(?=\s|$|[^\d.])")
-_NUMBER_DASHED = re.compile(r"^(\d+(?:-\d+)+)(?=\s|$)")
-_NUMBER_SIMPLE = re.compile(r"^(\d{1,4})\s*([.、．)）])(?![\d.])")
-
-
-def _numbering(raw: str) -> tuple[str, int, tuple[int, ...]] | None:
-    """(separator, number of parts, the numbers) of a heading's leading section number."""
-    text = html.unescape(strip_html_tags(raw)).strip()
-    if match := _NUMBER_DOTTED.match(text):
-        parts = tuple(int(p) for p in match.group(1).split("."))
-        return ".", len(parts), parts
-    if match := _NUMBER_DASHED.match(text):
-        parts = tuple(int(p) for p in match.group(1).split("-"))
-        return "-", len(parts), parts
-    if match := _NUMBER_SIMPLE.match(text):
-        separator = "." if match.group(2) in ".．" else match.group(2)
-        return separator, 1, (int(match.group(1)),)
-    return None
-
-
-def _note_starts(real: Sequence[Heading]) -> list[Heading] | None:
-    """The headings that start the study notes of a paper/blog note, or None if it is not one.
-
-    Numbered notes: if the first heading carries a section number and that numbering is
-    hierarchical (``0-1-1``, ``2.3``) or the headings numbered that way sit at different levels
-    (``# 1.`` / ``## 2.`` / ``### 3.``), and at most a third of those headings ask anything,
-    each heading with the same numbering pattern whose number is greater than the previous
-    note's starts a note (if these are more than two thirds of them: numbering that restarts
-    under each category is not a paper's); every other heading stays in the note's body.
-
-    Paper sections: if at least two different paper section titles (摘要, 方法, Abstract ...)
-    sit under parent headings that mostly ask nothing, each heading at the parents' level
-    starts a note.
-    """
-    if not real:
-        return None
-    first = _numbering(real[0].raw)
-    if first is not None:
-        separator, parts, _ = first
-        same = [h for h in real if (n := _numbering(h.raw)) and n[:2] == (separator, parts)]
-        if (parts > 1 or len({h.level for h in same}) > 1) and _question_share(same) < 1 / 3:
-            starts: list[Heading] = []
-            previous: tuple[int, ...] = ()
-            for heading in same:
-                numbers = _numbering(heading.raw)
-                assert numbers is not None
-                if numbers[2] > previous:
-                    starts.append(heading)
-                    previous = numbers[2]
-            # A paper's numbers go up through the note; numbers that restart under every
-            # category heading ("1." under "1.", "1." under "2.") are an interview note's.
-            if len(starts) * 3 > len(same) * 2:
-                return starts
-    parents: dict[int, Heading] = {}
-    words = set()
-    stack: list[Heading] = []
-    for heading in real:
-        while stack and stack[-1].level >= heading.level:
-            stack.pop()
-        name = _SECTION_NUMBER.sub("", clean_title(heading.raw)).strip().casefold()
-        if _PAPER_SECTIONS.match(name) and stack:
-            words.add(re.sub(r"\s", "", name))
-            parents[stack[-1].index] = stack[-1]
-        stack.append(heading)
-    if len(words) < 2 or _question_share(list(parents.values())) >= 1 / 3:
-        return None
-    level = min(h.level for h in parents.values())
-    return [h for h in real if h.level == level]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +323,7 @@ def outline(lines: Sequence[str]) -> Outline:
     real = [h for h in headings if not h.empty]
 
     tocs = _toc_headings(lines, headings)
-    if real and (starts := _note_starts([h for h in real if h.index not in tocs])):
+    if real and (starts := note_starts([h for h in real if h.index not in tocs])):
         return _notes(lines, headings, tocs, starts, begin, units, front)
 
     root = _tree(lines, headings, begin)

@@ -1,14 +1,14 @@
 """Loading the notes into the question bank: :func:`import_bank` (the fixtures folder, one
 transaction), with the tag sync, the editorial findings and :func:`rerender_all` beside it.
 More notes into the existing bank, and a file's preview, are in :mod:`.notes`; a question's
-sources in :mod:`.sources`.
+sources in :mod:`.sources`; duplicate candidates and series links in :mod:`.pairs`.
 
 The pure steps (parsing, normalising, duplicate detection) are in the sibling modules; the
 CPU-bound preparation runs in :mod:`.workers`, the bulk writes in :mod:`.bulk`.
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,11 +21,9 @@ from interviewprep import cache
 from .. import classify, rendering
 from ..figures import copied_figures, figures_for
 from ..models import (
-    DuplicateCandidate,
     Question,
     QuestionRevision,
     QuestionSource,
-    SeriesLink,
     Tag,
 )
 from ..search.backends import PG_INDEX, PG_TITLE_INDEX
@@ -33,9 +31,10 @@ from ..search.tokens import search_fields
 from . import bulk
 from .bulk import IMPORT_BATCH
 from .decoding import NOTE_SUFFIXES
-from .dedupe import Candidate, MergeGroup, group_duplicates, read_evidence, series_pairs
+from .dedupe import MergeGroup, group_duplicates
 from .findings import import_findings, with_chinese
 from .keypoints import import_key_points
+from .pairs import link_series, store_candidates
 from .sections import Section
 from .sources import new_source, source_entries, sync_sources
 from .workers import (
@@ -214,8 +213,9 @@ def import_bank(
         report.sections = len(sections)
         groups, candidates = group_duplicates(sections, imap=pool.imap)
         import_groups(groups, run, pool, progress)
-        store_candidates(candidates, run, pool)
-        report.series_links = _link_series(groups, run, pool)
+        store_candidates(candidates, run.by_source, pool)
+        report.candidates += len(candidates)
+        report.series_links = link_series(groups, run.by_source, pool)
 
     findings_path = fixtures_dir / "editorial-review.json"
     if findings_path.exists():
@@ -249,41 +249,6 @@ def note_files(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return notes, skipped
 
 
-def store_candidates(
-    candidates: Sequence[Candidate], run: Run, pool: Workers | None = None
-) -> None:
-    """List the unsure duplicate pairs for editors (a pair already listed, maybe decided by
-    an editor, is left as it is: its evidence is not even looked for). The evidence of the
-    new pairs is found in ``pool``'s workers, or in-process."""
-    listed = set(DuplicateCandidate.objects.values_list("question_id", "other_id"))
-    # The first (highest) score of a pair of questions counts, as candidates come best first.
-    new: dict[tuple[int, int], Candidate] = {}
-    for candidate in candidates:
-        first = run.by_source.get((candidate.first.file_name, candidate.first.heading_line))
-        second = run.by_source.get((candidate.second.file_name, candidate.second.heading_line))
-        if first and second and first != second:
-            pair = (min(first, second), max(first, second))
-            if pair not in listed:
-                new.setdefault(pair, candidate)
-    if pool is not None:
-        read_evidence(new.values(), pool.imap)
-    rows = []
-    for (low, high), candidate in new.items():
-        # Evidence is stored in the order of the pair's question ids.
-        swapped = run.by_source[(candidate.first.file_name, candidate.first.heading_line)] != low
-        evidence = [[e[1], e[0], e[2]] if swapped else list(e) for e in candidate.evidence]
-        rows.append(
-            DuplicateCandidate(
-                question_id=low,
-                other_id=high,
-                similarity=round(candidate.similarity, 3),
-                evidence=evidence,
-            )
-        )
-    DuplicateCandidate.objects.bulk_create(rows, batch_size=IMPORT_BATCH, ignore_conflicts=True)
-    run.report.candidates += len(candidates)
-
-
 def finish_import(report: ImportReport) -> None:
     """After an import: refresh the caches and the planner's statistics if it wrote rows."""
     if report.changed:
@@ -293,20 +258,6 @@ def finish_import(report: ImportReport) -> None:
         with connection.cursor() as cursor:
             for model in (Question, QuestionRevision, QuestionSource, Question.tags.through):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-def _link_series(groups: list[MergeGroup], run: Run, pool: Workers) -> int:
-    """Link the questions :func:`.dedupe.series_pairs` finds; a pair already linked, or
-    unlinked by an editor, is left as it is. Returns how many links were created."""
-    pairs = set()
-    for first, second in series_pairs([group.canonical for group in groups], imap=pool.imap):
-        ids = [run.by_source.get((s.file_name, s.heading_line)) for s in (first, second)]
-        if ids[0] and ids[1] and ids[0] != ids[1]:
-            pairs.add((min(ids[0], ids[1]), max(ids[0], ids[1])))
-    known = set(SeriesLink.objects.values_list("question_id", "other_id"))
-    new = [SeriesLink(question_id=low, other_id=high) for low, high in sorted(pairs - known)]
-    SeriesLink.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
-    return len(new)
 
 
 def import_groups(

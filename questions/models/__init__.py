@@ -27,6 +27,9 @@ from .editorial import (
     RevisionDraft,
     RevisionDraftQuerySet,
     SeriesLink,
+    in_flag_queue,
+    prefetch_open_flags,
+    revision_reasons,
     series_of,
 )
 from .imports import Figure, GradeDispute, ImportBatch, ImportFile, ImportItem
@@ -58,6 +61,9 @@ __all__ = [
     "Tag",
     "TagQuerySet",
     "decode_tags",
+    "in_flag_queue",
+    "prefetch_open_flags",
+    "revision_reasons",
     "series_of",
     "tag_rows",
 ]

@@ -7,19 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     StringAgg,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django.urls import get_script_prefix, reverse
@@ -123,7 +120,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.defer("body_markdown", "body_html", "search_title", "search_body")
 
     def with_detail(self) -> "QuestionQuerySet":
-        """Everything the question page shows, in a constant number of queries.
+        """Everything the question page shows, in a constant number of queries, but its open
+        flags (``editorial.prefetch_open_flags()``).
 
         The page needs only the number and date of the live revision: its copies of the answer
         (Markdown and HTML, a few kilobytes each) are left unread.
@@ -140,71 +138,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                 "live_revision__key_points",
             )
             .prefetch_related(
-                Prefetch("sources", queryset=QuestionSource.objects.defer(*SOURCE_TEXT)),
-                Prefetch(
-                    "flags",
-                    queryset=EditorialFlag.objects.open().by_severity(),
-                    to_attr="open_flags",
-                ),
+                Prefetch("sources", queryset=QuestionSource.objects.defer(*SOURCE_TEXT))
             )
-        )
-
-    def for_page(self) -> "QuestionQuerySet":
-        """What the public question page shows of these questions, in one query: their own
-        columns (not the Markdown or the search text) and, each a text of JSON rows
-        (``interviewprep.sql.json_rows``, decoded by ``questions.pages``):
-
-        * ``page_tags``: the tags' ``id``, ``slug``, ``name_zh``, ``name_en``, ``level``;
-        * ``page_sources``: ``file_name``, ``heading_line``, ``start_line``, ``end_line``,
-          ``match`` (not the sections' text);
-        * ``page_flags``: the open flags' ``id``, ``reason``, ``severity``, ``problem``,
-          ``problem_zh``, ``first_line``;
-        * ``page_series_after``, ``page_series_before``: the ``id`` and ``title`` of the
-          visible questions an active series link joins to each, as its ``other`` or its
-          ``question`` (each pair is stored once, the lower id first);
-        * ``page_revision``: the live revision's ``number`` and ``created_at``.
-        """
-        flags = EditorialFlag.objects.open().filter(question=OuterRef("pk"))
-        links = SeriesLink.objects.filter(active=True)
-        return self.defer("body_markdown", "search_title", "search_body").annotate(
-            page_tags=tag_rows(),
-            page_sources=json_rows(
-                QuestionSource.objects.filter(question=OuterRef("pk")),
-                "question",
-                file_name="file_name",
-                heading_line="heading_line",
-                start_line="start_line",
-                end_line="end_line",
-                match="match",
-            ),
-            page_flags=json_rows(
-                flags,
-                "question",
-                id="id",
-                reason="reason",
-                severity="severity",
-                problem="problem",
-                problem_zh="problem_zh",
-                first_line="first_line",
-            ),
-            page_series_after=json_rows(
-                links.filter(question=OuterRef("pk"), other__duplicate_of__isnull=True),
-                "question",
-                id="other_id",
-                title="other__title",
-            ),
-            page_series_before=json_rows(
-                links.filter(other=OuterRef("pk"), question__duplicate_of__isnull=True),
-                "other",
-                id="question_id",
-                title="question__title",
-            ),
-            page_revision=json_rows(
-                QuestionRevision.objects.filter(pk=OuterRef("live_revision_id")),
-                "id",
-                number="number",
-                created_at="created_at",
-            ),
         )
 
     def tagged_with(self, *tags: "Tag") -> "QuestionQuerySet":
@@ -232,45 +167,14 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                 cache.forget_visible_count()
         return done
 
+    def with_tag(self, slug: str) -> "QuestionQuerySet":
+        """Those of these questions tagged ``slug`` (a subquery: counts over other joins are
+        not multiplied)."""
+        return self.filter(self._tagged([slug]))
+
     def _tagged(self, slugs: Any) -> Exists:
         return Exists(
             Question.tags.through.objects.filter(question=OuterRef("pk"), tag__slug__in=slugs)
-        )
-
-    def in_flag_queue(
-        self, *, tag: str = "", reason: str = "", sort: str = "severity"
-    ) -> "QuestionQuerySet":
-        """The editors' review queue: those of these questions with open flags (and ``tag``).
-
-        Annotated ``open_count``, ``top_rank`` (0 = high severity) and ``oldest`` over the open
-        flags matching ``reason``, which are prefetched as ``queue_flags``; ``sort`` is
-        ``severity``, ``count`` or ``age`` (oldest first).
-        """
-        flag_filter = Q(flags__status=EditorialFlag.Status.OPEN)
-        flags = EditorialFlag.objects.open().select_related("reporter").by_severity()
-        if reason:
-            flag_filter &= Q(flags__reason=reason)
-            flags = flags.filter(reason=reason)
-        rank = Case(
-            When(flags__severity=EditorialFlag.Severity.HIGH, then=Value(0)),
-            When(flags__severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
-            default=Value(2),
-        )
-        questions = self.filter(self._tagged([tag])) if tag else self
-        order = {
-            "count": ["-open_count", "top_rank", "oldest", "id"],
-            "age": ["oldest", "top_rank", "id"],
-        }.get(sort, ["top_rank", "-open_count", "oldest", "id"])
-        return (
-            questions.annotate(
-                open_count=Count("flags", filter=flag_filter),
-                top_rank=Min(rank, filter=flag_filter),
-                oldest=Min("flags__created_at", filter=flag_filter),
-            )
-            .filter(open_count__gt=0)
-            .with_tags()
-            .prefetch_related(Prefetch("flags", queryset=flags, to_attr="queue_flags"))
-            .order_by(*order)
         )
 
     def stale(self, *, now: datetime | None = None) -> "QuestionQuerySet":
@@ -402,13 +306,6 @@ class Question(models.Model):
             "level": self.get_difficulty_display(),
             "reasons": str(_("; ")).join(reasons),
         }
-
-    @property
-    def revision_reasons(self) -> list["EditorialFlag"]:
-        """The open flags behind the "under revision" notice (needs ``with_detail()``)."""
-        flags = getattr(self, "open_flags", [])
-        high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
-        return high or flags
 
 
 def tag_rows(question: str = "pk") -> Subquery:
@@ -553,8 +450,3 @@ class QuestionRevision(models.Model):
                 "name": self.author.public_name if self.author else "—",
             }
         return str(self.get_origin_display())
-
-
-# The question's QuerySet and properties read its flags; the flag model refers to Question,
-# so it is imported once Question exists (the two modules are one model layer, split by size).
-from .editorial import EditorialFlag, SeriesLink  # noqa: E402

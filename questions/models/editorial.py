@@ -3,12 +3,12 @@ the audit log."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Min, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .bank import Question, QuestionRevision, reads_chinese
+from .bank import Question, QuestionQuerySet, QuestionRevision, reads_chinese
 
 
 class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
@@ -113,6 +113,60 @@ class EditorialFlag(models.Model):
     @property
     def shown_correction(self) -> str:
         return self.correction_zh if self.correction_zh and reads_chinese() else self.correction
+
+
+def prefetch_open_flags() -> Prefetch:
+    """Prefetches each question's open flags, most severe first, as ``open_flags`` (what
+    :func:`revision_reasons` and the question page read)."""
+    return Prefetch(
+        "flags", queryset=EditorialFlag.objects.open().by_severity(), to_attr="open_flags"
+    )
+
+
+def revision_reasons(question: Question) -> list[EditorialFlag]:
+    """The open flags behind a question's "under revision" notice: its high-severity ones, or
+    all of them when none is (needs ``open_flags``: :func:`prefetch_open_flags`)."""
+    flags: list[EditorialFlag] = getattr(question, "open_flags", [])
+    high = [flag for flag in flags if flag.severity == EditorialFlag.Severity.HIGH]
+    return high or flags
+
+
+def in_flag_queue(
+    questions: QuestionQuerySet, *, tag: str = "", reason: str = "", sort: str = "severity"
+) -> QuestionQuerySet:
+    """The editors' review queue: those of ``questions`` with open flags (and ``tag``).
+
+    Annotated ``open_count``, ``top_rank`` (0 = high severity) and ``oldest`` over the open
+    flags matching ``reason``, which are prefetched as ``queue_flags``; ``sort`` is
+    ``severity``, ``count`` or ``age`` (oldest first).
+    """
+    flag_filter = Q(flags__status=EditorialFlag.Status.OPEN)
+    flags = EditorialFlag.objects.open().select_related("reporter").by_severity()
+    if reason:
+        flag_filter &= Q(flags__reason=reason)
+        flags = flags.filter(reason=reason)
+    rank = Case(
+        When(flags__severity=EditorialFlag.Severity.HIGH, then=Value(0)),
+        When(flags__severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
+        default=Value(2),
+    )
+    if tag:
+        questions = questions.with_tag(tag)
+    order = {
+        "count": ["-open_count", "top_rank", "oldest", "id"],
+        "age": ["oldest", "top_rank", "id"],
+    }.get(sort, ["top_rank", "-open_count", "oldest", "id"])
+    return (
+        questions.annotate(
+            open_count=Count("flags", filter=flag_filter),
+            top_rank=Min(rank, filter=flag_filter),
+            oldest=Min("flags__created_at", filter=flag_filter),
+        )
+        .filter(open_count__gt=0)
+        .with_tags()
+        .prefetch_related(Prefetch("flags", queryset=flags, to_attr="queue_flags"))
+        .order_by(*order)
+    )
 
 
 class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import rendering
+from questions.models import EditorialFlag, Question
+from questions.models import revision_reasons as _revision_reasons
 
 register = template.Library()
 
@@ -32,3 +34,10 @@ def answer_sections(body_html: str) -> dict[str, Any]:
     sections = rendering.answer_sections(body_html)
     toc = sections.toc if len(sections.toc) >= TOC_MIN_HEADINGS else []
     return {"html": mark_safe(sections.html), "toc": toc}  # noqa: S308
+
+
+@register.filter
+def revision_reasons(question: Question) -> list[EditorialFlag]:
+    """The open flags behind the question's "under revision" notice
+    (``models.revision_reasons``)."""
+    return _revision_reasons(question)

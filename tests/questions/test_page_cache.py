@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviewprep import cache
-from questions import pages, tasks
+from questions import pages
 from questions.editorial import flags, merging, notifications, revisions
 from questions.models import EditorialFlag, Notification, Question, SeriesLink
 from quizzes.models import Note
@@ -301,7 +301,7 @@ def test_a_published_revision_and_its_dismissal_show_to_the_learner_at_once(
     # In production a worker tells the learners after the publication commits.
     queued = []
     worker = SimpleNamespace(enqueue=lambda **kwargs: queued.append(kwargs))
-    monkeypatch.setattr(tasks, "notify_learners_of_update", worker)
+    monkeypatch.setattr(revisions, "notify_learners_of_update", worker)
     with django_capture_on_commit_callbacks(execute=True):
         publish(question, editor, reviewer, "改正后的答案", summary="改正了")
     assert "改正后的答案" in page(client, question)

@@ -5,7 +5,6 @@ from django.tasks import default_task_backend
 
 from questions.editorial import notifications
 from questions.models import Notification
-from questions.tasks import notify_learners_of_update
 from quizzes import services as practice
 from quizzes.models import Rating
 from tests.factories import UserFactory
@@ -31,7 +30,7 @@ def test_publishing_queues_the_notifications_instead_of_sending_them(
 
     assert not Notification.objects.filter(user=learner).exists()
     [queued] = queued_tasks.results
-    assert queued.task.func is notify_learners_of_update.func
+    assert queued.task.func is notifications.notify_learners_of_update.func
     assert queued.kwargs == {"question_id": mqa.pk, "revision_id": revision.pk}
     # What the worker runs:
     assert notifications.notify_update(**queued.kwargs) == 1
