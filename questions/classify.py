@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from .search.synonyms import concepts
 
@@ -86,18 +87,31 @@ def build_specs(
 
 
 class _Text:
-    """A text as words, for counting keyword phrases on word boundaries."""
+    """A text as words, for counting keyword phrases on word boundaries. A phrase whose first
+    word is not among the text's words is not looked for: most of a tag's keywords are in
+    few texts."""
 
-    __slots__ = ("joined",)
+    __slots__ = ("joined", "words")
 
     def __init__(self, text: str) -> None:
-        self.joined = _SEPARATOR + _SEPARATOR.join(concepts(text, joined=False)) + _SEPARATOR
+        words = concepts(text, joined=False)
+        self.words = frozenset(words)
+        self.joined = _SEPARATOR + _SEPARATOR.join(words) + _SEPARATOR
 
     def count(self, phrase: str) -> int:
+        if _first_word(phrase) not in self.words:
+            return 0
         return self.joined.count(_SEPARATOR + phrase + _SEPARATOR)
 
     def has(self, phrase: str) -> bool:
-        return (_SEPARATOR + phrase + _SEPARATOR) in self.joined
+        return (
+            _first_word(phrase) in self.words and (_SEPARATOR + phrase + _SEPARATOR) in self.joined
+        )
+
+
+@cache
+def _first_word(phrase: str) -> str:
+    return phrase.partition(_SEPARATOR)[0]
 
 
 def _counts(spec: TagSpec, text: _Text) -> dict[str, int]:
