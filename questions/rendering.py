@@ -369,8 +369,15 @@ def _escape_pseudo_tags(fragment: str) -> str:
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-# Markdown marks its stash placeholders with STX/ETX; they never belong in a note.
-_MARKDOWN_RESERVED = str.maketrans("", "", "\x02\x03")
+
+
+def _without_reserved(text: str) -> str:
+    """``text`` without STX and ETX: Markdown marks its stash placeholders with them, and they
+    never belong in a note. (Looked for first: ``str.translate`` walks every character in
+    Python, 80 us for a 1 kB answer.)"""
+    if "\x02" in text or "\x03" in text:
+        return text.replace("\x02", "").replace("\x03", "")
+    return text
 
 
 # What _Rewriter changes: images, links and element ids.
@@ -408,7 +415,7 @@ def render_answer(
     ``md-`` (and ``#anchor`` links with them) so they cannot clobber the page's.
     """
     # Lone surrogates (never valid text) would make the UTF-8 based sanitiser raise.
-    text = _SURROGATE_RE.sub("\ufffd", markdown_text).translate(_MARKDOWN_RESERVED)
+    text = _without_reserved(_SURROGATE_RE.sub("\ufffd", markdown_text))
     body = _markdown().reset().convert(text)
     clean = _CLEANER.clean(_escape_pseudo_tags(body))
     if _REWRITTEN_RE.search(clean) is None:

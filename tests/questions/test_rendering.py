@@ -592,6 +592,21 @@ FRAGMENTS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "marker",
+    # Python-Markdown's stash placeholders are "\x02wzxhzdk:N\x03": a note forging one must
+    # not pull stashed raw HTML (here the <b>, stashed first) into its text.
+    ["\x02", "\x03", "\x02wzxhzdk:0\x03", "\x02\x02wzxhzdk:0\x03\x03"],
+)
+def test_markdown_placeholder_characters_are_dropped_from_a_note(marker: str) -> None:
+    note = "<b>raw</b> before {} after\n\n```python\nx = 1\n```\n"
+    html = render_answer(note.format(marker))
+    assert "\x02" not in html
+    assert "\x03" not in html
+    assert html == render_answer(note.format(marker.replace("\x02", "").replace("\x03", "")))
+    assert html.count("<b>raw</b>") == 1
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_arbitrary_text_never_crashes_or_yields_scripts(text: str) -> None:
