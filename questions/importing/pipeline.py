@@ -34,7 +34,7 @@ from .decoding import NOTE_SUFFIXES
 from .dedupe import MergeGroup, group_duplicates
 from .findings import import_findings, with_chinese
 from .keypoints import import_key_points
-from .pairs import link_series, store_candidates
+from .pairs import Placed, link_series, store_candidates
 from .sections import Section
 from .sources import new_source, source_entries, sync_sources
 from .workers import (
@@ -155,7 +155,7 @@ class Run:
     fixtures_dir: Path
     report: ImportReport
     source_keys: set[tuple[str, int]]
-    by_source: dict[tuple[str, int], int] = field(default_factory=dict)
+    by_source: Placed = field(default_factory=dict)
 
     def remember(self, group: MergeGroup, pk: int) -> None:
         for section in (group.canonical, *(d.section for d in group.duplicates)):

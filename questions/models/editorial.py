@@ -20,12 +20,19 @@ class EditorialFlagQuerySet(models.QuerySet["EditorialFlag"]):
 
     def by_severity(self) -> "EditorialFlagQuerySet":
         """High severity first, then medium, then low; then by position in the answer."""
-        rank = Case(
-            When(severity=EditorialFlag.Severity.HIGH, then=Value(0)),
-            When(severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
-            default=Value(2),
+        return self.alias(severity_rank=severity_rank()).order_by(
+            "severity_rank", "first_line", "id"
         )
-        return self.alias(severity_rank=rank).order_by("severity_rank", "first_line", "id")
+
+
+def severity_rank(field: str = "severity") -> Case:
+    """0 for a high-severity flag, 1 for medium, 2 for low; ``field`` names the severity
+    (``flags__severity`` from a question)."""
+    return Case(
+        When(**{field: EditorialFlag.Severity.HIGH}, then=Value(0)),
+        When(**{field: EditorialFlag.Severity.MEDIUM}, then=Value(1)),
+        default=Value(2),
+    )
 
 
 class EditorialFlag(models.Model):
@@ -145,11 +152,7 @@ def in_flag_queue(
     if reason:
         flag_filter &= Q(flags__reason=reason)
         flags = flags.filter(reason=reason)
-    rank = Case(
-        When(flags__severity=EditorialFlag.Severity.HIGH, then=Value(0)),
-        When(flags__severity=EditorialFlag.Severity.MEDIUM, then=Value(1)),
-        default=Value(2),
-    )
+    rank = severity_rank("flags__severity")
     if tag:
         questions = questions.with_tag(tag)
     order = {
